@@ -1,0 +1,319 @@
+//! Evaluation: a loaded plan and the rule packs in, findings out. Pure: it
+//! neither reads files nor prints.
+
+mod cond;
+mod expr;
+mod select;
+mod waiver;
+
+pub use cond::{matches_keywords, normalize_document_number};
+
+use cond::{Ctx, Evidence, Tri};
+
+use crate::finding::{Finding, Label, Location};
+use crate::plan::{Date, Plan, Table};
+use crate::rules::{Check, Rule, Rules};
+use crate::source::{SourceId, Span};
+
+/// What the command line decides about evaluation.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The day waiver expiry is judged against.
+    pub today: Date,
+    /// `false` under `--no-waivers`.
+    pub waivers: bool,
+    /// Packs forced by `--pack`, replacing selection by the plan.
+    pub packs: Option<Vec<String>>,
+}
+
+/// One plan's result.
+#[derive(Debug)]
+pub struct Checked {
+    pub packs: Vec<String>,
+    pub findings: Vec<Finding>,
+}
+
+/// Checks one plan: its format diagnostics, then every applicable rule.
+pub fn check(plan: &Plan, rules: &Rules, opts: &Options) -> Checked {
+    let mut findings = plan.diagnostics.clone();
+    let mut packs = Vec::new();
+    if let Some(root) = &plan.root {
+        let (selected, diags) = select::select(rules, root, plan.source, opts.packs.as_deref());
+        findings.extend(diags);
+        packs = selected.iter().map(|p| p.name.clone()).collect();
+        let emit = Emit {
+            source: plan.source,
+            root,
+        };
+        let mut rule_findings = Vec::new();
+        let mut checks = Vec::new();
+        let mut cel_vars = None;
+        for rule in selected.iter().flat_map(|p| &p.rules) {
+            match &rule.check {
+                Check::Waiver(c) => checks.push((rule, *c)),
+                _ => rule_findings.extend(run_rule(rule, &emit, &mut cel_vars)),
+            }
+        }
+        let input = waiver::WaiverInput {
+            root,
+            rules,
+            checks,
+            today: opts.today,
+            apply: opts.waivers,
+        };
+        let waiver_findings = waiver::apply(&input, &mut rule_findings, &emit);
+        findings.extend(rule_findings);
+        findings.extend(waiver_findings);
+    }
+    findings.sort_by(|a, b| (a.at.span.start, &a.code).cmp(&(b.at.span.start, &b.code)));
+    Checked { packs, findings }
+}
+
+/// Builds findings of one plan from rules and template variables.
+pub struct Emit<'a> {
+    source: SourceId,
+    root: &'a Table,
+}
+
+impl Emit<'_> {
+    fn loc(&self, span: Span) -> Location {
+        Location {
+            source: self.source,
+            span,
+        }
+    }
+
+    fn finding(
+        &self,
+        rule: &Rule,
+        span: Span,
+        vars: &[(&str, String)],
+        unit: Option<&str>,
+    ) -> Finding {
+        let jurisdiction = self
+            .root
+            .table("plan")
+            .and_then(|p| p.str("jurisdiction"))
+            .unwrap_or("");
+        let fill = |t: &str| {
+            let mut s = t.replace("{jurisdiction}", jurisdiction);
+            s = s.replace("{unit}", unit.unwrap_or(""));
+            for (k, v) in vars {
+                s = s.replace(&format!("{{{k}}}"), v);
+            }
+            s
+        };
+        let mut f = Finding::new(
+            rule.id.clone(),
+            rule.severity,
+            fill(&rule.message),
+            self.loc(span),
+        )
+        .with_help(fill(&rule.help));
+        f.label = rule.label.as_deref().map(fill);
+        f.unit = unit.map(str::to_string);
+        f.citation = Some(rule.citation.clone());
+        f
+    }
+}
+
+/// Each element a rule iterates over, as a context; the plan when none.
+fn contexts<'a>(rule: &Rule, root: &'a Table) -> Vec<Ctx<'a>> {
+    match &rule.given {
+        Some(g) => root
+            .tables(g)
+            .map(|e| Ctx {
+                root,
+                elem: Some(e),
+            })
+            .collect(),
+        None => vec![Ctx { root, elem: None }],
+    }
+}
+
+fn applies(rule: &Rule, ctx: &Ctx) -> bool {
+    rule.when
+        .as_ref()
+        .is_none_or(|w| ctx.eval(w).0 == Tri::True)
+}
+
+fn unit_of<'a>(rule: &Rule, ctx: &Ctx<'a>) -> Option<&'a str> {
+    match (rule.given.as_deref(), ctx.elem) {
+        (Some("unit"), Some((_, t))) => t.str("id"),
+        _ => None,
+    }
+}
+
+/// Where a label about an element goes: its `id`, else its header.
+fn id_span(ctx: &Ctx) -> Span {
+    ctx.elem
+        .map(|(h, t)| t.get("id").map_or(h.clone(), |n| n.span.clone()))
+        .unwrap_or(0..0)
+}
+
+fn run_rule(
+    rule: &Rule,
+    emit: &Emit,
+    cel_vars: &mut Option<Vec<(String, cel::Value)>>,
+) -> Vec<Finding> {
+    let root = emit.root;
+    match &rule.check {
+        Check::Assert { require } => contexts(rule, root)
+            .iter()
+            .filter(|c| applies(rule, c))
+            .filter_map(|c| assert(rule, emit, c, require))
+            .collect(),
+        Check::Count { .. } => count(rule, emit).into_iter().collect(),
+        Check::Unique { field } => unique(rule, emit, field),
+        Check::Required { items } => {
+            let plan = Ctx { root, elem: None };
+            if !applies(rule, &plan) {
+                return Vec::new();
+            }
+            let elems = contexts(rule, root);
+            items
+                .iter()
+                .filter(|i| !elems.iter().any(|c| c.eval(&i.where_).0 == Tri::True))
+                .map(|i| {
+                    let name = match &i.name_zh {
+                        Some(zh) => format!("{} ({zh})", i.name),
+                        None => i.name.clone(),
+                    };
+                    emit.finding(rule, at(rule, &plan, 0..0), &[("item", name)], None)
+                })
+                .collect()
+        }
+        Check::Expr { program } => {
+            let vars = cel_vars.get_or_insert_with(|| expr::plan_vars(root));
+            contexts(rule, root)
+                .iter()
+                .filter(|c| applies(rule, c))
+                .filter(|c| {
+                    let elem = rule.given.as_deref().zip(c.elem.map(|e| e.1));
+                    expr::run(program, vars, elem) == Tri::False
+                })
+                .map(|c| {
+                    let fallback = c.elem.map_or(0..0, |e| e.0.clone());
+                    emit.finding(rule, at(rule, c, fallback), &[], unit_of(rule, c))
+                })
+                .collect()
+        }
+        Check::Waiver(_) => Vec::new(),
+    }
+}
+
+/// The rule's `at` when it has one, else the given span.
+fn at(rule: &Rule, ctx: &Ctx, fallback: Span) -> Span {
+    rule.at.as_ref().map_or(fallback, |p| ctx.locate(p))
+}
+
+fn assert(rule: &Rule, emit: &Emit, ctx: &Ctx, require: &crate::rules::Cond) -> Option<Finding> {
+    let (tri, evidence) = ctx.eval(require);
+    if tri != Tri::False {
+        return None;
+    }
+    let first = evidence.first().cloned().unwrap_or_default();
+    let span = at(rule, ctx, first.span.clone());
+    let vars = vars_of(&first, &evidence);
+    let mut f = emit.finding(rule, span.clone(), &vars, unit_of(rule, ctx));
+    // Further failing fields, each where it stands.
+    for ev in evidence.iter().filter(|e| e.span != span) {
+        if let Some(says) = &ev.says {
+            f.labels.push(Label {
+                at: emit.loc(ev.span.clone()),
+                text: says.clone(),
+            });
+        }
+    }
+    Some(f)
+}
+
+fn vars_of(first: &Evidence, all: &[Evidence]) -> Vec<(&'static str, String)> {
+    let missing: Vec<String> = first.missing.iter().map(|m| format!("`{m}`")).collect();
+    let failed: Vec<&str> = all.iter().filter_map(|e| e.says.as_deref()).collect();
+    vec![
+        ("value", first.value.clone().unwrap_or_default()),
+        ("other", first.other.clone().unwrap_or_default()),
+        ("missing", missing.join(", ")),
+        ("failed", failed.join("; ")),
+    ]
+}
+
+fn count(rule: &Rule, emit: &Emit) -> Option<Finding> {
+    let Check::Count {
+        where_,
+        min,
+        counted,
+        notes,
+    } = &rule.check
+    else {
+        return None;
+    };
+    let plan = Ctx {
+        root: emit.root,
+        elem: None,
+    };
+    if !applies(rule, &plan) {
+        return None;
+    }
+    let mut n = 0;
+    let mut labels = Vec::new();
+    for ctx in contexts(rule, emit.root) {
+        let id = ctx.elem.and_then(|(_, t)| t.str("id")).unwrap_or("?");
+        let text = if ctx.eval(where_).0 == Tri::True {
+            n += 1;
+            Some(format!(
+                "`{id}` counts as a {}",
+                counted.as_deref().unwrap_or("match")
+            ))
+        } else {
+            notes
+                .iter()
+                .find(|(c, _)| ctx.eval(c).0 == Tri::True)
+                .map(|(_, says)| format!("`{id}` {says}"))
+        };
+        if let Some(text) = text {
+            labels.push(Label {
+                at: emit.loc(id_span(&ctx)),
+                text,
+            });
+        }
+    }
+    if n >= *min {
+        return None;
+    }
+    let vars = [("count", n.to_string()), ("min", min.to_string())];
+    let mut f = emit.finding(rule, at(rule, &plan, 0..0), &vars, None);
+    f.labels = labels;
+    Some(f)
+}
+
+fn unique(rule: &Rule, emit: &Emit, field: &crate::rules::Path) -> Vec<Finding> {
+    let mut seen: Vec<(String, Span)> = Vec::new();
+    let mut out = Vec::new();
+    for ctx in contexts(rule, emit.root) {
+        let cond::Lookup::Found(node) = ctx.lookup(field) else {
+            continue;
+        };
+        let Some(v) = node.as_str() else { continue };
+        match seen.iter().find(|(s, _)| s == v) {
+            Some((_, first)) => {
+                let mut f = emit.finding(
+                    rule,
+                    node.span.clone(),
+                    &[("value", v.to_string())],
+                    unit_of(rule, &ctx),
+                );
+                if let Some(text) = &rule.first_label {
+                    f.labels.push(Label {
+                        at: emit.loc(first.clone()),
+                        text: text.clone(),
+                    });
+                }
+                out.push(f);
+            }
+            None => seen.push((v.to_string(), node.span.clone())),
+        }
+    }
+    out
+}

@@ -1,0 +1,200 @@
+//! Findings: what evaluation and loading produce and every renderer reads.
+//! Plain data — miette is one renderer of it, not the model.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::source::{SourceId, Span};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
+}
+
+/// Where in which source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    pub source: SourceId,
+    pub span: Span,
+}
+
+/// A secondary label: "counted", "first defined here".
+#[derive(Clone, Debug)]
+pub struct Label {
+    pub at: Location,
+    pub text: String,
+}
+
+/// The clause a rule rests on.
+#[derive(Clone, Debug, Serialize)]
+pub struct Citation {
+    pub pack: String,
+    pub document: String,
+    pub section: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quote_en: Option<String>,
+    pub provenance: String,
+}
+
+/// The waiver that covers a finding.
+#[derive(Clone, Debug)]
+pub struct Waiver {
+    pub reason: String,
+    pub approved_by: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub code: String,
+    pub severity: Severity,
+    pub message: String,
+    pub help: Option<String>,
+    pub at: Location,
+    /// Text of the primary label; the message stands in when absent.
+    pub label: Option<String>,
+    pub labels: Vec<Label>,
+    pub unit: Option<String>,
+    pub waived: Option<Waiver>,
+    pub citation: Option<Arc<Citation>>,
+}
+
+impl Finding {
+    pub fn new(code: impl Into<String>, severity: Severity, message: String, at: Location) -> Self {
+        Self {
+            code: code.into(),
+            severity,
+            message,
+            help: None,
+            at,
+            label: None,
+            labels: Vec::new(),
+            unit: None,
+            waived: None,
+            citation: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Does this finding fail its file at the given fail level?
+    pub fn fails_at(&self, level: Option<Severity>) -> bool {
+        self.waived.is_none() && level.is_some_and(|l| self.severity <= l)
+    }
+}
+
+/// Codes cdocheck itself owns (rule codes come from the packs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Code {
+    /// Not valid TOML, not UTF-8, or unreadable.
+    PF001,
+    /// Unknown key.
+    PF002,
+    /// Wrong type.
+    PF003,
+    /// Missing required key.
+    PF004,
+    /// Invalid value.
+    PF005,
+    /// Unsupported format version.
+    PF006,
+    /// A rule pack that cannot be read: TOML, unknown field, wrong type.
+    RP001,
+    /// A rule pack that reads but is wrong: unknown field path, keyword set, kind or expression.
+    RP002,
+    /// A rule id defined twice.
+    RP003,
+}
+
+impl Code {
+    pub const ALL: &'static [Code] = &[
+        Code::PF001,
+        Code::PF002,
+        Code::PF003,
+        Code::PF004,
+        Code::PF005,
+        Code::PF006,
+        Code::RP001,
+        Code::RP002,
+        Code::RP003,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::PF001 => "PF001",
+            Code::PF002 => "PF002",
+            Code::PF003 => "PF003",
+            Code::PF004 => "PF004",
+            Code::PF005 => "PF005",
+            Code::PF006 => "PF006",
+            Code::RP001 => "RP001",
+            Code::RP002 => "RP002",
+            Code::RP003 => "RP003",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Code::PF001 => "not valid TOML, not UTF-8, or unreadable",
+            Code::PF002 => "unknown key",
+            Code::PF003 => "wrong type",
+            Code::PF004 => "missing required key",
+            Code::PF005 => "invalid value",
+            Code::PF006 => "unsupported format version",
+            Code::RP001 => "rule pack cannot be read",
+            Code::RP002 => "rule pack refers to something that does not exist",
+            Code::RP003 => "rule id defined twice",
+        }
+    }
+
+    /// A format diagnostic: always an error, no citation.
+    pub fn at(self, at: Location, message: String) -> Finding {
+        Finding::new(self.as_str(), Severity::Error, message, at)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_named_by_their_variant() {
+        let mut seen = std::collections::HashSet::new();
+        for c in Code::ALL {
+            assert!(seen.insert(c.as_str()), "duplicate {}", c.as_str());
+            assert_eq!(format!("{c:?}"), c.as_str());
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! cdocheck checks Chief Data Officer pilot plans against the notices they
+//! implement. Data flows one way: `cli` → `discover` → `plan` (load, spans
+//! kept) → `rules` (packs, validated) → `eval` (pure) → `render`.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod cli;
+pub mod discover;
+pub mod eval;
+pub mod finding;
+pub mod plan;
+pub mod render;
+pub mod report;
+pub mod rules;
+pub mod source;

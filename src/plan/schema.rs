@@ -1,0 +1,198 @@
+//! Plan format v1 as data: every table, key, type and enum the spec lists.
+//! The loader validates against it and rule packs check their field paths
+//! against it, so the two can never disagree about what a plan may hold.
+
+/// The type a key's value must have.
+#[derive(Debug)]
+pub enum Ty {
+    Str,
+    Int,
+    Bool,
+    Date,
+    /// A string that must be one of these values.
+    Enum(&'static [&'static str]),
+    /// A unit id: lowercase letters, digits and `-`.
+    Id,
+    List(&'static Ty),
+    Table(&'static [Field]),
+    /// An array of tables (`[[unit]]`).
+    Tables(&'static [Field]),
+}
+
+/// One key of a table.
+#[derive(Debug)]
+pub struct Field {
+    pub key: &'static str,
+    pub ty: Ty,
+    pub required: bool,
+}
+
+const fn req(key: &'static str, ty: Ty) -> Field {
+    Field {
+        key,
+        ty,
+        required: true,
+    }
+}
+
+const fn opt(key: &'static str, ty: Ty) -> Field {
+    Field {
+        key,
+        ty,
+        required: false,
+    }
+}
+
+/// Format versions this checker reads.
+pub const FORMAT_VERSIONS: &[i64] = &[1];
+
+pub const LEVELS: &[&str] = &["province", "prefecture", "county"];
+pub const UNIT_LEVELS: &[&str] = &["province", "prefecture", "county", "township"];
+pub const UNIT_KINDS: &[&str] = &[
+    "government",
+    "department",
+    "zone",
+    "institution",
+    "enterprise",
+];
+pub const RANKS: &[&str] = &["chief", "deputy", "other"];
+pub const APPOINTERS: &[&str] = &["leading-group", "unit", "other"];
+pub const FILINGS: &[&str] = &["leading-group-office", "data-bureau", "other"];
+pub const DUTIES: &[&str] = &[
+    "digital-government",
+    "data-management",
+    "data-integration",
+    "decision-making",
+    "planning",
+    "supervision",
+    "talent",
+    "security",
+    "special-exploration",
+    "digital-literacy",
+];
+pub const QUALIFICATIONS: &[&str] = &["administration", "leadership", "big-data"];
+
+const PLAN: &[Field] = &[
+    req("title", Ty::Str),
+    opt("title_zh", Ty::Str),
+    req("jurisdiction", Ty::Str),
+    opt("jurisdiction_zh", Ty::Str),
+    req("level", Ty::Enum(LEVELS)),
+    req("province", Ty::Str),
+    req("issuer", Ty::Str),
+    opt("document_number", Ty::Str),
+    opt("signed", Ty::Date),
+    req("published", Ty::Date),
+    opt("pilot_end", Ty::Date),
+    opt("rule_packs", Ty::List(&Ty::Str)),
+    opt("basis", Ty::List(&Ty::Str)),
+    opt("contact_agency", Ty::Str),
+];
+
+const CDO: &[Field] = &[
+    req("duties", Ty::List(&Ty::Enum(DUTIES))),
+    opt("qualifications", Ty::List(&Ty::Enum(QUALIFICATIONS))),
+];
+
+const GOVERNANCE: &[Field] = &[
+    opt("leading_group", Ty::Str),
+    opt("executive_cdo", Ty::Str),
+    opt("evaluation", Ty::Str),
+    opt("coordination", Ty::Str),
+];
+
+const SUPPORT: &[Field] = &[
+    opt("contract_civil_servants", Ty::Int),
+    opt("purchased_services", Ty::Bool),
+    opt("data_specialists", Ty::Bool),
+    opt("expert_panel", Ty::Bool),
+];
+
+const UNIT_CDO: &[Field] = &[
+    req("position", Ty::Str),
+    req("rank", Ty::Enum(RANKS)),
+    req("oversees_digital_government", Ty::Bool),
+    opt("concurrent", Ty::Bool),
+    opt("appointed_by", Ty::Enum(APPOINTERS)),
+    opt("filed_with", Ty::Enum(FILINGS)),
+    opt("appointee", Ty::Str),
+    opt("appointed", Ty::Date),
+    opt("duties", Ty::List(&Ty::Enum(DUTIES))),
+];
+
+const UNIT: &[Field] = &[
+    req("id", Ty::Id),
+    req("name", Ty::Str),
+    opt("name_zh", Ty::Str),
+    req("level", Ty::Enum(UNIT_LEVELS)),
+    req("kind", Ty::Enum(UNIT_KINDS)),
+    opt("focus", Ty::Str),
+    opt("cdo", Ty::Table(UNIT_CDO)),
+];
+
+const MILESTONE: &[Field] = &[req("due", Ty::Date), req("deliverable", Ty::Str)];
+
+const WAIVER: &[Field] = &[
+    req("rule", Ty::Str),
+    opt("unit", Ty::Str),
+    req("reason", Ty::Str),
+    req("approved_by", Ty::Str),
+    opt("expires", Ty::Date),
+];
+
+/// The top level of a plan file.
+pub const ROOT: &[Field] = &[
+    req("format", Ty::Int),
+    req("plan", Ty::Table(PLAN)),
+    req("cdo", Ty::Table(CDO)),
+    opt("governance", Ty::Table(GOVERNANCE)),
+    opt("support", Ty::Table(SUPPORT)),
+    req("unit", Ty::Tables(UNIT)),
+    opt("milestone", Ty::Tables(MILESTONE)),
+    opt("waiver", Ty::Tables(WAIVER)),
+];
+
+/// Looks a dotted path (`unit.cdo.rank`) up in the schema.
+pub fn lookup(path: &[&str]) -> Option<&'static Field> {
+    let mut fields = ROOT;
+    let mut found = None;
+    for seg in path {
+        let field = fields.iter().find(|f| f.key == *seg)?;
+        found = Some(field);
+        fields = match &field.ty {
+            Ty::Table(f) | Ty::Tables(f) => f,
+            _ => &[],
+        };
+    }
+    found
+}
+
+impl Ty {
+    /// How the type is named in messages: "expected a boolean".
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Ty::Str | Ty::Enum(_) | Ty::Id => "a string",
+            Ty::Int => "an integer",
+            Ty::Bool => "a boolean",
+            Ty::Date => "a date",
+            Ty::List(_) => "an array",
+            Ty::Table(_) => "a table",
+            Ty::Tables(_) => "an array of tables",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookup_walks_nested_tables() {
+        assert!(matches!(
+            lookup(&["unit", "cdo", "rank"]).map(|f| &f.ty),
+            Some(Ty::Enum(_))
+        ));
+        assert!(lookup(&["plan", "published"]).is_some_and(|f| f.required));
+        assert!(lookup(&["unit", "rank"]).is_none());
+    }
+}

@@ -1,0 +1,172 @@
+//! The validated plan: a tree of values that each keep their byte span.
+//! Only values that passed the schema are here; a value that failed it is
+//! `Invalid`, so rules can tell "missing" from "present but unreadable".
+
+use std::fmt;
+
+use crate::source::Span;
+
+/// A calendar date (plans use TOML local dates).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    /// Parses `YYYY-MM-DD`, checking the day exists.
+    pub fn parse(s: &str) -> Option<Date> {
+        let mut it = s.splitn(3, '-');
+        let (y, m, d) = (it.next()?, it.next()?, it.next()?);
+        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+            return None;
+        }
+        let date = Date {
+            year: y.parse().ok()?,
+            month: m.parse().ok()?,
+            day: d.parse().ok()?,
+        };
+        date.is_valid().then_some(date)
+    }
+
+    fn is_valid(&self) -> bool {
+        let leap = self.year % 4 == 0 && (self.year % 100 != 0 || self.year % 400 == 0);
+        let days = match self.month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return false,
+        };
+        (1..=days).contains(&self.day)
+    }
+
+    /// Today's date in UTC, from the system clock.
+    pub fn today() -> Date {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Date::from_days((secs / 86_400) as i64)
+    }
+
+    /// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    fn from_days(z: i64) -> Date {
+        let z = z + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
+        Date { year, month, day }
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Node {
+    pub span: Span,
+    pub value: Value,
+}
+
+#[derive(Clone, Debug)]
+pub enum Value {
+    Str(String),
+    Int(i64),
+    Bool(bool),
+    Date(Date),
+    List(Vec<Node>),
+    Table(Table),
+    /// Present in the file but not readable as the schema asks.
+    Invalid,
+}
+
+/// A table's entries in file order, each with the span of its key.
+#[derive(Clone, Debug, Default)]
+pub struct Table {
+    pub entries: Vec<Entry>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub key: String,
+    pub key_span: Span,
+    pub node: Node,
+}
+
+impl Table {
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entries.iter().find(|e| e.key == key).map(|e| &e.node)
+    }
+
+    pub fn str(&self, key: &str) -> Option<&str> {
+        match self.get(key)?.value {
+            Value::Str(ref s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn date(&self, key: &str) -> Option<Date> {
+        match self.get(key)?.value {
+            Value::Date(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    pub fn table(&self, key: &str) -> Option<&Table> {
+        self.get(key)?.as_table()
+    }
+
+    /// The tables of an array of tables (`[[unit]]`), with their header spans.
+    pub fn tables(&self, key: &str) -> impl Iterator<Item = (&Span, &Table)> {
+        let list = match self.get(key).map(|n| &n.value) {
+            Some(Value::List(l)) => l.as_slice(),
+            _ => &[],
+        };
+        list.iter()
+            .filter_map(|n| n.as_table().map(|t| (&n.span, t)))
+    }
+}
+
+impl Node {
+    pub fn as_table(&self) -> Option<&Table> {
+        match self.value {
+            Value::Table(ref t) => Some(t),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self.value {
+            Value::Str(ref s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_parse_and_check_the_calendar() {
+        assert_eq!(Date::parse("2021-04-23").unwrap().to_string(), "2021-04-23");
+        assert!(Date::parse("2021-02-29").is_none());
+        assert!(Date::parse("2020-02-29").is_some());
+        assert!(Date::parse("21-4-23").is_none());
+    }
+
+    #[test]
+    fn days_since_epoch_become_civil_dates() {
+        assert_eq!(Date::from_days(0).to_string(), "1970-01-01");
+        assert_eq!(Date::from_days(18_740).to_string(), "2021-04-23");
+    }
+}

@@ -1,0 +1,517 @@
+//! Rule packs: loading the TOML files in `rules/` (embedded in the binary,
+//! or given with `--rules`) and validating them into [`Rule`]s that
+//! evaluation runs. A pack with errors yields diagnostics into its own file.
+
+pub mod cond;
+mod raw;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use toml::Spanned;
+
+pub use cond::{Cond, DateRef, Leaf, Path, Scalar, Scope, Test};
+
+use crate::finding::{Citation, Code, Finding, Location, Severity};
+use crate::plan::Date;
+use crate::source::{Source, SourceDb, SourceId, Span};
+
+/// The packs shipped inside the binary.
+const BUILTIN: &[(&str, &str)] = &[
+    ("rules/core.toml", include_str!("../../rules/core.toml")),
+    (
+        "rules/guangdong-2021.toml",
+        include_str!("../../rules/guangdong-2021.toml"),
+    ),
+];
+
+/// Placeholders a message, help or label may use.
+const PLACEHOLDERS: &[&str] = &[
+    "unit",
+    "jurisdiction",
+    "value",
+    "other",
+    "missing",
+    "failed",
+    "count",
+    "min",
+    "item",
+    "rule",
+    "statement",
+    "what",
+    "expires",
+];
+
+pub struct Pack {
+    pub name: String,
+    pub title: String,
+    pub title_zh: Option<String>,
+    pub document: String,
+    pub signed: Option<Date>,
+    pub applies: Applies,
+    pub designated: Vec<Designated>,
+    pub rules: Vec<Rule>,
+    pub source: SourceId,
+}
+
+pub enum Applies {
+    Always,
+    When(Cond),
+    /// Only when a plan or the command line names the pack.
+    ByName,
+}
+
+/// A pilot the notice designates, for the portfolio roll-up.
+pub struct Designated {
+    pub name: String,
+    pub name_zh: Option<String>,
+    pub level: String,
+    pub keywords: Vec<String>,
+}
+
+pub struct Rule {
+    pub id: String,
+    pub pack: String,
+    pub statement: String,
+    pub severity: Severity,
+    pub waivable: bool,
+    pub when: Option<Cond>,
+    pub given: Option<String>,
+    pub check: Check,
+    /// Where the finding points when not at the failing field.
+    pub at: Option<Path>,
+    pub message: String,
+    pub help: String,
+    pub label: Option<String>,
+    pub first_label: Option<String>,
+    pub rationale: String,
+    pub example_fail: String,
+    pub example_pass: String,
+    pub citation: Arc<Citation>,
+    /// Where the rule is defined.
+    pub defined: Location,
+}
+
+pub enum Check {
+    /// Each element (or the plan) satisfies `require`.
+    Assert { require: Cond },
+    /// At least `min` elements satisfy `where_`.
+    Count {
+        where_: Cond,
+        min: i64,
+        counted: Option<String>,
+        notes: Vec<(Cond, String)>,
+    },
+    /// No two elements share a value of `field`.
+    Unique { field: Path },
+    /// For each item, some element satisfies its condition.
+    Required { items: Vec<Item> },
+    /// A CEL expression is true (for each element, or the plan).
+    Expr { program: Arc<cel::Program> },
+    /// The waiver mechanism's own checks (CORE003–CORE006).
+    Waiver(WaiverCheck),
+}
+
+pub struct Item {
+    pub name: String,
+    pub name_zh: Option<String>,
+    pub where_: Cond,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WaiverCheck {
+    UnknownTarget,
+    NotWaivable,
+    Unused,
+    Expired,
+}
+
+/// Every loaded pack.
+#[derive(Default)]
+pub struct Rules {
+    pub packs: Vec<Pack>,
+}
+
+/// Diagnostics into one pack file, collected while validating it.
+pub struct Problems {
+    source: SourceId,
+    pub findings: Vec<Finding>,
+}
+
+impl Problems {
+    pub fn push(&mut self, span: Span, msg: impl Into<String>) {
+        self.push_code(Code::RP002, span, msg.into());
+    }
+
+    fn push_code(&mut self, code: Code, span: Span, msg: String) {
+        let at = Location {
+            source: self.source,
+            span,
+        };
+        self.findings.push(code.at(at, msg));
+    }
+}
+
+impl Rules {
+    /// The packs shipped in the binary.
+    pub fn builtin(db: &mut SourceDb) -> Result<Rules, Vec<Finding>> {
+        let mut rules = Rules::default();
+        for (name, text) in BUILTIN {
+            rules.add(db, name, text)?;
+        }
+        Ok(rules)
+    }
+
+    /// Loads one pack file; its errors point into it.
+    pub fn add(&mut self, db: &mut SourceDb, name: &str, text: &str) -> Result<(), Vec<Finding>> {
+        let source = db.add(Source::new(name, text));
+        let mut problems = Problems {
+            source,
+            findings: Vec::new(),
+        };
+        let file: raw::PackFile = match toml::from_str(text) {
+            Ok(f) => f,
+            Err(e) => {
+                let msg = format!("this rule pack cannot be read: {}", e.message());
+                problems.push_code(Code::RP001, e.span().unwrap_or(0..0), msg);
+                return Err(problems.findings);
+            }
+        };
+        let pack = self.compile_pack(file, source, &mut problems);
+        if problems.findings.is_empty() {
+            self.packs.extend(pack);
+            Ok(())
+        } else {
+            Err(problems.findings)
+        }
+    }
+
+    pub fn pack(&self, name: &str) -> Option<&Pack> {
+        self.packs.iter().find(|p| p.name == name)
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.all().find(|r| r.id == id)
+    }
+
+    pub fn all(&self) -> impl Iterator<Item = &Rule> {
+        self.packs.iter().flat_map(|p| p.rules.iter())
+    }
+
+    pub fn pack_names(&self) -> Vec<&str> {
+        self.packs.iter().map(|p| p.name.as_str()).collect()
+    }
+
+    fn compile_pack(
+        &self,
+        file: raw::PackFile,
+        source: SourceId,
+        out: &mut Problems,
+    ) -> Option<Pack> {
+        let header = file.pack;
+        let name = header.name.get_ref().clone();
+        if self.pack(&name).is_some() {
+            out.push_code(
+                Code::RP003,
+                header.name.span(),
+                format!("a pack named `{name}` is already loaded"),
+            );
+        }
+        let keywords = keyword_sets(&file.keywords, out);
+        let top = cond::Compiler {
+            given: None,
+            keywords: &keywords,
+        };
+        let applies = match (&header.applies_when, header.always) {
+            (_, true) => Applies::Always,
+            (Some(c), false) => Applies::When(top.cond(c, out)?),
+            (None, false) => Applies::ByName,
+        };
+        let designated = file
+            .designated
+            .iter()
+            .filter_map(|d| {
+                let kws = top.keywords(
+                    std::slice::from_ref(&Spanned::new(
+                        d.keywords.span(),
+                        format!("@{}", d.keywords.get_ref()),
+                    )),
+                    out,
+                )?;
+                Some(Designated {
+                    name: d.name.clone(),
+                    name_zh: d.name_zh.clone(),
+                    level: d.level.clone(),
+                    keywords: kws,
+                })
+            })
+            .collect();
+        let mut rules: Vec<Rule> = Vec::new();
+        for r in file.rule {
+            let dup = rules.iter().any(|x| x.id == *r.id.get_ref())
+                || self.rule(r.id.get_ref()).is_some();
+            if dup {
+                out.push_code(
+                    Code::RP003,
+                    r.id.span(),
+                    format!("rule `{}` is defined twice", r.id.get_ref()),
+                );
+            }
+            rules.extend(compile_rule(r, &name, source, &keywords, out));
+        }
+        Some(Pack {
+            name,
+            title: header.title,
+            title_zh: header.title_zh,
+            document: header.document,
+            signed: header.signed.and_then(|d| Date::parse(&d.to_string())),
+            applies,
+            designated,
+            rules,
+            source,
+        })
+    }
+}
+
+/// Resolves `@set` references between keyword sets (one level deep).
+fn keyword_sets(
+    raw: &BTreeMap<String, Spanned<Vec<Spanned<String>>>>,
+    out: &mut Problems,
+) -> BTreeMap<String, Vec<String>> {
+    let plain: BTreeMap<String, Vec<String>> = raw
+        .iter()
+        .map(|(k, v)| {
+            let words = v.get_ref().iter().filter(|w| !w.get_ref().starts_with('@'));
+            (
+                k.clone(),
+                words.map(|w| w.get_ref().trim().to_lowercase()).collect(),
+            )
+        })
+        .collect();
+    let mut sets = BTreeMap::new();
+    for (k, v) in raw {
+        let mut words = Vec::new();
+        for w in v.get_ref() {
+            match w.get_ref().strip_prefix('@') {
+                Some(r) => match plain.get(r) {
+                    Some(ws) => words.extend(ws.iter().cloned()),
+                    None => out.push(w.span(), format!("no keyword set `{r}` in this pack")),
+                },
+                None => words.push(w.get_ref().trim().to_lowercase()),
+            }
+        }
+        sets.insert(k.clone(), words);
+    }
+    sets
+}
+
+fn compile_rule(
+    r: raw::Rule,
+    pack: &str,
+    source: SourceId,
+    keywords: &BTreeMap<String, Vec<String>>,
+    out: &mut Problems,
+) -> Option<Rule> {
+    let before = out.findings.len();
+    let given = r.given.as_ref().map(|g| g.get_ref().clone());
+    if let Some(g) = &r.given {
+        if !matches!(g.get_ref().as_str(), "unit" | "milestone" | "waiver") {
+            out.push(
+                g.span(),
+                "`given` names what a rule iterates over: \"unit\", \"milestone\" or \"waiver\"",
+            );
+        }
+    }
+    let c = cond::Compiler {
+        given: given.as_deref(),
+        keywords,
+    };
+    let severity = Severity::parse(r.severity.get_ref()).or_else(|| {
+        out.push(
+            r.severity.span(),
+            "severity is one of \"error\", \"warning\", \"info\"",
+        );
+        None
+    });
+    let when = r.when.as_ref().and_then(|w| c.cond(w, out));
+    let at = r.at.as_ref().and_then(|a| at_path(a, &c, out));
+    let check = compile_check(&r, &c, out);
+    if !matches!(r.citation.provenance.get_ref().as_str(), "text" | "report") {
+        out.push(r.citation.provenance.span(), "provenance is \"text\" (read in the official text) or \"report\" (known from press reports)");
+    }
+    for t in [Some(&r.message), Some(&r.help), r.label.as_ref()]
+        .into_iter()
+        .flatten()
+    {
+        check_placeholders(t, out);
+    }
+    if out.findings.len() > before {
+        return None;
+    }
+    Some(Rule {
+        id: r.id.get_ref().clone(),
+        pack: pack.to_string(),
+        statement: r.statement,
+        severity: severity?,
+        waivable: r.waivable,
+        when,
+        given,
+        check: check?,
+        at,
+        message: r.message.into_inner(),
+        help: r.help.into_inner(),
+        label: r.label.map(Spanned::into_inner),
+        first_label: r.first_label,
+        rationale: r.rationale,
+        example_fail: r.example_fail,
+        example_pass: r.example_pass,
+        citation: Arc::new(Citation {
+            pack: pack.to_string(),
+            document: r.citation.document,
+            section: r.citation.section,
+            quote: r.citation.quote,
+            quote_en: r.citation.quote_en,
+            provenance: r.citation.provenance.into_inner(),
+        }),
+        defined: Location {
+            source,
+            span: r.id.span(),
+        },
+    })
+}
+
+/// `at` names a table or field; `unit` (given unit) is the element itself.
+fn at_path(a: &Spanned<String>, c: &cond::Compiler, out: &mut Problems) -> Option<Path> {
+    if c.given == Some(a.get_ref().as_str()) {
+        return Some(Path {
+            text: a.get_ref().clone(),
+            scope: Scope::Element,
+            segs: Vec::new(),
+            required: true,
+        });
+    }
+    c.path(a, out)
+}
+
+fn compile_check(r: &raw::Rule, c: &cond::Compiler, out: &mut Problems) -> Option<Check> {
+    let kind = r.kind.get_ref().as_str();
+    let need = |what: &str, out: &mut Problems| {
+        out.push(r.kind.span(), format!("a `{kind}` rule needs `{what}`"));
+    };
+    match kind {
+        "assert" => match &r.require {
+            Some(req) => Some(Check::Assert {
+                require: c.cond(req, out)?,
+            }),
+            None => {
+                need("require", out);
+                None
+            }
+        },
+        "count" => {
+            let (Some(w), Some(min), Some(_)) = (&r.where_, r.min, &r.given) else {
+                need("given`, `where` and `min", out);
+                return None;
+            };
+            let notes = r
+                .note
+                .iter()
+                .filter_map(|n| Some((c.cond(&n.when, out)?, n.says.clone())))
+                .collect();
+            Some(Check::Count {
+                where_: c.cond(w, out)?,
+                min,
+                counted: r.counted.clone(),
+                notes,
+            })
+        }
+        "unique" => match (&r.field, &r.given) {
+            (Some(f), Some(_)) => Some(Check::Unique {
+                field: c.path(f, out)?,
+            }),
+            _ => {
+                need("given` and `field", out);
+                None
+            }
+        },
+        "required" => {
+            if r.item.is_empty() || r.given.is_none() {
+                need("given` and one or more `[[rule.item]]", out);
+                return None;
+            }
+            let items: Vec<_> = r
+                .item
+                .iter()
+                .filter_map(|i| {
+                    Some(Item {
+                        name: i.name.clone(),
+                        name_zh: i.name_zh.clone(),
+                        where_: c.cond(&i.where_, out)?,
+                    })
+                })
+                .collect();
+            (items.len() == r.item.len()).then_some(Check::Required { items })
+        }
+        "expr" => {
+            let Some(e) = &r.expr else {
+                need("expr", out);
+                return None;
+            };
+            match cel::Program::compile(e.get_ref()) {
+                Ok(p) => Some(Check::Expr {
+                    program: Arc::new(p),
+                }),
+                Err(err) => {
+                    out.push(
+                        e.span(),
+                        format!("this CEL expression does not compile: {err}"),
+                    );
+                    None
+                }
+            }
+        }
+        "waiver" => {
+            let check = r.check.as_ref().map(|c| c.get_ref().as_str());
+            let w = match check {
+                Some("unknown-target") => WaiverCheck::UnknownTarget,
+                Some("not-waivable") => WaiverCheck::NotWaivable,
+                Some("unused") => WaiverCheck::Unused,
+                Some("expired") => WaiverCheck::Expired,
+                _ => {
+                    let span = r.check.as_ref().map_or(r.kind.span(), Spanned::span);
+                    out.push(span, "a `waiver` rule needs `check`: \"unknown-target\", \"not-waivable\", \"unused\" or \"expired\"");
+                    return None;
+                }
+            };
+            Some(Check::Waiver(w))
+        }
+        _ => {
+            out.push(
+                r.kind.span(),
+                format!("unknown rule kind `{kind}`; the kinds are: assert, count, unique, required, expr, waiver"),
+            );
+            None
+        }
+    }
+}
+
+fn check_placeholders(t: &Spanned<String>, out: &mut Problems) {
+    let text = t.get_ref();
+    let mut rest = text.as_str();
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        let name = &rest[open + 1..open + close];
+        if !PLACEHOLDERS.contains(&name) {
+            out.push(
+                t.span(),
+                format!(
+                    "unknown placeholder `{{{name}}}`; the placeholders are: {}",
+                    PLACEHOLDERS.join(", ")
+                ),
+            );
+        }
+        rest = &rest[open + close + 1..];
+    }
+}

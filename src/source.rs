@@ -1,0 +1,78 @@
+//! The source database: every text a diagnostic can point into — plan files
+//! and rule packs alike, embedded ones included — registered once, by id.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+/// A byte range in one source.
+pub type Span = Range<usize>;
+
+/// Identifies a source in a [`SourceDb`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SourceId(pub u32);
+
+/// One text with its display name and line index.
+#[derive(Debug)]
+pub struct Source {
+    /// Path as given on the command line (with `/` separators), or `<builtin>/…`.
+    pub name: String,
+    pub text: Arc<str>,
+    line_starts: Vec<usize>,
+}
+
+impl Source {
+    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        let text = text.into();
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Self {
+            name: name.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    /// 1-based line and column (in characters, not bytes) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts[line];
+        let col = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
+        (line + 1, col + 1)
+    }
+}
+
+/// All sources of one run. Sources are added, never removed.
+#[derive(Debug, Default)]
+pub struct SourceDb {
+    sources: Vec<Source>,
+}
+
+impl SourceDb {
+    pub fn add(&mut self, source: Source) -> SourceId {
+        self.sources.push(source);
+        SourceId(self.sources.len() as u32 - 1)
+    }
+
+    pub fn get(&self, id: SourceId) -> &Source {
+        &self.sources[id.0 as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_characters() {
+        let s = Source::new("x", "a = 1\nname = \"深圳\" # x\n");
+        assert_eq!(s.line_col(0), (1, 1));
+        assert_eq!(s.line_col(6), (2, 1));
+        let hash = s.text.find('#').unwrap();
+        assert_eq!(s.line_col(hash), (2, 12));
+    }
+}
