@@ -10,11 +10,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::discover;
 use crate::eval::{self, Options};
 use crate::finding::{Code, Finding, Location, Severity};
-use crate::plan::{Date, Plan};
+use crate::plan::{Date, Plan, DEFAULT_MAX_BYTES};
 use crate::render::{explain, human::Human, json, rules_table};
 use crate::report::{FileReport, Status, Summary};
 use crate::rules::Rules;
 use crate::source::{Source, SourceDb};
+use crate::verify;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -33,6 +34,13 @@ pub enum Command {
     Check(CheckArgs),
     /// List the rules of the loaded packs
     Rules(RulesArgs),
+    /// Run rule-pack fixtures: plans whose `# expect:` lines state their findings
+    TestRules {
+        /// Fixture files or directories [default: rules/tests]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        packs: PackArgs,
+    },
     /// Explain a rule or format code: its citation, why it matters, examples
     Explain {
         /// A rule id (GD001) or format code (PF002)
@@ -134,7 +142,7 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<O
     let packs = match &args.command {
         Command::Check(c) => &c.rules,
         Command::Rules(r) => &r.rules,
-        Command::Explain { packs, .. } => packs,
+        Command::Explain { packs, .. } | Command::TestRules { packs, .. } => packs,
     };
     let rules = match load_rules(&mut db, &packs.extra) {
         Ok(r) => r,
@@ -165,6 +173,7 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<O
             out.write_all(rules_table::render(&rules, r.pack.as_deref(), width).as_bytes())?;
             Ok(Outcome::Pass)
         }
+        Command::TestRules { paths, .. } => test_rules(&paths, &rules, &mut db, out, err),
         Command::Explain { code, .. } => match explain::explain(&rules, &code) {
             Some(text) => {
                 out.write_all(text.as_bytes())?;
@@ -310,58 +319,64 @@ fn check_file(
     fail_on: Option<Severity>,
     input: &discover::Input,
 ) -> FileReport {
-    let (text, problem) = match std::fs::read(&input.path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(t) => (t, None),
-            Err(e) => {
-                let at = e.utf8_error().valid_up_to();
-                let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                (
-                    text,
-                    Some((
-                        at,
-                        "this file is not UTF-8 text".to_string(),
-                        "save the plan as UTF-8".to_string(),
-                    )),
-                )
-            }
-        },
-        Err(e) => (
-            String::new(),
-            Some((
-                0,
-                format!("this file cannot be read: {e}"),
-                "check the path and its permissions".to_string(),
-            )),
-        ),
-    };
-    let source = db.add(Source::new(input.display.clone(), text));
-    if let Some((at, msg, help)) = problem {
-        let loc = Location {
-            source,
-            span: at..at,
-        };
-        let f = Code::PF001.at(loc, msg).with_help(help);
-        return FileReport::new(
-            input.display.clone(),
-            source,
-            None,
-            Vec::new(),
-            vec![f],
-            fail_on,
-        );
-    }
-    let plan = Plan::from_text(source, &db.get(source).text);
+    let plan = Plan::read(db, &input.path, &input.display, DEFAULT_MAX_BYTES);
     let checked = eval::check(&plan, rules, opts);
     let jurisdiction = plan.jurisdiction().map(str::to_string);
     FileReport::new(
         input.display.clone(),
-        source,
+        plan.source,
         jurisdiction,
         checked.packs,
         checked.findings,
         fail_on,
     )
+}
+
+fn test_rules(
+    paths: &[PathBuf],
+    rules: &Rules,
+    db: &mut SourceDb,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<Outcome> {
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from("rules/tests")]
+    } else {
+        paths.to_vec()
+    };
+    let inputs = match discover::discover(&paths) {
+        Ok((inputs, _)) => inputs,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(Outcome::Broken);
+        }
+    };
+    let today = Date::today();
+    let (mut passed, mut failed) = (0, 0);
+    for input in &inputs {
+        let v = verify::verify(db, rules, input, today);
+        if v.passed() {
+            passed += 1;
+            continue;
+        }
+        failed += 1;
+        writeln!(out, "FAIL {}", v.path)?;
+        if let Some(why) = &v.broken {
+            writeln!(out, "  {why}")?;
+        }
+        for m in &v.missing {
+            writeln!(out, "  - {m:<14} expected, not reported")?;
+        }
+        for u in &v.unexpected {
+            writeln!(out, "  + {u:<14} reported, not expected")?;
+        }
+    }
+    writeln!(out, "{passed} passed, {failed} failed")?;
+    Ok(if failed == 0 {
+        Outcome::Pass
+    } else {
+        Outcome::Fail
+    })
 }
 
 fn color_for_stderr() -> bool {

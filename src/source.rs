@@ -73,6 +73,6 @@ mod tests {
         assert_eq!(s.line_col(0), (1, 1));
         assert_eq!(s.line_col(6), (2, 1));
         let hash = s.text.find('#').unwrap();
-        assert_eq!(s.line_col(hash), (2, 12));
+        assert_eq!(s.line_col(hash), (2, 13));
     }
 }

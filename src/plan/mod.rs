@@ -7,8 +7,14 @@ mod tree;
 pub use load::load;
 pub use tree::{Date, Entry, Node, Table, Value};
 
-use crate::finding::Finding;
-use crate::source::SourceId;
+use std::io::Read;
+use std::path::Path;
+
+use crate::finding::{Code, Finding, Location};
+use crate::source::{Source, SourceDb, SourceId};
+
+/// Files larger than this are reported, not read (`--max-file-size`).
+pub const DEFAULT_MAX_BYTES: u64 = 4 * 1024 * 1024;
 
 /// A plan file as loaded: the validated tree (when the TOML parses) and the
 /// format diagnostics it earned.
@@ -29,8 +35,86 @@ impl Plan {
         }
     }
 
+    /// Reads a file into the source database and loads it. A file that
+    /// cannot be read, is too large, binary or not UTF-8 becomes a plan with
+    /// one PF001 and no tree.
+    pub fn read(db: &mut SourceDb, path: &Path, name: &str, max_bytes: u64) -> Plan {
+        let (text, problem) = match read_capped(path, max_bytes) {
+            Err(e) => (
+                String::new(),
+                Some((
+                    0,
+                    format!("this file cannot be read: {e}"),
+                    "check the path and its permissions",
+                )),
+            ),
+            Ok(None) => {
+                let msg = format!("this file is larger than {max_bytes} bytes; it was not read");
+                (
+                    String::new(),
+                    Some((
+                        0,
+                        msg,
+                        "split the plan, or raise the limit with --max-file-size",
+                    )),
+                )
+            }
+            Ok(Some(bytes)) if bytes.contains(&0) => {
+                let at = bytes.iter().position(|b| *b == 0).unwrap_or(0);
+                let text = String::from_utf8_lossy(&bytes[..at]).into_owned();
+                (
+                    text,
+                    Some((
+                        at,
+                        "this is a binary file, not a plan".into(),
+                        "plans are TOML text files",
+                    )),
+                )
+            }
+            Ok(Some(bytes)) => match String::from_utf8(bytes) {
+                Ok(t) => (t, None),
+                Err(e) => {
+                    let at = e.utf8_error().valid_up_to();
+                    let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                    (
+                        text,
+                        Some((
+                            at,
+                            "this file is not UTF-8 text".into(),
+                            "save the plan as UTF-8",
+                        )),
+                    )
+                }
+            },
+        };
+        let source = db.add(Source::new(name, text));
+        match problem {
+            Some((at, msg, help)) => {
+                let loc = Location {
+                    source,
+                    span: at..at,
+                };
+                Plan {
+                    source,
+                    root: None,
+                    diagnostics: vec![Code::PF001.at(loc, msg).with_help(help)],
+                }
+            }
+            None => Plan::from_text(source, &db.get(source).text),
+        }
+    }
+
     /// `plan.jurisdiction`, when it could be read.
     pub fn jurisdiction(&self) -> Option<&str> {
         self.root.as_ref()?.table("plan")?.str("jurisdiction")
     }
+}
+
+/// The file's bytes, or `None` when it holds more than `max` bytes.
+fn read_capped(path: &Path, max: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(max.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= max).then_some(bytes))
 }

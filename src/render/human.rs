@@ -8,7 +8,7 @@ use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
 };
 
-use super::safe;
+use super::{safe, safe_source};
 use crate::finding::{Finding, Severity};
 use crate::report::{FileReport, Summary};
 use crate::source::{Source, SourceDb};
@@ -109,7 +109,7 @@ impl Report {
             },
             help: help_text(f),
             labels,
-            source: NamedSource::new(source.name.clone(), source.text.to_string()),
+            source: NamedSource::new(safe(&source.name), safe_source(&source.text).into_owned()),
         }
     }
 }

@@ -1,0 +1,139 @@
+//! `cdocheck test-rules`: runs rule-pack fixtures — plans whose leading
+//! `# expect: CODE@LINE, …` comments state every finding they must produce —
+//! and reports each fixture that produces anything else, as a diff.
+
+use crate::discover::Input;
+use crate::eval::{self, Options};
+use crate::plan::{Date, Plan, DEFAULT_MAX_BYTES};
+use crate::rules::Rules;
+use crate::source::SourceDb;
+
+/// What a fixture states about itself.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Expectation {
+    /// `CODE@LINE`, or `CODE@LINE (waived)` for a finding a waiver covers; sorted.
+    pub findings: Vec<String>,
+    /// `# today: DATE` for fixtures whose waivers expire.
+    pub today: Option<Date>,
+}
+
+/// Reads the `# expect:` and `# today:` comments of a fixture; `None` when it
+/// has no `# expect:` line at all.
+pub fn expectation(text: &str) -> Option<Expectation> {
+    let mut exp = Expectation::default();
+    let mut seen = false;
+    for line in text
+        .lines()
+        .take_while(|l| l.trim_start().starts_with('#') || l.trim().is_empty())
+    {
+        let line = line.trim_start();
+        if let Some(rest) = line.strip_prefix("# expect:") {
+            seen = true;
+            let items = rest
+                .split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty() && *t != "none");
+            exp.findings.extend(items.map(str::to_string));
+        } else if let Some(d) = line.strip_prefix("# today:") {
+            exp.today = Date::parse(d.trim());
+        }
+    }
+    exp.findings.sort();
+    seen.then_some(exp)
+}
+
+/// One fixture's verdict.
+#[derive(Debug)]
+pub struct Verdict {
+    pub path: String,
+    /// Expected but not produced.
+    pub missing: Vec<String>,
+    /// Produced but not expected.
+    pub unexpected: Vec<String>,
+    /// Why the fixture could not be run at all.
+    pub broken: Option<String>,
+}
+
+impl Verdict {
+    pub fn passed(&self) -> bool {
+        self.missing.is_empty() && self.unexpected.is_empty() && self.broken.is_none()
+    }
+}
+
+pub fn verify(db: &mut SourceDb, rules: &Rules, input: &Input, today: Date) -> Verdict {
+    let mut v = Verdict {
+        path: input.display.clone(),
+        missing: Vec::new(),
+        unexpected: Vec::new(),
+        broken: None,
+    };
+    let text = match std::fs::read(&input.path) {
+        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+        Err(e) => {
+            v.broken = Some(format!("cannot be read: {e}"));
+            return v;
+        }
+    };
+    let Some(exp) = expectation(&text) else {
+        v.broken = Some("no `# expect:` line: state the findings, or `# expect: none`".into());
+        return v;
+    };
+    let opts = Options {
+        today: exp.today.unwrap_or(today),
+        waivers: true,
+        packs: None,
+    };
+    let plan = Plan::read(db, &input.path, &input.display, DEFAULT_MAX_BYTES);
+    let src = db.get(plan.source);
+    let mut got: Vec<String> = eval::check(&plan, rules, &opts)
+        .findings
+        .iter()
+        .map(|f| {
+            let waived = if f.waived.is_some() { " (waived)" } else { "" };
+            format!("{}@{}{waived}", f.code, src.line_col(f.at.span.start).0)
+        })
+        .collect();
+    got.sort();
+    v.missing = diff(&exp.findings, &got);
+    v.unexpected = diff(&got, &exp.findings);
+    v
+}
+
+/// Items of `a` not matched one-for-one in `b`.
+fn diff(a: &[String], b: &[String]) -> Vec<String> {
+    let mut rest = b.to_vec();
+    a.iter()
+        .filter(|x| match rest.iter().position(|y| y == *x) {
+            Some(i) => {
+                rest.remove(i);
+                false
+            }
+            None => true,
+        })
+        .cloned()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expect_lines_add_up_and_none_means_nothing() {
+        let e = expectation("# expect: GD001@6, GD003@6\n# expect: CORE007@90\n# a note\nformat = 1\n# expect: X@1\n").unwrap();
+        assert_eq!(e.findings, ["CORE007@90", "GD001@6", "GD003@6"]);
+        assert_eq!(
+            expectation("# expect: none\n").unwrap().findings,
+            Vec::<String>::new()
+        );
+        assert!(expectation("format = 1\n").is_none());
+    }
+
+    #[test]
+    fn diff_counts_duplicates() {
+        let a = vec!["A@1".to_string(), "A@1".to_string()];
+        let b = vec!["A@1".to_string()];
+        assert_eq!(diff(&a, &b), ["A@1"]);
+        assert!(diff(&b, &a).is_empty());
+    }
+}

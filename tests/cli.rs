@@ -1,0 +1,468 @@
+//! The binary as users meet it: exit codes, human and JSON output, fixtures,
+//! directory scans and bad input. One test binary; helpers keep tests short.
+
+use std::path::Path;
+use std::process::Output;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn cdocheck() -> Command {
+    let mut c = Command::cargo_bin("cdocheck").unwrap();
+    c.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .env_remove("LANG")
+        .env_remove("LC_ALL");
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    cdocheck().args(args).output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+/// `check --format json` on the given paths, parsed.
+fn json(args: &[&str]) -> (Value, i32) {
+    let mut all = vec!["check", "--format", "json", "--today", "2026-01-01"];
+    all.extend_from_slice(args);
+    let o = run(&all);
+    let v = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}{}", stdout(&o), stderr(&o)));
+    (v, o.status.code().unwrap())
+}
+
+/// `CODE@LINE:COL` of every diagnostic of every file.
+fn codes(v: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in v["files"].as_array().unwrap() {
+        for d in f["diagnostics"].as_array().unwrap() {
+            out.push(format!(
+                "{}@{}:{}",
+                d["code"].as_str().unwrap(),
+                d["line"],
+                d["column"]
+            ));
+        }
+    }
+    out
+}
+
+fn write(dir: &Path, name: &str, text: &[u8]) {
+    let p = dir.join(name);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+const JIANGMEN: &str = "examples/jiangmen-2021.toml";
+const MAOMING: &str = "examples/maoming-draft.toml";
+
+#[test]
+fn compliant_plan_passes_with_exit_0() {
+    let o = run(&["check", JIANGMEN]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(
+        stdout(&o),
+        "checked 1 plan: 1 passed, 0 failed (0 errors, 0 warnings, 0 info, 0 waived)\n"
+    );
+}
+
+#[test]
+fn failing_plan_exits_1_and_reports_every_problem_where_it_is() {
+    let (v, code) = json(&[MAOMING]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        codes(&v),
+        [
+            "GD001@11:1",
+            "GD009@11:1",
+            "GD006@72:31",
+            "GD005@114:8",
+            "GD004@121:1",
+            "CORE007@163:7"
+        ]
+    );
+    let gd005 = &v["files"][0]["diagnostics"][3];
+    assert_eq!(gd005["unit"], "mm-nr");
+    assert_eq!(gd005["end_column"], 15);
+    assert_eq!(gd005["waived"], false);
+    assert_eq!(gd005["citation"]["document"], "粤办函〔2021〕63号");
+    assert_eq!(gd005["citation"]["provenance"], "report");
+    assert_eq!(v["files"][0]["status"], "fail");
+    assert_eq!(
+        v["files"][0]["rule_packs"],
+        serde_json::json!(["core", "guangdong-2021"])
+    );
+    assert_eq!(v["summary"]["errors"], 4);
+    assert_eq!(v["summary"]["warnings"], 2);
+}
+
+#[test]
+fn human_output_snapshot() {
+    let o = run(&["check", MAOMING]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        !out.contains('\u{1b}'),
+        "no colour or hyperlinks when piped"
+    );
+    insta::assert_snapshot!("human_maoming", out);
+}
+
+#[test]
+fn json_output_snapshot() {
+    let o = run(&[
+        "check",
+        "--format",
+        "json",
+        "--today",
+        "2026-01-01",
+        MAOMING,
+        JIANGMEN,
+    ]);
+    insta::assert_snapshot!("json_maoming_jiangmen", stdout(&o));
+}
+
+#[test]
+fn fail_on_decides_the_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = std::fs::read_to_string(JIANGMEN)
+        .unwrap()
+        .replace("contact_agency", "# contact_agency");
+    write(dir.path(), "warn.toml", plan.as_bytes());
+    let path = dir.path().join("warn.toml");
+    let p = path.to_str().unwrap();
+    assert_eq!(
+        run(&["check", p]).status.code(),
+        Some(0),
+        "a warning does not fail by default"
+    );
+    assert_eq!(
+        run(&["check", "--fail-on", "warning", p]).status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        run(&["check", "--fail-on", "never", MAOMING]).status.code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn columns_count_characters_not_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = std::fs::read_to_string(JIANGMEN).unwrap();
+    let inline = plan.replacen(
+        "[[milestone]]",
+        "[[unit]]\nid = \"jm-x\"\nname = \"X\"\nlevel = \"county\"\nkind = \"government\"\ncdo = { position = \"副局长\", rank = \"other\", oversees_digital_government = true }\n\n[[milestone]]",
+        1,
+    );
+    write(dir.path(), "p.toml", inline.as_bytes());
+    let (v, _) = json(&[dir.path().join("p.toml").to_str().unwrap()]);
+    let d = &v["files"][0]["diagnostics"][0];
+    assert_eq!(d["code"], "GD005");
+    // `cdo = { position = "副局长", rank = ` is 33 characters (39 bytes).
+    assert_eq!(d["column"], 34);
+}
+
+#[test]
+fn bundled_fixtures_pass_test_rules() {
+    let o = run(&["test-rules", "rules/tests", "tests/fixtures/format"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).ends_with(" passed, 0 failed\n"));
+}
+
+#[test]
+fn test_rules_shows_a_diff_for_a_wrong_expectation() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = std::fs::read_to_string(MAOMING).unwrap();
+    write(
+        dir.path(),
+        "wrong.toml",
+        format!("# expect: GD001@11, GD002@11\n{plan}").as_bytes(),
+    );
+    let o = run(&["test-rules", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("- GD002@11"), "{out}");
+    assert!(out.contains("+ GD005@115"), "{out}");
+    assert!(out.ends_with("0 passed, 1 failed\n"));
+}
+
+#[test]
+fn every_rule_has_a_passing_and_a_failing_fixture() {
+    let mut db = cdocheck::source::SourceDb::default();
+    let rules = cdocheck::rules::Rules::builtin(&mut db).unwrap();
+    for pack in &rules.packs {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("rules/tests")
+            .join(&pack.name);
+        let names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|_| panic!("no fixtures for pack {}", pack.name))
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        for rule in &pack.rules {
+            for kind in ["pass", "fail"] {
+                let prefix = format!("{}-{kind}", rule.id);
+                assert!(
+                    names.iter().any(|n| n.starts_with(&prefix)),
+                    "no {prefix}*.toml in {}",
+                    dir.display()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_format_code_has_a_fixture() {
+    let names: Vec<String> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/format"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+    for code in ["PF001", "PF002", "PF003", "PF004", "PF005", "PF006"] {
+        assert!(
+            names.iter().any(|n| n.starts_with(code)),
+            "no fixture for {code}"
+        );
+    }
+}
+
+#[test]
+fn a_path_that_does_not_exist_exits_2_naming_it() {
+    let o = run(&["check", "no/such/plan.toml"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no/such/plan.toml"), "{}", stderr(&o));
+}
+
+#[test]
+fn bad_arguments_and_unknown_packs_exit_2() {
+    assert_eq!(
+        run(&["check", "--format", "yaml", JIANGMEN]).status.code(),
+        Some(2)
+    );
+    let o = run(&["check", "--pack", "hainan-2030", JIANGMEN]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("guangdong-2021"),
+        "lists the packs that exist: {}",
+        stderr(&o)
+    );
+    assert_eq!(
+        run(&["check", "--today", "yesterday", JIANGMEN])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn a_broken_rule_pack_exits_2_pointing_into_the_pack() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = std::fs::read_to_string("rules/guangdong-2021.toml").unwrap();
+    let broken = core
+        .replace("name = \"guangdong-2021\"", "name = \"mine\"")
+        .replace("GD0", "MY0")
+        .replace("unit.cdo.rank", "unit.cdo.rnak");
+    write(dir.path(), "mine.toml", broken.as_bytes());
+    let o = run(&["check", "--rules", dir.path().to_str().unwrap(), JIANGMEN]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("RP002") && err.contains("`unit.cdo.rnak` is not a field"),
+        "{err}"
+    );
+    assert!(err.contains("mine.toml:"), "points into the pack: {err}");
+}
+
+#[test]
+fn a_custom_pack_with_a_cel_expression_applies_when_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = r#"
+[pack]
+name = "ids"
+title = "Id conventions"
+document = "Local guidance"
+
+[[rule]]
+id = "ID001"
+statement = "unit ids start with the city's prefix"
+severity = "warning"
+kind = "expr"
+given = "unit"
+expr = "unit.id.startsWith('jm-') || unit.level != 'prefecture'"
+at = "unit.id"
+message = "unit `{unit}` does not use the `jm-` prefix"
+help = "rename the id"
+rationale = "Ids are easier to read with a prefix."
+example_fail = 'id = "psb"'
+example_pass = 'id = "jm-psb"'
+[rule.citation]
+document = "Local guidance"
+provenance = "text"
+"#;
+    write(dir.path(), "ids.toml", pack.as_bytes());
+    let plan =
+        std::fs::read_to_string(JIANGMEN)
+            .unwrap()
+            .replacen("id = \"jm-psb\"", "id = \"psb\"", 1);
+    write(dir.path(), "plans/p.toml", plan.as_bytes());
+    let rules = dir.path().join("ids.toml");
+    let p = dir.path().join("plans/p.toml");
+    let (v, code) = json(&[
+        "--rules",
+        rules.to_str().unwrap(),
+        "--pack",
+        "ids",
+        p.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "a warning does not fail");
+    let d = &v["files"][0]["diagnostics"];
+    assert_eq!(d.as_array().unwrap().len(), 1, "{d}");
+    assert_eq!(d[0]["code"], "ID001");
+    assert_eq!(d[0]["unit"], "psb");
+    assert_eq!(
+        v["files"][0]["rule_packs"],
+        serde_json::json!(["core", "ids"])
+    );
+}
+
+#[test]
+fn a_directory_is_scanned_in_sorted_order_skipping_hidden_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read(JIANGMEN).unwrap();
+    write(dir.path(), "b/z.toml", &good);
+    write(dir.path(), "a.toml", &good);
+    write(dir.path(), "b/a.toml", &good);
+    write(dir.path(), ".git/config.toml", b"not a plan");
+    write(dir.path(), "notes.txt", b"not a plan");
+    let root = dir.path().to_str().unwrap();
+    let (v, code) = json(&[root]);
+    assert_eq!(code, 0);
+    let paths: Vec<String> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            format!("{root}/a.toml"),
+            format!("{root}/b/a.toml"),
+            format!("{root}/b/z.toml")
+        ]
+    );
+}
+
+#[test]
+fn bad_files_are_reported_and_the_batch_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "1-good.toml", &std::fs::read(JIANGMEN).unwrap());
+    write(dir.path(), "2-latin1.toml", b"format = 1\n# caf\xe9\n");
+    write(dir.path(), "3-empty.toml", b"");
+    write(dir.path(), "4-binary.toml", b"\x00\x01\x02");
+    write(
+        dir.path(),
+        "5-nested.toml",
+        format!("x = {}1{}\n", "{ a = ".repeat(200), " }".repeat(200)).as_bytes(),
+    );
+    std::os::unix::fs::symlink("/no/such/target", dir.path().join("6-dangling.toml")).unwrap();
+    let (v, code) = json(&[dir.path().to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let files = v["files"].as_array().unwrap();
+    let status: Vec<&str> = files
+        .iter()
+        .map(|f| f["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(status[0], "pass", "the good plan is still checked");
+    assert!(status[1..].iter().all(|s| *s == "fail"), "{status:?}");
+    assert_eq!(files[1]["diagnostics"][0]["code"], "PF001");
+    assert_eq!(
+        files[1]["diagnostics"][0]["line"], 2,
+        "points at the byte that is not UTF-8"
+    );
+    assert!(files[2]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["code"] == "PF004"));
+}
+
+#[test]
+fn terminal_escapes_in_a_plan_never_reach_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = std::fs::read_to_string(MAOMING)
+        .unwrap()
+        .replace("id = \"mm-nr\"", "id = \"mm-nr\"\nfocus = \"x\"")
+        .replace("Head of the Information Centre", "\\u001b[2J");
+    let plan = plan.replace("rank = \"other\"", "rank = \"other\u{1b}[2J\"");
+    write(dir.path(), "p.toml", plan.as_bytes());
+    let o = run(&["check", dir.path().join("p.toml").to_str().unwrap()]);
+    assert!(!stdout(&o).contains('\u{1b}'), "{}", stdout(&o));
+}
+
+#[test]
+fn a_closed_pipe_is_a_normal_exit() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = std::fs::read(MAOMING).unwrap();
+    for i in 0..60 {
+        write(dir.path(), &format!("p{i:02}.toml"), &plan);
+    }
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("cdocheck"))
+        .args(["check", dir.path().to_str().unwrap()])
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
+
+#[test]
+fn rules_lists_every_rule_and_explain_cites_the_clause() {
+    let o = run(&["rules"]);
+    assert_eq!(o.status.code(), Some(0));
+    for id in ["CORE001", "CORE007", "GD001", "GD011"] {
+        assert!(stdout(&o).contains(id), "{id} missing");
+    }
+    let o = run(&["explain", "gd001"]);
+    assert_eq!(o.status.code(), Some(0));
+    insta::assert_snapshot!("explain_gd001", stdout(&o));
+    assert_eq!(run(&["explain", "GD999"]).status.code(), Some(2));
+}
+
+#[test]
+fn waivers_are_shown_and_no_waivers_counts_them_again() {
+    let fixture = "rules/tests/core/CORE006-pass.toml";
+    let (v, code) = json(&[fixture]);
+    assert_eq!(code, 0, "a waived error does not fail the plan");
+    let d = &v["files"][0]["diagnostics"][0];
+    assert_eq!(
+        (d["code"].as_str(), d["waived"].as_bool()),
+        (Some("GD005"), Some(true))
+    );
+    assert_eq!(v["summary"]["waived"], 1);
+    assert_eq!(v["summary"]["errors"], 0);
+    let o = run(&["check", "--no-waivers", fixture]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("--no-waivers"),
+        "says so: {}",
+        stderr(&o)
+    );
+    let o = run(&["check", "--today", "2026-07-01", fixture]);
+    assert_eq!(o.status.code(), Some(1), "expired by then");
+    assert!(stdout(&o).contains("CORE006"));
+}
