@@ -11,8 +11,8 @@ use crate::discover;
 use crate::eval::{self, Options};
 use crate::finding::{Code, Finding, Location, Severity};
 use crate::plan::{Date, Plan, DEFAULT_MAX_BYTES};
-use crate::render::{explain, human::Human, json, rules_table};
-use crate::report::{FileReport, Status, Summary};
+use crate::render::{explain, human::Human, json, rules_md, rules_table};
+use crate::report::{FileReport, Summary};
 use crate::rules::Rules;
 use crate::source::{Source, SourceDb};
 use crate::verify;
@@ -84,6 +84,9 @@ pub struct RulesArgs {
     /// Only the rules of this pack
     #[arg(long, value_name = "NAME")]
     pub pack: Option<String>,
+    /// Print the rule reference as Markdown (docs/rules.md)
+    #[arg(long, conflicts_with = "pack")]
+    pub markdown: bool,
     #[command(flatten)]
     pub rules: PackArgs,
 }
@@ -169,8 +172,12 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<O
                 )?;
                 return Ok(Outcome::Broken);
             }
-            let width = terminal_width();
-            out.write_all(rules_table::render(&rules, r.pack.as_deref(), width).as_bytes())?;
+            let text = if r.markdown {
+                rules_md::render(&rules)
+            } else {
+                rules_table::render(&rules, r.pack.as_deref(), terminal_width())
+            };
+            out.write_all(text.as_bytes())?;
             Ok(Outcome::Pass)
         }
         Command::TestRules { paths, .. } => test_rules(&paths, &rules, &mut db, out, err),
@@ -385,13 +392,4 @@ fn color_for_stderr() -> bool {
 
 fn terminal_width() -> Option<u16> {
     (!io::stdout().is_terminal()).then_some(100)
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Pass => "pass",
-            Status::Fail => "fail",
-        }
-    }
 }

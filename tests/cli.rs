@@ -466,3 +466,13 @@ fn waivers_are_shown_and_no_waivers_counts_them_again() {
     assert_eq!(o.status.code(), Some(1), "expired by then");
     assert!(stdout(&o).contains("CORE006"));
 }
+
+#[test]
+fn docs_rules_md_is_current() {
+    let o = run(&["rules", "--markdown"]);
+    let committed = std::fs::read_to_string("docs/rules.md").unwrap_or_default();
+    assert!(
+        committed == stdout(&o),
+        "docs/rules.md is stale: run `cargo run -- rules --markdown > docs/rules.md`"
+    );
+}

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 pub mod explain;
 pub mod human;
 pub mod json;
+pub mod rules_md;
 pub mod rules_table;
 
 /// Characters a terminal would act on rather than show: control characters

@@ -23,6 +23,18 @@ const BUILTIN: &[(&str, &str)] = &[
         "rules/guangdong-2021.toml",
         include_str!("../../rules/guangdong-2021.toml"),
     ),
+    (
+        "rules/shenzhen-2021.toml",
+        include_str!("../../rules/shenzhen-2021.toml"),
+    ),
+    (
+        "rules/foshan-2021.toml",
+        include_str!("../../rules/foshan-2021.toml"),
+    ),
+    (
+        "rules/beijing-2023.toml",
+        include_str!("../../rules/beijing-2023.toml"),
+    ),
 ];
 
 /// Placeholders a message, help or label may use.
