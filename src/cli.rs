@@ -3,16 +3,17 @@
 //! passes stdout and stderr and turns the outcome into an exit code.
 
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::discover;
-use crate::eval::{self, Options};
+use crate::check::{self, Output, Settings};
+use crate::discover::{self, Walk};
+use crate::eval::Options;
 use crate::finding::{Code, Finding, Location, Severity};
-use crate::plan::{Date, Plan, DEFAULT_MAX_BYTES};
-use crate::render::{explain, human::Human, json, rules_md, rules_table};
-use crate::report::{FileReport, Summary};
+use crate::lang::Lang;
+use crate::plan::Date;
+use crate::render::{self, explain, human::Human, rules_md, rules_table, Config, Format};
 use crate::rules::Rules;
 use crate::source::{Source, SourceDb};
 use crate::verify;
@@ -26,12 +27,15 @@ use crate::verify;
 pub struct Args {
     #[command(subcommand)]
     pub command: Command,
+    /// Language of messages: en or zh-CN [default: from LC_ALL / LANG]
+    #[arg(long, global = true, value_name = "LANG", value_parser = parse_lang)]
+    pub lang: Option<Lang>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check plan files (and every *.toml below directories)
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List the rules of the loaded packs
     Rules(RulesArgs),
     /// Run rule-pack fixtures: plans whose `# expect:` lines state their findings
@@ -54,9 +58,12 @@ pub enum Command {
 pub struct CheckArgs {
     /// Plan files or directories [default: .]
     pub paths: Vec<PathBuf>,
-    /// Output format
+    /// Output format on standard output
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Also write FORMAT to PATH (repeatable), e.g. `--output sarif=cdocheck.sarif`
+    #[arg(long = "output", value_name = "FORMAT=PATH", value_parser = parse_output)]
+    pub outputs: Vec<(Format, PathBuf)>,
     /// Lowest severity that fails a plan
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
@@ -64,15 +71,36 @@ pub struct CheckArgs {
     #[arg(long = "pack", value_name = "NAME")]
     pub packs: Vec<String>,
     /// Judge waiver expiry against this date instead of today (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE")]
-    pub today: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub today: Option<Date>,
     /// Ignore every waiver (an auditor's strict mode)
     #[arg(long)]
     pub no_waivers: bool,
+    /// A table per plan, totals and the portfolio roll-up (human output)
+    #[arg(long)]
+    pub summary: bool,
+    /// A table per rule that fired (human output)
+    #[arg(long)]
+    pub statistics: bool,
+    /// Only files matching these globs when walking directories [default: *.toml]
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+    /// Skip files and directories matching these globs
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Follow symlinks inside directories (loops are reported)
+    #[arg(long)]
+    pub follow_symlinks: bool,
+    /// Report files larger than this instead of reading them (e.g. 4MiB)
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "4MiB")]
+    pub max_file_size: u64,
+    /// Worker threads [default: one per core]
+    #[arg(long, short, value_name = "N")]
+    pub jobs: Option<usize>,
     /// When to use colour in the human output
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
-    /// Print only findings, no summary line
+    /// Findings only: no summary line, no progress bar
     #[arg(long, short)]
     pub quiet: bool,
     #[command(flatten)]
@@ -99,12 +127,6 @@ pub struct PackArgs {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Human,
-    Json,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
     Error,
     Warning,
@@ -116,6 +138,52 @@ pub enum Color {
     Auto,
     Always,
     Never,
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a language cdocheck speaks; use `en` or `zh-CN`"))
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s).ok_or_else(|| format!("`{s}` is not a date; write it as YYYY-MM-DD"))
+}
+
+fn parse_output(s: &str) -> Result<(Format, PathBuf), String> {
+    let (format, path) = s
+        .split_once('=')
+        .ok_or("write it as FORMAT=PATH, e.g. sarif=cdocheck.sarif")?;
+    let format = Format::from_str(format, true).map_err(|_| {
+        let names: Vec<_> = Format::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value())
+            .map(|v| v.get_name().to_string())
+            .collect();
+        format!(
+            "unknown format `{format}`; the formats are: {}",
+            names.join(", ")
+        )
+    })?;
+    Ok((format, PathBuf::from(path)))
+}
+
+/// `4194304`, `512K`, `4MiB`, `1G`: bytes with an optional binary unit.
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim().to_ascii_lowercase();
+    let digits = t.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let unit = match &t[digits.len()..] {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        _ => return Err(format!("`{s}` is not a size; write e.g. 4MiB or 512K")),
+    };
+    digits
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(unit))
+        .ok_or_else(|| format!("`{s}` is not a size; write e.g. 4MiB or 512K"))
 }
 
 /// How a run ended, before it becomes a process exit code.
@@ -141,6 +209,7 @@ impl Outcome {
 
 /// Runs a parsed command line.
 pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Outcome> {
+    let lang = args.lang.unwrap_or_else(Lang::from_env);
     let mut db = SourceDb::default();
     let packs = match &args.command {
         Command::Check(c) => &c.rules,
@@ -150,59 +219,81 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<O
     let rules = match load_rules(&mut db, &packs.extra) {
         Ok(r) => r,
         Err(problems) => {
-            let human = Human::new(color_for_stderr());
+            let none = Rules::default();
+            let human = Human::new(config(&none, lang, color_for(&io::stderr())));
             for p in &problems {
                 human.finding(err, db.get(p.at.source), p)?;
             }
-            writeln!(
-                err,
-                "error: the rule packs have errors; nothing was checked"
-            )?;
+            let msg = lang.pick(
+                "error: the rule packs have errors; nothing was checked",
+                "错误：规则包有误，未进行检查",
+            );
+            writeln!(err, "{msg}")?;
             return Ok(Outcome::Broken);
         }
     };
     match args.command {
-        Command::Check(c) => check(c, &rules, &mut db, out, err),
+        Command::Check(c) => check(*c, &rules, lang, out, err),
         Command::Rules(r) => {
             if let Some(p) = r.pack.as_deref().filter(|p| rules.pack(p).is_none()) {
-                writeln!(
-                    err,
-                    "error: there is no rule pack named `{p}`; the packs are: {}",
-                    rules.pack_names().join(", ")
-                )?;
+                no_such_pack(err, &rules, p, lang)?;
                 return Ok(Outcome::Broken);
             }
+            let width = (!io::stdout().is_terminal()).then_some(100);
             let text = if r.markdown {
                 rules_md::render(&rules)
             } else {
-                rules_table::render(&rules, r.pack.as_deref(), terminal_width())
+                rules_table::render(&rules, r.pack.as_deref(), width, lang)
             };
             out.write_all(text.as_bytes())?;
             Ok(Outcome::Pass)
         }
-        Command::TestRules { paths, .. } => test_rules(&paths, &rules, &mut db, out, err),
-        Command::Explain { code, .. } => match explain::explain(&rules, &code) {
-            Some(text) => {
-                out.write_all(text.as_bytes())?;
-                Ok(Outcome::Pass)
+        Command::TestRules { paths, .. } => test_rules(&paths, &rules, out, err),
+        Command::Explain { code, .. } => {
+            match explain::explain(&rules, &code, lang) {
+                Some(text) => {
+                    out.write_all(text.as_bytes())?;
+                    Ok(Outcome::Pass)
+                }
+                None => {
+                    let msg = lang.pick(
+                    format!("error: no rule or format code `{code}`; `cdocheck rules` lists the rules"),
+                    format!("错误：没有规则或格式代码 `{code}`；`cdocheck rules` 列出全部规则"),
+                );
+                    writeln!(err, "{msg}")?;
+                    Ok(Outcome::Broken)
+                }
             }
-            None => {
-                writeln!(
-                    err,
-                    "error: no rule or format code `{code}`; `cdocheck rules` lists the rules"
-                )?;
-                Ok(Outcome::Broken)
-            }
-        },
+        }
     }
+}
+
+fn config(rules: &Rules, lang: Lang, color: bool) -> Config<'_> {
+    Config {
+        rules,
+        lang,
+        color,
+        summary: false,
+        statistics: false,
+        quiet: false,
+    }
+}
+
+fn no_such_pack(err: &mut dyn Write, rules: &Rules, name: &str, lang: Lang) -> io::Result<()> {
+    let packs = rules.pack_names().join(", ");
+    let msg = lang.pick(
+        format!("error: there is no rule pack named `{name}`; the packs are: {packs}"),
+        format!("错误：没有名为 `{name}` 的规则包；现有规则包：{packs}"),
+    );
+    writeln!(err, "{msg}")
 }
 
 fn load_rules(db: &mut SourceDb, extra: &[PathBuf]) -> Result<Rules, Vec<Finding>> {
     let mut rules = Rules::builtin(db)?;
     let mut problems = Vec::new();
     for path in extra {
-        let files = match discover::discover(std::slice::from_ref(path)) {
-            Ok((inputs, _)) => inputs,
+        let files = match discover::discover(std::slice::from_ref(path), &Walk::default()) {
+            Ok(inputs) => inputs,
             Err(e) => {
                 problems.push(unreadable(db, &path.to_string_lossy(), e));
                 continue;
@@ -237,112 +328,138 @@ fn unreadable(db: &mut SourceDb, name: &str, why: String) -> Finding {
 fn check(
     args: CheckArgs,
     rules: &Rules,
-    db: &mut SourceDb,
+    lang: Lang,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<Outcome> {
-    let today = match args.today.as_deref().map(|t| (t, Date::parse(t))) {
-        None => Date::today(),
-        Some((_, Some(d))) => d,
-        Some((t, None)) => {
-            writeln!(
-                err,
-                "error: --today `{t}` is not a date; write it as YYYY-MM-DD"
-            )?;
+    if let Some(p) = args.packs.iter().find(|p| rules.pack(p).is_none()) {
+        no_such_pack(err, rules, p, lang)?;
+        return Ok(Outcome::Broken);
+    }
+    let walk = match Walk::new(&args.include, &args.exclude, args.follow_symlinks) {
+        Ok(w) => w,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
             return Ok(Outcome::Broken);
         }
     };
-    if let Some(p) = args.packs.iter().find(|p| rules.pack(p).is_none()) {
-        writeln!(
-            err,
-            "error: there is no rule pack named `{p}`; the packs are: {}",
-            rules.pack_names().join(", ")
-        )?;
-        return Ok(Outcome::Broken);
-    }
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
     };
-    let (inputs, problems) = match discover::discover(&paths) {
+    let inputs = match discover::discover(&paths, &walk) {
         Ok(found) => found,
         Err(e) => {
             writeln!(err, "error: {e}")?;
             return Ok(Outcome::Broken);
         }
     };
-    for p in &problems {
-        writeln!(err, "warning: {}: {}", p.display, p.message)?;
-    }
     if args.no_waivers {
-        writeln!(
-            err,
-            "note: --no-waivers: every waiver is ignored; waived findings count as findings"
-        )?;
+        let msg = lang.pick(
+            "note: --no-waivers: every waiver is ignored; waived findings count as findings",
+            "注意：--no-waivers：忽略全部豁免，已豁免的问题照常计入",
+        );
+        writeln!(err, "{msg}")?;
     }
-    let opts = Options {
-        today,
-        waivers: !args.no_waivers,
-        packs: (!args.packs.is_empty()).then(|| args.packs.clone()),
-    };
-    let fail_on = match args.fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Never => None,
-    };
     let color = match args.color {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => {
-            io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        Color::Auto => color_for(&io::stdout()),
     };
-    let human = Human::new(color);
-    let mut summary = Summary::default();
-    let mut reports = Vec::new();
-    for input in &inputs {
-        let report = check_file(db, rules, &opts, fail_on, input);
-        summary.add(&report);
-        match args.format {
-            Format::Human => human.file(out, db, &report)?,
-            Format::Json => reports.push(report),
+    let cfg = Config {
+        summary: args.summary,
+        statistics: args.statistics,
+        quiet: args.quiet,
+        ..config(rules, lang, color)
+    };
+    let mut files = Vec::new();
+    let mut outputs = vec![Output {
+        emitter: render::emitter(args.format, cfg),
+        writer: Box::new(&mut *out),
+    }];
+    for (format, path) in &args.outputs {
+        match AtomicFile::create(path) {
+            Ok(f) => {
+                let plain = Config {
+                    color: false,
+                    ..cfg
+                };
+                outputs.push(Output {
+                    emitter: render::emitter(*format, plain),
+                    writer: Box::new(io::BufWriter::new(f.file()?)),
+                });
+                files.push(f);
+            }
+            Err(e) => {
+                writeln!(err, "error: cannot write {}: {e}", path.display())?;
+                return Ok(Outcome::Broken);
+            }
         }
     }
-    match args.format {
-        Format::Human if !args.quiet => human.summary(out, &summary)?,
-        Format::Human => {}
-        Format::Json => json::render(out, db, &reports, &summary)?,
+    let settings = Settings {
+        rules,
+        opts: Options {
+            today: args.today.unwrap_or_else(Date::today),
+            waivers: !args.no_waivers,
+            packs: (!args.packs.is_empty()).then(|| args.packs.clone()),
+            lang,
+        },
+        fail_on: match args.fail_on {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Never => None,
+        },
+        max_bytes: args.max_file_size,
+        jobs: args.jobs.unwrap_or(0),
+        progress: !args.quiet
+            && inputs.len() >= 100
+            && io::stderr().is_terminal()
+            && std::env::var_os("CI").is_none(),
+    };
+    let totals = check::run(&inputs, &settings, &mut outputs)?;
+    drop(outputs);
+    for f in files {
+        f.commit()?;
     }
-    let failed = summary.failed > 0 || !problems.is_empty();
-    Ok(if failed { Outcome::Fail } else { Outcome::Pass })
+    Ok(if totals.summary.failed > 0 {
+        Outcome::Fail
+    } else {
+        Outcome::Pass
+    })
 }
 
-/// Reads, loads and checks one file; any failure to read is its finding.
-fn check_file(
-    db: &mut SourceDb,
-    rules: &Rules,
-    opts: &Options,
-    fail_on: Option<Severity>,
-    input: &discover::Input,
-) -> FileReport {
-    let plan = Plan::read(db, &input.path, &input.display, DEFAULT_MAX_BYTES);
-    let checked = eval::check(&plan, rules, opts);
-    let jurisdiction = plan.jurisdiction().map(str::to_string);
-    FileReport::new(
-        input.display.clone(),
-        plan.source,
-        jurisdiction,
-        checked.packs,
-        checked.findings,
-        fail_on,
-    )
+/// A file written whole or not at all: a temporary file beside it, renamed
+/// over it when complete.
+struct AtomicFile {
+    temp: tempfile::NamedTempFile,
+    path: PathBuf,
+}
+
+impl AtomicFile {
+    fn create(path: &Path) -> io::Result<AtomicFile> {
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        Ok(AtomicFile {
+            temp: tempfile::NamedTempFile::new_in(dir)?,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn file(&self) -> io::Result<std::fs::File> {
+        self.temp.as_file().try_clone()
+    }
+
+    fn commit(self) -> io::Result<()> {
+        self.temp.persist(&self.path).map(drop).map_err(|e| e.error)
+    }
 }
 
 fn test_rules(
     paths: &[PathBuf],
     rules: &Rules,
-    db: &mut SourceDb,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<Outcome> {
@@ -351,8 +468,8 @@ fn test_rules(
     } else {
         paths.to_vec()
     };
-    let inputs = match discover::discover(&paths) {
-        Ok((inputs, _)) => inputs,
+    let inputs = match discover::discover(&paths, &Walk::default()) {
+        Ok(inputs) => inputs,
         Err(e) => {
             writeln!(err, "error: {e}")?;
             return Ok(Outcome::Broken);
@@ -361,7 +478,7 @@ fn test_rules(
     let today = Date::today();
     let (mut passed, mut failed) = (0, 0);
     for input in &inputs {
-        let v = verify::verify(db, rules, input, today);
+        let v = verify::verify(rules, input, today);
         if v.passed() {
             passed += 1;
             continue;
@@ -386,10 +503,34 @@ fn test_rules(
     })
 }
 
-fn color_for_stderr() -> bool {
-    io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+fn color_for(stream: &dyn IsTerminal) -> bool {
+    stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-fn terminal_width() -> Option<u16> {
-    (!io::stdout().is_terminal()).then_some(100)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_take_binary_units() {
+        assert_eq!(
+            parse_size("4MiB"),
+            Ok(crate::plan::DEFAULT_MAX_BYTES),
+            "the --max-file-size default"
+        );
+        assert_eq!(parse_size("512k"), Ok(512 << 10));
+        assert_eq!(parse_size("100"), Ok(100));
+        assert!(parse_size("4 furlongs").is_err());
+        assert!(parse_size("99999999999999G").is_err());
+    }
+
+    #[test]
+    fn outputs_name_a_format_and_a_path() {
+        assert_eq!(
+            parse_output("json=out/r.json"),
+            Ok((Format::Json, PathBuf::from("out/r.json")))
+        );
+        assert!(parse_output("yaml=x").unwrap_err().contains("concise"));
+        assert!(parse_output("json").is_err());
+    }
 }

@@ -179,6 +179,20 @@ impl Code {
         }
     }
 
+    pub fn describe_zh(self) -> &'static str {
+        match self {
+            Code::PF001 => "不是有效的 TOML、不是 UTF-8 编码，或无法读取",
+            Code::PF002 => "未知的键",
+            Code::PF003 => "类型错误",
+            Code::PF004 => "缺少必填的键",
+            Code::PF005 => "取值无效",
+            Code::PF006 => "不支持的格式版本",
+            Code::RP001 => "规则包无法读取",
+            Code::RP002 => "规则包引用了不存在的内容",
+            Code::RP003 => "规则编号重复定义",
+        }
+    }
+
     /// A format diagnostic: always an error, no citation.
     pub fn at(self, at: Location, message: String) -> Finding {
         Finding::new(self.as_str(), Severity::Error, message, at)

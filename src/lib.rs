@@ -3,11 +3,14 @@
 //! kept) → `rules` (packs, validated) → `eval` (pure) → `render`.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod check;
 pub mod cli;
 pub mod discover;
 pub mod eval;
 pub mod finding;
+pub mod lang;
 pub mod plan;
+pub mod portfolio;
 pub mod render;
 pub mod report;
 pub mod rules;

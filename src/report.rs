@@ -1,9 +1,13 @@
 //! Per-file results and the run's totals: what every renderer consumes.
+//! Positions are resolved to lines and columns here, so machine formats
+//! never need a plan's text and it can be dropped once a file is shown.
+
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use crate::finding::{Finding, Severity};
-use crate::source::SourceId;
+use crate::source::Source;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -12,36 +16,85 @@ pub enum Status {
     Fail,
 }
 
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+        }
+    }
+}
+
+/// A 1-based line and column; columns count characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// A finding with its span resolved in its file.
+#[derive(Clone, Debug)]
+pub struct Located {
+    pub finding: Finding,
+    pub start: LineCol,
+    pub end: LineCol,
+}
+
+/// What a file says about itself, for the summary and the portfolio.
+#[derive(Clone, Debug, Default)]
+pub struct PlanFacts {
+    pub jurisdiction: Option<String>,
+    pub jurisdiction_zh: Option<String>,
+    pub level: Option<String>,
+}
+
 /// One checked file.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct FileReport {
     pub path: String,
-    pub source: SourceId,
-    pub jurisdiction: Option<String>,
+    pub facts: PlanFacts,
     pub packs: Vec<String>,
-    pub findings: Vec<Finding>,
+    pub findings: Vec<Located>,
     pub status: Status,
 }
 
 impl FileReport {
     pub fn new(
         path: String,
-        source: SourceId,
-        jurisdiction: Option<String>,
+        source: &Source,
+        facts: PlanFacts,
         packs: Vec<String>,
         findings: Vec<Finding>,
         fail_on: Option<Severity>,
     ) -> Self {
         let unreadable = findings.iter().any(|f| f.code == "PF001");
         let fails = unreadable || findings.iter().any(|f| f.fails_at(fail_on));
+        let findings = findings
+            .into_iter()
+            .map(|finding| {
+                let (line, column) = source.line_col(finding.at.span.start);
+                let start = LineCol { line, column };
+                let (line, column) = source.line_col(finding.at.span.end);
+                Located {
+                    finding,
+                    start,
+                    end: LineCol { line, column },
+                }
+            })
+            .collect();
         FileReport {
             path,
-            source,
-            jurisdiction,
+            facts,
             packs,
             findings,
             status: if fails { Status::Fail } else { Status::Pass },
         }
+    }
+
+    pub fn counts(&self) -> Summary {
+        let mut s = Summary::default();
+        s.add(self);
+        s
     }
 }
 
@@ -64,13 +117,72 @@ impl Summary {
             Status::Pass => self.passed += 1,
             Status::Fail => self.failed += 1,
         }
-        for f in &r.findings {
-            match (f.waived.is_some(), f.severity) {
+        for l in &r.findings {
+            match (l.finding.waived.is_some(), l.finding.severity) {
                 (true, _) => self.waived += 1,
                 (false, Severity::Error) => self.errors += 1,
                 (false, Severity::Warning) => self.warnings += 1,
                 (false, Severity::Info) => self.infos += 1,
             }
         }
+    }
+}
+
+/// One rule's tally over a run (`--statistics`).
+#[derive(Clone, Debug, Serialize)]
+pub struct RuleStat {
+    pub code: String,
+    pub severity: Severity,
+    pub plans: usize,
+    pub findings: usize,
+}
+
+/// One plan's line in the summary table and the portfolio.
+#[derive(Clone, Debug)]
+pub struct PlanRow {
+    pub path: String,
+    pub facts: PlanFacts,
+    pub packs: Vec<String>,
+    pub counts: Summary,
+    pub status: Status,
+}
+
+/// Everything a run adds up: kept small (no findings) so that a batch of
+/// any size holds only this while it streams reports out.
+#[derive(Clone, Debug, Default)]
+pub struct Totals {
+    pub summary: Summary,
+    pub rules: BTreeMap<String, RuleStat>,
+    pub plans: Vec<PlanRow>,
+}
+
+impl Totals {
+    pub fn add(&mut self, r: &FileReport) {
+        self.summary.add(r);
+        let mut seen = Vec::new();
+        for l in &r.findings {
+            let f = &l.finding;
+            let stat = self
+                .rules
+                .entry(f.code.clone())
+                .or_insert_with(|| RuleStat {
+                    code: f.code.clone(),
+                    severity: f.severity,
+                    plans: 0,
+                    findings: 0,
+                });
+            stat.findings += 1;
+            if !seen.contains(&&f.code) {
+                stat.plans += 1;
+                seen.push(&f.code);
+            }
+        }
+        self.plans.push(PlanRow {
+            path: r.path.clone(),
+            facts: r.facts.clone(),
+            packs: r.packs.clone(),
+            counts: r.counts(),
+            status: r.status,
+        });
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::discover::Input;
 use crate::eval::{self, Options};
+use crate::lang::Lang;
 use crate::plan::{Date, Plan, DEFAULT_MAX_BYTES};
 use crate::rules::Rules;
 use crate::source::SourceDb;
@@ -60,7 +61,7 @@ impl Verdict {
     }
 }
 
-pub fn verify(db: &mut SourceDb, rules: &Rules, input: &Input, today: Date) -> Verdict {
+pub fn verify(rules: &Rules, input: &Input, today: Date) -> Verdict {
     let mut v = Verdict {
         path: input.display.clone(),
         missing: Vec::new(),
@@ -82,8 +83,10 @@ pub fn verify(db: &mut SourceDb, rules: &Rules, input: &Input, today: Date) -> V
         today: exp.today.unwrap_or(today),
         waivers: true,
         packs: None,
+        lang: Lang::En,
     };
-    let plan = Plan::read(db, &input.path, &input.display, DEFAULT_MAX_BYTES);
+    let mut db = SourceDb::default();
+    let plan = Plan::read(&mut db, &input.path, &input.display, DEFAULT_MAX_BYTES);
     let src = db.get(plan.source);
     let mut got: Vec<String> = eval::check(&plan, rules, &opts)
         .findings

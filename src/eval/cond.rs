@@ -3,6 +3,7 @@
 //! `Unknown`, and a rule whose answer is unknown reports nothing — the format
 //! diagnostic already said what is wrong.
 
+use crate::lang::Text;
 use crate::plan::{Date, Node, Table, Value};
 use crate::rules::{Cond, DateRef, Leaf, Path, Scalar, Scope, Test};
 use crate::source::Span;
@@ -31,7 +32,7 @@ pub struct Evidence {
     pub value: Option<String>,
     pub other: Option<String>,
     pub missing: Vec<String>,
-    pub says: Option<String>,
+    pub says: Option<Text>,
 }
 
 /// The plan, and the element a rule is iterating over, if any.

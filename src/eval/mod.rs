@@ -11,6 +11,7 @@ pub use cond::{matches_keywords, normalize_document_number};
 use cond::{Ctx, Evidence, Tri};
 
 use crate::finding::{Finding, Label, Location};
+use crate::lang::Lang;
 use crate::plan::{Date, Plan, Table};
 use crate::rules::{Check, Rule, Rules};
 use crate::source::{SourceId, Span};
@@ -24,6 +25,8 @@ pub struct Options {
     pub waivers: bool,
     /// Packs forced by `--pack`, replacing selection by the plan.
     pub packs: Option<Vec<String>>,
+    /// The language of messages.
+    pub lang: Lang,
 }
 
 /// One plan's result.
@@ -44,6 +47,7 @@ pub fn check(plan: &Plan, rules: &Rules, opts: &Options) -> Checked {
         let emit = Emit {
             source: plan.source,
             root,
+            lang: opts.lang,
         };
         let mut rule_findings = Vec::new();
         let mut checks = Vec::new();
@@ -73,6 +77,7 @@ pub fn check(plan: &Plan, rules: &Rules, opts: &Options) -> Checked {
 pub struct Emit<'a> {
     source: SourceId,
     root: &'a Table,
+    lang: Lang,
 }
 
 impl Emit<'_> {
@@ -103,14 +108,15 @@ impl Emit<'_> {
             }
             s
         };
+        let lang = self.lang;
         let mut f = Finding::new(
             rule.id.clone(),
             rule.severity,
-            fill(&rule.message),
+            fill(rule.message.get(lang)),
             self.loc(span),
         )
-        .with_help(fill(&rule.help));
-        f.label = rule.label.as_deref().map(fill);
+        .with_help(fill(rule.help.get(lang)));
+        f.label = rule.label.as_ref().map(|l| fill(l.get(lang)));
         f.unit = unit.map(str::to_string);
         f.citation = Some(rule.citation.clone());
         f
@@ -214,28 +220,31 @@ fn assert(rule: &Rule, emit: &Emit, ctx: &Ctx, require: &crate::rules::Cond) -> 
     }
     let first = evidence.first().cloned().unwrap_or_default();
     let span = at(rule, ctx, first.span.clone());
-    let vars = vars_of(&first, &evidence);
+    let vars = vars_of(&first, &evidence, emit.lang);
     let mut f = emit.finding(rule, span.clone(), &vars, unit_of(rule, ctx));
     // Further failing fields, each where it stands.
     for ev in evidence.iter().filter(|e| e.span != span) {
         if let Some(says) = &ev.says {
             f.labels.push(Label {
                 at: emit.loc(ev.span.clone()),
-                text: says.clone(),
+                text: says.get(emit.lang).to_string(),
             });
         }
     }
     Some(f)
 }
 
-fn vars_of(first: &Evidence, all: &[Evidence]) -> Vec<(&'static str, String)> {
+fn vars_of(first: &Evidence, all: &[Evidence], lang: Lang) -> Vec<(&'static str, String)> {
     let missing: Vec<String> = first.missing.iter().map(|m| format!("`{m}`")).collect();
-    let failed: Vec<&str> = all.iter().filter_map(|e| e.says.as_deref()).collect();
+    let failed: Vec<&str> = all
+        .iter()
+        .filter_map(|e| e.says.as_ref().map(|s| s.get(lang)))
+        .collect();
     vec![
         ("value", first.value.clone().unwrap_or_default()),
         ("other", first.other.clone().unwrap_or_default()),
         ("missing", missing.join(", ")),
-        ("failed", failed.join("; ")),
+        ("failed", failed.join(lang.pick("; ", "；"))),
     ]
 }
 
@@ -262,15 +271,16 @@ fn count(rule: &Rule, emit: &Emit) -> Option<Finding> {
         let id = ctx.elem.and_then(|(_, t)| t.str("id")).unwrap_or("?");
         let text = if ctx.eval(where_).0 == Tri::True {
             n += 1;
-            Some(format!(
-                "`{id}` counts as a {}",
-                counted.as_deref().unwrap_or("match")
+            let what = counted.as_ref().map_or("", |c| c.get(emit.lang));
+            Some(emit.lang.pick(
+                format!("`{id}` counts as a {what}"),
+                format!("`{id}` 计为{what}"),
             ))
         } else {
             notes
                 .iter()
                 .find(|(c, _)| ctx.eval(c).0 == Tri::True)
-                .map(|(_, says)| format!("`{id}` {says}"))
+                .map(|(_, says)| format!("`{id}` {}", says.get(emit.lang)))
         };
         if let Some(text) = text {
             labels.push(Label {
@@ -307,7 +317,7 @@ fn unique(rule: &Rule, emit: &Emit, field: &crate::rules::Path) -> Vec<Finding> 
                 if let Some(text) = &rule.first_label {
                     f.labels.push(Label {
                         at: emit.loc(first.clone()),
-                        text: text.clone(),
+                        text: text.get(emit.lang).to_string(),
                     });
                 }
                 out.push(f);

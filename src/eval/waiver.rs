@@ -61,7 +61,7 @@ pub fn apply(input: &WaiverInput, findings: &mut [Finding], emit: &Emit) -> Vec<
         if !target.waivable {
             let vars = [
                 ("rule", rule_id.to_string()),
-                ("statement", target.statement.clone()),
+                ("statement", target.statement.get(emit.lang).to_string()),
             ];
             report(
                 WaiverCheck::NotWaivable,

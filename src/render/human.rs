@@ -1,5 +1,5 @@
-//! The human view: each finding as a miette report with the file's lines,
-//! then a one-line summary.
+//! The human views: each finding as a miette report with the file's lines
+//! (`human`) or as one line (`concise`), then a one-line summary.
 
 use std::fmt;
 use std::io::{self, Write};
@@ -8,18 +8,20 @@ use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
 };
 
-use super::{safe, safe_source};
+use super::{safe, safe_source, tables, Config, Emitter, Finish};
 use crate::finding::{Finding, Severity};
+use crate::lang::Lang;
 use crate::report::{FileReport, Summary};
 use crate::source::{Source, SourceDb};
 
-pub struct Human {
+pub struct Human<'a> {
     handler: GraphicalReportHandler,
+    cfg: Config<'a>,
 }
 
-impl Human {
-    pub fn new(color: bool) -> Self {
-        let theme = if color {
+impl<'a> Human<'a> {
+    pub fn new(cfg: Config<'a>) -> Self {
+        let theme = if cfg.color {
             GraphicalTheme::unicode()
         } else {
             GraphicalTheme::unicode_nocolor()
@@ -27,33 +29,51 @@ impl Human {
         let handler = GraphicalReportHandler::new_themed(theme)
             .with_links(false)
             .with_width(100);
-        Human { handler }
-    }
-
-    /// Every finding of one file.
-    pub fn file(&self, w: &mut dyn Write, db: &SourceDb, report: &FileReport) -> io::Result<()> {
-        for f in &report.findings {
-            self.finding(w, db.get(f.at.source), f)?;
-        }
-        Ok(())
+        Human { handler, cfg }
     }
 
     /// One finding, against the source it points into.
     pub fn finding(&self, w: &mut dyn Write, source: &Source, f: &Finding) -> io::Result<()> {
-        let diag = Report::new(source, f);
+        let diag = Report::new(source, f, self.cfg.lang);
         let mut out = String::new();
         if self.handler.render_report(&mut out, &diag).is_err() {
-            out = format!("{}: {}\n", f.code, f.message);
+            out = format!("{}: {}\n", f.code, safe(&f.message));
         }
         writeln!(w, "{out}")
     }
+}
 
-    pub fn summary(&self, w: &mut dyn Write, s: &Summary) -> io::Result<()> {
-        let plans = if s.files == 1 { "plan" } else { "plans" };
-        writeln!(
-            w,
-            "checked {} {plans}: {} passed, {} failed ({} {}, {} {}, {} info, {} waived)",
+impl Emitter for Human<'_> {
+    fn file(&mut self, w: &mut dyn Write, report: &FileReport, db: &SourceDb) -> io::Result<()> {
+        for l in &report.findings {
+            self.finding(w, db.get(l.finding.at.source), &l.finding)?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, w: &mut dyn Write, end: &Finish) -> io::Result<()> {
+        let lang = self.cfg.lang;
+        if self.cfg.summary {
+            w.write_all(tables::plans(end.totals, lang).as_bytes())?;
+            w.write_all(tables::portfolio(end.portfolio, lang).as_bytes())?;
+        }
+        if self.cfg.statistics {
+            w.write_all(tables::statistics(end.totals, lang).as_bytes())?;
+        }
+        if !self.cfg.quiet {
+            writeln!(w, "{}", summary_line(&end.totals.summary, lang))?;
+        }
+        Ok(())
+    }
+}
+
+/// `checked 3 plans: 1 passed, 2 failed (…)`.
+pub fn summary_line(s: &Summary, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
+            "checked {} {}: {} passed, {} failed ({} {}, {} {}, {} info, {} waived)",
             s.files,
+            plural(s.files, "plan"),
             s.passed,
             s.failed,
             s.errors,
@@ -62,7 +82,11 @@ impl Human {
             plural(s.warnings, "warning"),
             s.infos,
             s.waived
-        )
+        ),
+        Lang::Zh => format!(
+            "已检查 {} 份方案：{} 份通过，{} 份未通过（{} 个错误，{} 个警告，{} 条提示，{} 项已豁免）",
+            s.files, s.passed, s.failed, s.errors, s.warnings, s.infos, s.waived
+        ),
     }
 }
 
@@ -71,6 +95,47 @@ fn plural(n: usize, word: &str) -> String {
         word.to_string()
     } else {
         format!("{word}s")
+    }
+}
+
+/// `--format concise`: `path:line:col: CODE severity message`.
+pub struct Concise<'a> {
+    cfg: Config<'a>,
+}
+
+impl<'a> Concise<'a> {
+    pub fn new(cfg: Config<'a>) -> Self {
+        Concise { cfg }
+    }
+}
+
+impl Emitter for Concise<'_> {
+    fn file(&mut self, w: &mut dyn Write, report: &FileReport, _: &SourceDb) -> io::Result<()> {
+        for l in &report.findings {
+            let f = &l.finding;
+            let sev = if f.waived.is_some() {
+                "waived"
+            } else {
+                f.severity.as_str()
+            };
+            let msg = safe(&f.message).replace('\n', " ");
+            writeln!(
+                w,
+                "{}:{}:{}: {} {sev} {msg}",
+                safe(&report.path),
+                l.start.line,
+                l.start.column,
+                f.code
+            )?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, w: &mut dyn Write, end: &Finish) -> io::Result<()> {
+        if !self.cfg.quiet {
+            writeln!(w, "{}", summary_line(&end.totals.summary, self.cfg.lang))?;
+        }
+        Ok(())
     }
 }
 
@@ -84,8 +149,12 @@ struct Report {
 }
 
 impl Report {
-    fn new(source: &Source, f: &Finding) -> Self {
-        let waived = if f.waived.is_some() { " (waived)" } else { "" };
+    fn new(source: &Source, f: &Finding, lang: Lang) -> Self {
+        let waived = match (&f.waived, lang) {
+            (None, _) => "",
+            (Some(_), Lang::En) => " (waived)",
+            (Some(_), Lang::Zh) => "（已豁免）",
+        };
         let primary = f.label.as_deref().map(|l| safe(l).into_owned());
         let mut labels = vec![LabeledSpan::new_primary_with_span(
             primary,
@@ -107,7 +176,7 @@ impl Report {
                 (_, Severity::Warning) => miette::Severity::Warning,
                 (_, Severity::Error) => miette::Severity::Error,
             },
-            help: help_text(f),
+            help: help_text(f, lang),
             labels,
             source: NamedSource::new(safe(&source.name), safe_source(&source.text).into_owned()),
         }
@@ -115,7 +184,7 @@ impl Report {
 }
 
 /// Help, then where the rule comes from, then the waiver if one applies.
-fn help_text(f: &Finding) -> Option<String> {
+fn help_text(f: &Finding, lang: Lang) -> Option<String> {
     let mut lines = Vec::new();
     if let Some(h) = &f.help {
         lines.push(safe(h).into_owned());
@@ -126,21 +195,31 @@ fn help_text(f: &Finding) -> Option<String> {
             .as_deref()
             .map(|s| format!(" {s}"))
             .unwrap_or_default();
-        let from = if c.provenance == "report" {
-            "known from press reports"
-        } else {
-            "from the text"
+        let line = match (lang, c.provenance == "report") {
+            (Lang::En, true) => format!(
+                "cites {}{section} (known from press reports) · more: cdocheck explain {}",
+                c.document, f.code
+            ),
+            (Lang::En, false) => format!(
+                "cites {}{section} (from the text) · more: cdocheck explain {}",
+                c.document, f.code
+            ),
+            (Lang::Zh, true) => format!(
+                "依据 {}{section}（据新闻报道）· 详见 cdocheck explain {}",
+                c.document, f.code
+            ),
+            (Lang::Zh, false) => format!(
+                "依据 {}{section}（据原文）· 详见 cdocheck explain {}",
+                c.document, f.code
+            ),
         };
-        lines.push(format!(
-            "cites {}{section} ({from}) · more: cdocheck explain {}",
-            c.document, f.code
-        ));
+        lines.push(line);
     }
     if let Some(w) = &f.waived {
-        lines.push(format!(
-            "waived: {} (approved by {})",
-            safe(&w.reason),
-            safe(&w.approved_by)
+        let (reason, by) = (safe(&w.reason), safe(&w.approved_by));
+        lines.push(lang.pick(
+            format!("waived: {reason} (approved by {by})"),
+            format!("已豁免：{reason}（批准：{by}）"),
         ));
     }
     (!lines.is_empty()).then(|| lines.join("\n"))

@@ -1,27 +1,16 @@
-//! `--format json`: the documented wire format (shared/spec/json-output.md).
+//! `--format json`: the documented wire format (docs/json-output.md), written
+//! a file at a time so a batch of any size is never held whole.
 //! Fields are only ever added.
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::finding::{Citation, Finding, Severity};
-use crate::report::{FileReport, Status, Summary};
+use super::{Config, Emitter, Finish};
+use crate::finding::{Citation, Severity};
+use crate::portfolio::Portfolio;
+use crate::report::{FileReport, Located, Status, Summary};
 use crate::source::SourceDb;
-
-#[derive(Serialize)]
-struct Document<'a> {
-    version: u32,
-    tool: Tool,
-    files: Vec<File<'a>>,
-    summary: Summary,
-}
-
-#[derive(Serialize)]
-struct Tool {
-    name: &'static str,
-    version: &'static str,
-}
 
 #[derive(Serialize)]
 struct File<'a> {
@@ -56,49 +45,87 @@ struct Waiver<'a> {
     approved_by: &'a str,
 }
 
-pub fn render(
-    w: &mut dyn Write,
-    db: &SourceDb,
-    reports: &[FileReport],
-    summary: &Summary,
-) -> io::Result<()> {
-    let doc = Document {
-        version: 1,
-        tool: Tool {
-            name: "cdocheck",
-            version: env!("CARGO_PKG_VERSION"),
-        },
-        files: reports.iter().map(|r| file(db, r)).collect(),
-        summary: *summary,
-    };
-    serde_json::to_writer_pretty(&mut *w, &doc)?;
-    writeln!(w)
+#[derive(Serialize)]
+struct Tail<'a> {
+    summary: &'a Summary,
+    portfolio: &'a Portfolio,
 }
 
-fn file<'a>(db: &SourceDb, r: &'a FileReport) -> File<'a> {
-    File {
-        path: &r.path,
-        jurisdiction: r.jurisdiction.as_deref(),
-        rule_packs: &r.packs,
-        status: r.status,
-        diagnostics: r.findings.iter().map(|f| diag(db, &r.path, f)).collect(),
+pub struct Json {
+    files: usize,
+}
+
+impl Json {
+    pub fn new(_: Config) -> Self {
+        Json { files: 0 }
+    }
+
+    fn head(&self, w: &mut dyn Write) -> io::Result<()> {
+        let version = env!("CARGO_PKG_VERSION");
+        write!(w, "{{\n  \"version\": 1,\n  \"tool\": {{ \"name\": \"cdocheck\", \"version\": \"{version}\" }},\n  \"files\": [")
     }
 }
 
-fn diag<'a>(db: &SourceDb, path: &'a str, f: &'a Finding) -> Diag<'a> {
-    let src = db.get(f.at.source);
-    let (line, column) = src.line_col(f.at.span.start);
-    let (end_line, end_column) = src.line_col(f.at.span.end);
+impl Emitter for Json {
+    fn file(&mut self, w: &mut dyn Write, report: &FileReport, _: &SourceDb) -> io::Result<()> {
+        if self.files == 0 {
+            self.head(w)?;
+        }
+        w.write_all(if self.files == 0 { b"\n" } else { b",\n" })?;
+        self.files += 1;
+        let file = File {
+            path: &report.path,
+            jurisdiction: report.facts.jurisdiction.as_deref(),
+            rule_packs: &report.packs,
+            status: report.status,
+            diagnostics: report
+                .findings
+                .iter()
+                .map(|l| diag(&report.path, l))
+                .collect(),
+        };
+        write_indented(w, &file, "    ")
+    }
+
+    fn finish(&mut self, w: &mut dyn Write, end: &Finish) -> io::Result<()> {
+        if self.files == 0 {
+            self.head(w)?;
+        }
+        let tail = Tail {
+            summary: &end.totals.summary,
+            portfolio: end.portfolio,
+        };
+        let tail = serde_json::to_string_pretty(&tail)?;
+        // `{ "summary": … }` continues the document after the files array.
+        let body = tail.trim_start_matches('{').trim_start_matches('\n');
+        writeln!(w, "\n  ],\n{body}")
+    }
+}
+
+/// Pretty JSON, each line indented to sit inside the document.
+fn write_indented(w: &mut dyn Write, value: &impl Serialize, indent: &str) -> io::Result<()> {
+    let text = serde_json::to_string_pretty(value)?;
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            w.write_all(b"\n")?;
+        }
+        write!(w, "{indent}{line}")?;
+    }
+    Ok(())
+}
+
+fn diag<'a>(path: &'a str, l: &'a Located) -> Diag<'a> {
+    let f = &l.finding;
     Diag {
         code: &f.code,
         severity: f.severity,
         message: &f.message,
         help: f.help.as_deref(),
         path,
-        line,
-        column,
-        end_line,
-        end_column,
+        line: l.start.line,
+        column: l.start.column,
+        end_line: l.end.line,
+        end_column: l.end.column,
         unit: f.unit.as_deref(),
         waived: f.waived.is_some(),
         waiver: f.waived.as_ref().map(|w| Waiver {

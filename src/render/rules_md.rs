@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use crate::lang::Lang;
 use crate::rules::{Pack, Rule, Rules};
 
 pub fn render(rules: &Rules) -> String {
@@ -35,7 +36,7 @@ fn pack(s: &mut String, p: &Pack) {
             "| [{0}](#{1}) | {2} | {3} | {w} | {4} |",
             r.id,
             r.id.to_lowercase(),
-            cell(&r.statement),
+            cell(r.statement.get(Lang::En)),
             r.severity.as_str(),
             r.citation.provenance
         );
@@ -47,7 +48,10 @@ fn pack(s: &mut String, p: &Pack) {
 
 fn rule(s: &mut String, r: &Rule) {
     let c = &r.citation;
-    let _ = write!(s, "\n### {}\n\n{}\n\n", r.id, r.statement);
+    let _ = write!(s, "\n### {}\n\n{}\n\n", r.id, r.statement.en);
+    if let Some(zh) = &r.statement.zh {
+        let _ = write!(s, "{zh}\n\n");
+    }
     let section = c
         .section
         .as_deref()
@@ -60,7 +64,7 @@ fn rule(s: &mut String, r: &Rule) {
     if let Some(q) = &c.quote_en {
         let _ = writeln!(s, "- In English: \"{q}\"");
     }
-    let _ = writeln!(s, "- Why: {}", r.rationale);
+    let _ = writeln!(s, "- Why: {}", r.rationale.en);
     let _ = write!(
         s,
         "\nFails:\n\n```toml\n{}\n```\n\nPasses:\n\n```toml\n{}\n```\n",

@@ -3,13 +3,17 @@
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
 
+use crate::lang::Lang;
 use crate::rules::Rules;
 
-pub fn render(rules: &Rules, pack: Option<&str>, width: Option<u16>) -> String {
+pub fn render(rules: &Rules, pack: Option<&str>, width: Option<u16>, lang: Lang) -> String {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(["id", "severity", "waivable", "pack", "statement"]);
+        .set_header(lang.pick(
+            ["id", "severity", "waivable", "pack", "statement"],
+            ["编号", "级别", "可豁免", "规则包", "规则"],
+        ));
     if let Some(w) = width {
         t.set_width(w);
     }
@@ -19,13 +23,18 @@ pub fn render(rules: &Rules, pack: Option<&str>, width: Option<u16>) -> String {
         .filter(|p| pack.is_none_or(|n| n == p.name))
     {
         for r in &p.rules {
-            let waivable = if r.waivable { "yes" } else { "no" };
+            let waivable = match (r.waivable, lang) {
+                (true, Lang::En) => "yes",
+                (false, Lang::En) => "no",
+                (true, Lang::Zh) => "是",
+                (false, Lang::Zh) => "否",
+            };
             t.add_row([
                 r.id.as_str(),
                 r.severity.as_str(),
                 waivable,
                 p.name.as_str(),
-                r.statement.as_str(),
+                r.statement.get(lang),
             ]);
         }
     }

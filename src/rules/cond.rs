@@ -4,6 +4,7 @@ use toml::Spanned;
 
 use super::raw;
 use super::Problems;
+use crate::lang::Text;
 use crate::plan::{schema, Date};
 
 /// Where a path starts: the plan's top level, or the element a rule iterates.
@@ -39,7 +40,7 @@ pub struct Leaf {
     pub fields: Vec<Path>,
     pub test: Test,
     /// How a failure of this leaf is described: "is below deputy rank".
-    pub says: Option<String>,
+    pub says: Option<Text>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -137,7 +138,10 @@ impl Compiler<'_> {
         (fields.len() == raw_fields.len()).then(|| Leaf {
             fields,
             test,
-            says: c.says.clone(),
+            says: c
+                .says
+                .as_ref()
+                .map(|en| Text::new(en.clone(), c.says_zh.clone())),
         })
     }
 

@@ -13,6 +13,7 @@ use toml::Spanned;
 pub use cond::{Cond, DateRef, Leaf, Path, Scalar, Scope, Test};
 
 use crate::finding::{Citation, Code, Finding, Location, Severity};
+use crate::lang::Text;
 use crate::plan::Date;
 use crate::source::{Source, SourceDb, SourceId, Span};
 
@@ -84,7 +85,7 @@ pub struct Designated {
 pub struct Rule {
     pub id: String,
     pub pack: String,
-    pub statement: String,
+    pub statement: Text,
     pub severity: Severity,
     pub waivable: bool,
     pub when: Option<Cond>,
@@ -92,11 +93,11 @@ pub struct Rule {
     pub check: Check,
     /// Where the finding points when not at the failing field.
     pub at: Option<Path>,
-    pub message: String,
-    pub help: String,
-    pub label: Option<String>,
-    pub first_label: Option<String>,
-    pub rationale: String,
+    pub message: Text,
+    pub help: Text,
+    pub label: Option<Text>,
+    pub first_label: Option<Text>,
+    pub rationale: Text,
     pub example_fail: String,
     pub example_pass: String,
     pub citation: Arc<Citation>,
@@ -111,8 +112,8 @@ pub enum Check {
     Count {
         where_: Cond,
         min: i64,
-        counted: Option<String>,
-        notes: Vec<(Cond, String)>,
+        counted: Option<Text>,
+        notes: Vec<(Cond, Text)>,
     },
     /// No two elements share a value of `field`.
     Unique { field: Path },
@@ -351,10 +352,16 @@ fn compile_rule(
     if !matches!(r.citation.provenance.get_ref().as_str(), "text" | "report") {
         out.push(r.citation.provenance.span(), "provenance is \"text\" (read in the official text) or \"report\" (known from press reports)");
     }
-    for t in [Some(&r.message), Some(&r.help), r.label.as_ref()]
-        .into_iter()
-        .flatten()
-    {
+    let zh = r.zh.as_ref();
+    let texts = [
+        Some(&r.message),
+        Some(&r.help),
+        r.label.as_ref(),
+        zh.map(|z| &z.message),
+        zh.map(|z| &z.help),
+        zh.and_then(|z| z.label.as_ref()),
+    ];
+    for t in texts.into_iter().flatten() {
         check_placeholders(t, out);
     }
     if out.findings.len() > before {
@@ -363,18 +370,29 @@ fn compile_rule(
     Some(Rule {
         id: r.id.get_ref().clone(),
         pack: pack.to_string(),
-        statement: r.statement,
+        statement: Text::new(r.statement, zh.map(|z| z.statement.clone())),
         severity: severity?,
         waivable: r.waivable,
         when,
         given,
         check: check?,
         at,
-        message: r.message.into_inner(),
-        help: r.help.into_inner(),
-        label: r.label.map(Spanned::into_inner),
-        first_label: r.first_label,
-        rationale: r.rationale,
+        message: Text::new(
+            r.message.into_inner(),
+            zh.map(|z| z.message.get_ref().clone()),
+        ),
+        help: Text::new(r.help.into_inner(), zh.map(|z| z.help.get_ref().clone())),
+        label: r.label.map(|l| {
+            Text::new(
+                l.into_inner(),
+                zh.and_then(|z| z.label.as_ref())
+                    .map(|l| l.get_ref().clone()),
+            )
+        }),
+        first_label: r
+            .first_label
+            .map(|l| Text::new(l, zh.and_then(|z| z.first_label.clone()))),
+        rationale: Text::new(r.rationale, zh.map(|z| z.rationale.clone())),
         example_fail: r.example_fail,
         example_pass: r.example_pass,
         citation: Arc::new(Citation {
@@ -428,12 +446,20 @@ fn compile_check(r: &raw::Rule, c: &cond::Compiler, out: &mut Problems) -> Optio
             let notes = r
                 .note
                 .iter()
-                .filter_map(|n| Some((c.cond(&n.when, out)?, n.says.clone())))
+                .filter_map(|n| {
+                    Some((
+                        c.cond(&n.when, out)?,
+                        Text::new(n.says.clone(), n.says_zh.clone()),
+                    ))
+                })
                 .collect();
             Some(Check::Count {
                 where_: c.cond(w, out)?,
                 min,
-                counted: r.counted.clone(),
+                counted: r
+                    .counted
+                    .as_ref()
+                    .map(|en| Text::new(en.clone(), r.zh.as_ref().and_then(|z| z.counted.clone()))),
                 notes,
             })
         }

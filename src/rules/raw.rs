@@ -72,6 +72,21 @@ pub struct Rule {
     pub example_fail: String,
     pub example_pass: String,
     pub citation: Citation,
+    /// The rule's words in Simplified Chinese.
+    pub zh: Option<RuleZh>,
+}
+
+/// `[rule.zh]`: the same texts as the rule's, in Simplified Chinese.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleZh {
+    pub statement: String,
+    pub message: Spanned<String>,
+    pub help: Spanned<String>,
+    pub label: Option<Spanned<String>>,
+    pub first_label: Option<String>,
+    pub counted: Option<String>,
+    pub rationale: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -88,6 +103,7 @@ pub struct Item {
 pub struct Note {
     pub when: Spanned<Cond>,
     pub says: String,
+    pub says_zh: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -126,4 +142,5 @@ pub struct Cond {
     pub normalize: Option<Spanned<String>>,
     pub keywords: Option<Vec<Spanned<String>>>,
     pub says: Option<String>,
+    pub says_zh: Option<String>,
 }

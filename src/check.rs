@@ -1,0 +1,118 @@
+//! A check run: the discovered files checked on all cores, each report
+//! emitted to every output in path order as soon as its turn comes, so the
+//! output is the same bytes whatever the thread count, and only a chunk of
+//! plans is ever held at once.
+
+use std::io::{self, Write};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+
+use crate::discover::Input;
+use crate::eval::{self, Options};
+use crate::finding::{Code, Location, Severity};
+use crate::plan::Plan;
+use crate::render::{Emitter, Finish};
+use crate::report::{FileReport, PlanFacts, Totals};
+use crate::rules::Rules;
+use crate::source::{Source, SourceDb};
+
+pub struct Settings<'a> {
+    pub rules: &'a Rules,
+    pub opts: Options,
+    pub fail_on: Option<Severity>,
+    pub max_bytes: u64,
+    /// Worker threads; 0 means one per core.
+    pub jobs: usize,
+    pub progress: bool,
+}
+
+/// One output: a format and where it goes.
+pub struct Output<'a> {
+    pub emitter: Box<dyn Emitter + 'a>,
+    pub writer: Box<dyn Write + 'a>,
+}
+
+/// Checks every input and feeds every output; returns the totals.
+pub fn run(inputs: &[Input], s: &Settings, outputs: &mut [Output]) -> io::Result<Totals> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(s.jobs)
+        .build()
+        .map_err(io::Error::other)?;
+    let bar = progress(s.progress, inputs.len());
+    let mut totals = Totals::default();
+    // Enough work per chunk to keep every core busy, few enough plans held.
+    let chunk = pool.current_num_threads() * 16;
+    for batch in inputs.chunks(chunk) {
+        let checked: Vec<(FileReport, SourceDb)> =
+            pool.install(|| batch.par_iter().map(|i| check_file(s, i)).collect());
+        for (report, db) in &checked {
+            for out in outputs.iter_mut() {
+                out.emitter.file(&mut out.writer, report, db)?;
+            }
+            totals.add(report);
+            bar.inc(1);
+        }
+    }
+    bar.finish_and_clear();
+    let portfolio = crate::portfolio::roll_up(&totals, s.rules);
+    let end = Finish {
+        totals: &totals,
+        portfolio: &portfolio,
+    };
+    for out in outputs.iter_mut() {
+        out.emitter.finish(&mut out.writer, &end)?;
+        out.writer.flush()?;
+    }
+    Ok(totals)
+}
+
+fn progress(show: bool, len: usize) -> ProgressBar {
+    if !show {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} plans {elapsed}") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Reads, loads and checks one file; any failure to read is its finding.
+pub fn check_file(s: &Settings, input: &Input) -> (FileReport, SourceDb) {
+    let mut db = SourceDb::default();
+    let plan = match &input.problem {
+        Some(why) => {
+            let source = db.add(Source::new(input.display.clone(), ""));
+            let f = Code::PF001
+                .at(Location { source, span: 0..0 }, why.clone())
+                .with_help("fix or remove this entry; the other files were checked");
+            Plan {
+                source,
+                root: None,
+                diagnostics: vec![f],
+            }
+        }
+        None => Plan::read(&mut db, &input.path, &input.display, s.max_bytes),
+    };
+    let checked = eval::check(&plan, s.rules, &s.opts);
+    let report = FileReport::new(
+        input.display.clone(),
+        db.get(plan.source),
+        facts(&plan),
+        checked.packs,
+        checked.findings,
+        s.fail_on,
+    );
+    (report, db)
+}
+
+fn facts(plan: &Plan) -> PlanFacts {
+    let p = plan.root.as_ref().and_then(|r| r.table("plan"));
+    let get = |k: &str| p.and_then(|p| p.str(k)).map(str::to_string);
+    PlanFacts {
+        jurisdiction: get("jurisdiction"),
+        jurisdiction_zh: get("jurisdiction_zh"),
+        level: get("level"),
+    }
+}
