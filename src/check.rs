@@ -8,6 +8,7 @@ use std::io::{self, Write};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
+use crate::baseline::Baseline;
 use crate::discover::Input;
 use crate::eval::{self, Options};
 use crate::finding::{Code, Location, Severity};
@@ -25,6 +26,7 @@ pub struct Settings<'a> {
     /// Worker threads; 0 means one per core.
     pub jobs: usize,
     pub progress: bool,
+    pub baseline: Option<Baseline>,
 }
 
 /// One output: a format and where it goes.
@@ -40,7 +42,10 @@ pub fn run(inputs: &[Input], s: &Settings, outputs: &mut [Output]) -> io::Result
         .build()
         .map_err(io::Error::other)?;
     let bar = progress(s.progress, inputs.len());
-    let mut totals = Totals::default();
+    let mut totals = Totals {
+        stale: s.baseline.as_ref().map(|_| Vec::new()),
+        ..Totals::default()
+    };
     // Enough work per chunk to keep every core busy, few enough plans held.
     let chunk = pool.current_num_threads() * 16;
     for batch in inputs.chunks(chunk) {
@@ -86,17 +91,31 @@ pub fn check_file(s: &Settings, input: &Input) -> (FileReport, SourceDb) {
             let source = db.add(Source::new(input.display.clone(), ""));
             let f = Code::PF001
                 .at(Location { source, span: 0..0 }, why.clone())
-                .with_help("fix or remove this entry; the other files were checked");
+                .with_help(s.opts.lang.pick(
+                    "fix or remove this entry; the other files were checked",
+                    "请修正或移除此项；其他文件已照常检查",
+                ));
             Plan {
                 source,
                 root: None,
                 diagnostics: vec![f],
             }
         }
-        None => Plan::read(&mut db, &input.path, &input.display, s.max_bytes),
+        None => Plan::read(
+            &mut db,
+            &input.path,
+            &input.display,
+            s.max_bytes,
+            s.opts.lang,
+        ),
     };
-    let checked = eval::check(&plan, s.rules, &s.opts);
-    let report = FileReport::new(
+    let mut checked = eval::check(&plan, s.rules, &s.opts);
+    let stale = s
+        .baseline
+        .as_ref()
+        .map(|b| b.apply(&input.display, &mut checked.findings))
+        .unwrap_or_default();
+    let mut report = FileReport::new(
         input.display.clone(),
         db.get(plan.source),
         facts(&plan),
@@ -104,6 +123,7 @@ pub fn check_file(s: &Settings, input: &Input) -> (FileReport, SourceDb) {
         checked.findings,
         s.fail_on,
     );
+    report.stale = stale;
     (report, db)
 }
 

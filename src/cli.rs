@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::baseline::{self, Baseline};
 use crate::check::{self, Output, Settings};
 use crate::discover::{self, Walk};
 use crate::eval::Options;
@@ -52,7 +53,25 @@ pub enum Command {
         #[command(flatten)]
         packs: PackArgs,
     },
+    /// Write a commented plan skeleton for a jurisdiction, with `<…>` placeholders to fill in
+    Init(crate::init::InitArgs),
+    /// Print the JSON Schema of plan format v1, for editors and validators
+    Schema,
+    /// Print a shell completion script
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): cdocheck(1), or a command's own page
+    Man {
+        /// A command: its page, cdocheck-COMMAND(1)
+        command: Option<String>,
+    },
 }
+
+/// The rule packs of commands that take no `--rules`.
+static NO_EXTRA_PACKS: PackArgs = PackArgs { extra: Vec::new() };
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
@@ -100,6 +119,12 @@ pub struct CheckArgs {
     /// When to use colour in the human output
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// Record every finding in FILE, to adopt cdocheck with old findings
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Show findings recorded in FILE as baselined (not failing); fail only on new ones
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
     /// Findings only: no summary line, no progress bar
     #[arg(long, short)]
     pub quiet: bool,
@@ -215,6 +240,9 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<O
         Command::Check(c) => &c.rules,
         Command::Rules(r) => &r.rules,
         Command::Explain { packs, .. } | Command::TestRules { packs, .. } => packs,
+        Command::Init(_) | Command::Schema | Command::Completions { .. } | Command::Man { .. } => {
+            &NO_EXTRA_PACKS
+        }
     };
     let rules = match load_rules(&mut db, &packs.extra) {
         Ok(r) => r,
@@ -249,6 +277,28 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<O
             Ok(Outcome::Pass)
         }
         Command::TestRules { paths, .. } => test_rules(&paths, &rules, out, err),
+        Command::Init(a) => crate::init::run(&a, &rules, lang, out, err),
+        Command::Schema => {
+            out.write_all(crate::json_schema::render().as_bytes())?;
+            Ok(Outcome::Pass)
+        }
+        Command::Completions { shell } => {
+            crate::docgen::completions(shell, out)?;
+            Ok(Outcome::Pass)
+        }
+        Command::Man { command } => {
+            if crate::docgen::man(command.as_deref(), out)? {
+                return Ok(Outcome::Pass);
+            }
+            let names = crate::docgen::commands().join(", ");
+            let name = command.unwrap_or_default();
+            let msg = lang.pick(
+                format!("error: no command `{name}`; the commands are: {names}"),
+                format!("错误：没有命令 `{name}`；现有命令：{names}"),
+            );
+            writeln!(err, "{msg}")?;
+            Ok(Outcome::Broken)
+        }
         Command::Explain { code, .. } => {
             match explain::explain(&rules, &code, lang) {
                 Some(text) => {
@@ -397,6 +447,34 @@ fn check(
             }
         }
     }
+    if let Some(path) = &args.write_baseline {
+        match AtomicFile::create(path) {
+            Ok(f) => {
+                outputs.push(Output {
+                    emitter: Box::new(baseline::Writer::default()),
+                    writer: Box::new(io::BufWriter::new(f.file()?)),
+                });
+                files.push(f);
+            }
+            Err(e) => {
+                writeln!(err, "error: cannot write {}: {e}", path.display())?;
+                return Ok(Outcome::Broken);
+            }
+        }
+    }
+    let baseline = match &args.baseline {
+        None => None,
+        Some(path) => match std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| Baseline::parse(&t))
+        {
+            Ok(b) => Some(b),
+            Err(e) => {
+                writeln!(err, "error: {}: {e}", path.display())?;
+                return Ok(Outcome::Broken);
+            }
+        },
+    };
     let settings = Settings {
         rules,
         opts: Options {
@@ -412,6 +490,7 @@ fn check(
         },
         max_bytes: args.max_file_size,
         jobs: args.jobs.unwrap_or(0),
+        baseline,
         progress: !args.quiet
             && inputs.len() >= 100
             && io::stderr().is_terminal()

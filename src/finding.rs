@@ -79,7 +79,13 @@ pub struct Finding {
     pub label: Option<String>,
     pub labels: Vec<Label>,
     pub unit: Option<String>,
+    /// The key the finding is about, as a path (`unit.cdo.rank`): with the
+    /// file, code and unit it fingerprints the finding for baselines, which
+    /// must survive edits that move lines.
+    pub key: Option<String>,
     pub waived: Option<Waiver>,
+    /// Recorded in the baseline given with `--baseline`: shown, not failing.
+    pub baselined: bool,
     pub citation: Option<Arc<Citation>>,
 }
 
@@ -94,7 +100,9 @@ impl Finding {
             label: None,
             labels: Vec::new(),
             unit: None,
+            key: None,
             waived: None,
+            baselined: false,
             citation: None,
         }
     }
@@ -111,7 +119,7 @@ impl Finding {
 
     /// Does this finding fail its file at the given fail level?
     pub fn fails_at(&self, level: Option<Severity>) -> bool {
-        self.waived.is_none() && level.is_some_and(|l| self.severity <= l)
+        self.waived.is_none() && !self.baselined && level.is_some_and(|l| self.severity <= l)
     }
 }
 

@@ -3,11 +3,15 @@
 //! kept) → `rules` (packs, validated) → `eval` (pure) → `render`.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod baseline;
 pub mod check;
 pub mod cli;
 pub mod discover;
+pub mod docgen;
 pub mod eval;
 pub mod finding;
+pub mod init;
+pub mod json_schema;
 pub mod lang;
 pub mod plan;
 pub mod portfolio;

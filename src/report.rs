@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::baseline;
 use crate::finding::{Finding, Severity};
 use crate::source::Source;
 
@@ -56,6 +57,8 @@ pub struct FileReport {
     pub packs: Vec<String>,
     pub findings: Vec<Located>,
     pub status: Status,
+    /// Entries of the `--baseline` for this file that no longer occur.
+    pub stale: Vec<baseline::Entry>,
 }
 
 impl FileReport {
@@ -88,6 +91,7 @@ impl FileReport {
             packs,
             findings,
             status: if fails { Status::Fail } else { Status::Pass },
+            stale: Vec::new(),
         }
     }
 
@@ -108,6 +112,8 @@ pub struct Summary {
     pub warnings: usize,
     pub infos: usize,
     pub waived: usize,
+    /// Findings a `--baseline` records: shown, not failing, not counted above.
+    pub baselined: usize,
 }
 
 impl Summary {
@@ -118,11 +124,13 @@ impl Summary {
             Status::Fail => self.failed += 1,
         }
         for l in &r.findings {
-            match (l.finding.waived.is_some(), l.finding.severity) {
-                (true, _) => self.waived += 1,
-                (false, Severity::Error) => self.errors += 1,
-                (false, Severity::Warning) => self.warnings += 1,
-                (false, Severity::Info) => self.infos += 1,
+            let f = &l.finding;
+            match (f.waived.is_some(), f.baselined, f.severity) {
+                (true, _, _) => self.waived += 1,
+                (false, true, _) => self.baselined += 1,
+                (false, false, Severity::Error) => self.errors += 1,
+                (false, false, Severity::Warning) => self.warnings += 1,
+                (false, false, Severity::Info) => self.infos += 1,
             }
         }
     }
@@ -135,6 +143,8 @@ pub struct RuleStat {
     pub severity: Severity,
     pub plans: usize,
     pub findings: usize,
+    /// Of `findings`, those a waiver covers.
+    pub waived: usize,
 }
 
 /// One plan's line in the summary table and the portfolio.
@@ -154,6 +164,8 @@ pub struct Totals {
     pub summary: Summary,
     pub rules: BTreeMap<String, RuleStat>,
     pub plans: Vec<PlanRow>,
+    /// Baseline entries that no longer occur; `None` without `--baseline`.
+    pub stale: Option<Vec<baseline::Entry>>,
 }
 
 impl Totals {
@@ -170,12 +182,17 @@ impl Totals {
                     severity: f.severity,
                     plans: 0,
                     findings: 0,
+                    waived: 0,
                 });
             stat.findings += 1;
+            stat.waived += usize::from(f.waived.is_some());
             if !seen.contains(&&f.code) {
                 stat.plans += 1;
                 seen.push(&f.code);
             }
+        }
+        if let Some(stale) = &mut self.stale {
+            stale.extend(r.stale.iter().cloned());
         }
         self.plans.push(PlanRow {
             path: r.path.clone(),

@@ -86,7 +86,13 @@ pub fn verify(rules: &Rules, input: &Input, today: Date) -> Verdict {
         lang: Lang::En,
     };
     let mut db = SourceDb::default();
-    let plan = Plan::read(&mut db, &input.path, &input.display, DEFAULT_MAX_BYTES);
+    let plan = Plan::read(
+        &mut db,
+        &input.path,
+        &input.display,
+        DEFAULT_MAX_BYTES,
+        Lang::En,
+    );
     let src = db.get(plan.source);
     let mut got: Vec<String> = eval::check(&plan, rules, &opts)
         .findings

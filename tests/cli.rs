@@ -476,3 +476,349 @@ fn docs_rules_md_is_current() {
         "docs/rules.md is stale: run `cargo run -- rules --markdown > docs/rules.md`"
     );
 }
+
+#[test]
+fn a_baseline_survives_moved_lines_and_fails_only_on_new_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = std::fs::read_to_string(MAOMING).unwrap();
+    let path = dir.path().join("p.toml");
+    let baseline = dir.path().join("baseline.json");
+    let (p, b) = (path.to_str().unwrap(), baseline.to_str().unwrap());
+    std::fs::write(&path, &plan).unwrap();
+    let o = run(&["check", "--write-baseline", b, p]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "writing a baseline does not hide today's findings"
+    );
+    let recorded: Value =
+        serde_json::from_str(&std::fs::read_to_string(&baseline).unwrap()).unwrap();
+    assert_eq!(recorded["findings"].as_array().unwrap().len(), 6);
+    assert!(recorded["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["key"] == "unit[mm-nr].cdo.rank"));
+
+    // Lines inserted above every finding: the baseline still covers them all.
+    std::fs::write(
+        &path,
+        format!("# reviewed 2026-11-20\n# by the data bureau\n\n{plan}"),
+    )
+    .unwrap();
+    let (v, code) = json(&["--baseline", b, p]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["summary"]["baselined"], 6);
+    assert!(v["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| d["baselined"] == true));
+
+    // A new violation fails; a fixed one is listed as stale.
+    let changed = plan
+        .replacen("rank = \"deputy\"", "rank = \"other\"", 1)
+        .replace("due = 2021-08-31", "due = 2021-12-31");
+    std::fs::write(&path, changed).unwrap();
+    let (v, code) = json(&["--baseline", b, p]);
+    assert_eq!(code, 1);
+    let fresh: Vec<&Value> = v["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["baselined"] == false)
+        .collect();
+    assert_eq!(fresh.len(), 1, "{fresh:?}");
+    assert_eq!(fresh[0]["code"], "GD005");
+    assert_eq!(v["stale_baseline"][0]["code"], "CORE007");
+    let o = run(&["check", "--baseline", b, p]);
+    assert!(stdout(&o).contains("no longer occur"), "{}", stdout(&o));
+}
+
+#[test]
+fn chinese_output_snapshot() {
+    let o = run(&[
+        "check",
+        "--lang",
+        "zh-CN",
+        MAOMING,
+        "tests/fixtures/format/PF002-misspelled-rank.toml",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!("human_maoming_zh", stdout(&o));
+    let o = run(&["explain", "--lang", "zh-CN", "GD005"]);
+    insta::assert_snapshot!("explain_gd005_zh", stdout(&o));
+}
+
+#[test]
+fn the_language_follows_the_locale_unless_told() {
+    let zh = cdocheck()
+        .env("LANG", "zh_CN.UTF-8")
+        .args(["check", MAOMING])
+        .output()
+        .unwrap();
+    assert!(stdout(&zh).contains("已检查 1 份方案"), "{}", stdout(&zh));
+    let en = cdocheck()
+        .env("LANG", "zh_CN.UTF-8")
+        .args(["check", "--lang", "en", MAOMING])
+        .output()
+        .unwrap();
+    assert!(stdout(&en).contains("checked 1 plan"));
+}
+
+#[test]
+fn every_shipped_rule_speaks_chinese() {
+    let mut db = cdocheck::source::SourceDb::default();
+    let rules = cdocheck::rules::Rules::builtin(&mut db).unwrap();
+    for r in rules.all() {
+        for (what, t) in [
+            ("statement", &r.statement),
+            ("message", &r.message),
+            ("help", &r.help),
+            ("rationale", &r.rationale),
+        ] {
+            assert!(t.zh.is_some(), "{} has no Chinese {what}", r.id);
+        }
+        if let Some(l) = &r.label {
+            assert!(l.zh.is_some(), "{} has no Chinese label", r.id);
+        }
+    }
+}
+
+/// A folder of plans: the examples and every rule fixture, flattened.
+fn corpus(dir: &Path) {
+    let mut n = 0;
+    for sub in [
+        "examples",
+        "rules/tests/guangdong-2021",
+        "rules/tests/shenzhen-2021",
+        "tests/fixtures/format",
+    ] {
+        for e in std::fs::read_dir(sub).unwrap() {
+            let p = e.unwrap().path();
+            write(
+                dir,
+                &format!("plans/{n:03}-{}", p.file_name().unwrap().to_string_lossy()),
+                &std::fs::read(&p).unwrap(),
+            );
+            n += 1;
+        }
+    }
+}
+
+#[test]
+fn output_is_byte_identical_whatever_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    corpus(dir.path());
+    let root = dir.path().join("plans");
+    let root = root.to_str().unwrap();
+    for format in ["json", "human"] {
+        let one = run(&[
+            "check",
+            "--format",
+            format,
+            "--today",
+            "2026-01-01",
+            "--jobs",
+            "1",
+            root,
+        ]);
+        let four = run(&[
+            "check",
+            "--format",
+            format,
+            "--today",
+            "2026-01-01",
+            "--jobs",
+            "4",
+            root,
+        ]);
+        assert_eq!(one.status.code(), Some(1));
+        assert!(
+            one.stdout == four.stdout,
+            "{format} differs between --jobs 1 and --jobs 4"
+        );
+        let again = run(&[
+            "check",
+            "--format",
+            format,
+            "--today",
+            "2026-01-01",
+            "--jobs",
+            "4",
+            root,
+        ]);
+        assert!(four.stdout == again.stdout, "{format} differs between runs");
+    }
+}
+
+#[test]
+fn symlinks_are_followed_only_when_asked_and_loops_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a/plan.toml", &std::fs::read(JIANGMEN).unwrap());
+    std::os::unix::fs::symlink(dir.path().join("a"), dir.path().join("a/loop")).unwrap();
+    std::os::unix::fs::symlink(
+        dir.path().join("a/plan.toml"),
+        dir.path().join("a/link.toml"),
+    )
+    .unwrap();
+    let root = dir.path().to_str().unwrap();
+    let (v, code) = json(&[root]);
+    assert_eq!(
+        (code, v["files"].as_array().unwrap().len()),
+        (0, 1),
+        "links not followed: {v}"
+    );
+    let (v, code) = json(&["--follow-symlinks", root]);
+    assert_eq!(code, 1, "the loop is reported: {v}");
+    let loops: Vec<&Value> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["diagnostics"].to_string().contains("symlink loop"))
+        .collect();
+    assert_eq!(loops.len(), 1, "{v}");
+    assert!(v["files"].as_array().unwrap().iter().any(|f| f["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("link.toml")
+        && f["status"] == "pass"));
+}
+
+#[test]
+fn oversized_files_and_dangling_links_are_findings_not_aborts() {
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink("/no/such/target", dir.path().join("gone.toml")).unwrap();
+    let gone = dir.path().join("gone.toml");
+    let (v, code) = json(&["--max-file-size", "1K", JIANGMEN, gone.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let msgs: Vec<&str> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["diagnostics"][0]["message"].as_str().unwrap())
+        .collect();
+    assert!(msgs[0].contains("larger than 1024 bytes"), "{msgs:?}");
+    assert!(msgs[1].contains("cannot be read"), "{msgs:?}");
+}
+
+#[test]
+fn include_and_exclude_globs_choose_the_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = std::fs::read(JIANGMEN).unwrap();
+    write(dir.path(), "plans/a.toml", &plan);
+    write(dir.path(), "plans/a.plan", &plan);
+    write(dir.path(), "drafts/b.toml", &plan);
+    write(dir.path(), "x.toml/inner.toml", &plan);
+    let root = dir.path().to_str().unwrap();
+    let names = |v: &Value| -> Vec<String> {
+        v["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                f["path"]
+                    .as_str()
+                    .unwrap()
+                    .trim_start_matches(root)
+                    .to_string()
+            })
+            .collect()
+    };
+    let (v, _) = json(&[root]);
+    assert_eq!(
+        names(&v),
+        ["/drafts/b.toml", "/plans/a.toml", "/x.toml/inner.toml"],
+        "a directory named x.toml is walked, not read"
+    );
+    let (v, _) = json(&[
+        "--exclude",
+        "drafts",
+        "--include",
+        "*.plan",
+        "--include",
+        "*.toml",
+        root,
+    ]);
+    assert_eq!(
+        names(&v),
+        ["/plans/a.plan", "/plans/a.toml", "/x.toml/inner.toml"]
+    );
+    assert_eq!(
+        run(&["check", "--exclude", "[", root]).status.code(),
+        Some(2),
+        "an invalid glob stops the run"
+    );
+}
+
+#[test]
+fn summary_statistics_and_portfolio_for_auditors() {
+    let o = run(&[
+        "check",
+        "--summary",
+        "--statistics",
+        "--today",
+        "2026-01-01",
+        "examples",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!("summary_examples", stdout(&o));
+    let (v, _) = json(&["examples"]);
+    let pilots = v["portfolio"]["notices"][0]["pilots"].as_array().unwrap();
+    let status = |name: &str| pilots.iter().find(|p| p["name"] == name).unwrap()["status"].clone();
+    assert_eq!(status("Jiangmen"), "pass");
+    assert_eq!(status("Maoming"), "fail");
+    assert_eq!(status("Shenzhen"), "waived");
+    assert_eq!(status("Guangzhou"), "missing");
+}
+
+#[test]
+fn extra_outputs_are_written_whole_and_stdout_keeps_the_human_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.json");
+    let o = run(&[
+        "check",
+        "--output",
+        &format!("json={}", out.display()),
+        MAOMING,
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("× GD005"), "human view on stdout");
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(v["summary"]["failed"], 1);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "no temporary file left behind");
+    let bad = run(&["check", "--output", "json=/no/such/dir/r.json", MAOMING]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn no_progress_bar_when_stderr_is_not_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = std::fs::read(JIANGMEN).unwrap();
+    for i in 0..150 {
+        write(dir.path(), &format!("p{i:03}.toml"), &plan);
+    }
+    let o = run(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stderr(&o), "");
+}
+
+#[test]
+fn a_finding_past_column_65535_is_shown_without_a_snippet_not_a_panic() {
+    // Found by the fuzzer: miette panics formatting columns past u16::MAX.
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "long.toml",
+        format!("format = 1\nx = \"{}\" y\n", "a".repeat(70_000)).as_bytes(),
+    );
+    let o = run(&["check", dir.path().join("long.toml").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("long.toml:2:70008)"),
+        "the position is in the headline: {}",
+        stdout(&o)
+    );
+}

@@ -3,6 +3,7 @@
 
 mod cond;
 mod expr;
+mod placeholder;
 mod select;
 mod waiver;
 
@@ -41,7 +42,8 @@ pub fn check(plan: &Plan, rules: &Rules, opts: &Options) -> Checked {
     let mut findings = plan.diagnostics.clone();
     let mut packs = Vec::new();
     if let Some(root) = &plan.root {
-        let (selected, diags) = select::select(rules, root, plan.source, opts.packs.as_deref());
+        let (selected, diags) =
+            select::select(rules, root, plan.source, opts.packs.as_deref(), opts.lang);
         findings.extend(diags);
         packs = selected.iter().map(|p| p.name.clone()).collect();
         let emit = Emit {
@@ -118,6 +120,7 @@ impl Emit<'_> {
         .with_help(fill(rule.help.get(lang)));
         f.label = rule.label.as_ref().map(|l| fill(l.get(lang)));
         f.unit = unit.map(str::to_string);
+        f.key = self.root.key_at(&f.at.span);
         f.citation = Some(rule.citation.clone());
         f
     }
@@ -181,9 +184,10 @@ fn run_rule(
                 .iter()
                 .filter(|i| !elems.iter().any(|c| c.eval(&i.where_).0 == Tri::True))
                 .map(|i| {
-                    let name = match &i.name_zh {
-                        Some(zh) => format!("{} ({zh})", i.name),
-                        None => i.name.clone(),
+                    let name = match (&i.name_zh, emit.lang) {
+                        (Some(zh), Lang::En) => format!("{} ({zh})", i.name),
+                        (Some(zh), Lang::Zh) => zh.clone(),
+                        (None, _) => i.name.clone(),
                     };
                     emit.finding(rule, at(rule, &plan, 0..0), &[("item", name)], None)
                 })
@@ -204,6 +208,7 @@ fn run_rule(
                 })
                 .collect()
         }
+        Check::Placeholder => placeholder::find(rule, emit),
         Check::Waiver(_) => Vec::new(),
     }
 }
@@ -243,7 +248,7 @@ fn vars_of(first: &Evidence, all: &[Evidence], lang: Lang) -> Vec<(&'static str,
     vec![
         ("value", first.value.clone().unwrap_or_default()),
         ("other", first.other.clone().unwrap_or_default()),
-        ("missing", missing.join(", ")),
+        ("missing", missing.join(lang.pick(", ", "、"))),
         ("failed", failed.join(lang.pick("; ", "；"))),
     ]
 }

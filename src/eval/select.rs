@@ -3,6 +3,7 @@
 
 use super::cond::{Ctx, Tri};
 use crate::finding::{Code, Finding, Location};
+use crate::lang::Lang;
 use crate::plan::{Table, Value};
 use crate::rules::{Applies, Pack, Rules};
 use crate::source::SourceId;
@@ -12,11 +13,12 @@ pub fn select<'r>(
     root: &Table,
     source: SourceId,
     forced: Option<&[String]>,
+    lang: Lang,
 ) -> (Vec<&'r Pack>, Vec<Finding>) {
     let mut diags = Vec::new();
     let named: Option<Vec<&str>> = match forced {
         Some(f) => Some(f.iter().map(String::as_str).collect()),
-        None => plan_named(rules, root, source, &mut diags),
+        None => plan_named(rules, root, source, &mut diags, lang),
     };
     let ctx = Ctx { root, elem: None };
     let packs = rules
@@ -38,6 +40,7 @@ fn plan_named<'t>(
     root: &'t Table,
     source: SourceId,
     diags: &mut Vec<Finding>,
+    lang: Lang,
 ) -> Option<Vec<&'t str>> {
     let node = root.table("plan")?.get("rule_packs")?;
     let Value::List(items) = &node.value else {
@@ -57,11 +60,17 @@ fn plan_named<'t>(
                 .iter()
                 .map(|n| format!("`{n}`"))
                 .collect();
-            diags.push(
-                Code::PF005
-                    .at(at, format!("there is no rule pack named `{name}`"))
-                    .with_help(format!("the packs are: {}", list.join(", "))),
+            let list = list.join(", ");
+            let msg = lang.pick(
+                format!("there is no rule pack named `{name}`"),
+                format!("没有名为 `{name}` 的规则包"),
             );
+            let mut f = Code::PF005.at(at, msg).with_help(lang.pick(
+                format!("the packs are: {list}"),
+                format!("现有规则包：{list}"),
+            ));
+            f.key = Some("plan.rule_packs".into());
+            diags.push(f);
         }
         names.push(name);
     }

@@ -36,7 +36,10 @@ pub fn apply(input: &WaiverInput, findings: &mut [Finding], emit: &Emit) -> Vec<
             continue;
         };
         let Some(target) = input.rules.rule(rule_id) else {
-            let what = format!("a rule `{rule_id}` that no loaded pack defines");
+            let what = emit.lang.pick(
+                format!("a rule `{rule_id}` that no loaded pack defines"),
+                format!("规则 `{rule_id}` 未在任何已加载的规则包中定义"),
+            );
             report(
                 WaiverCheck::UnknownTarget,
                 rule_node.span.clone(),
@@ -48,7 +51,10 @@ pub fn apply(input: &WaiverInput, findings: &mut [Finding], emit: &Emit) -> Vec<
         let unit = w.str("unit");
         if let (Some(u), Some(node)) = (unit, w.get("unit")) {
             if !unit_ids.contains(&u) {
-                let what = format!("a unit `{u}` that this plan does not have");
+                let what = emit.lang.pick(
+                    format!("a unit `{u}` that this plan does not have"),
+                    format!("单位 `{u}` 不在本方案中"),
+                );
                 report(
                     WaiverCheck::UnknownTarget,
                     node.span.clone(),

@@ -1,5 +1,6 @@
 //! Plan loading: TOML text → validated, spanned [`Table`] plus every format
-//! diagnostic (PF001–PF006) the file earns, all of them in one pass.
+//! diagnostic (PF001–PF006) the file earns, all of them in one pass, in the
+//! language asked for.
 
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
@@ -7,24 +8,32 @@ use toml::Spanned;
 use super::schema::{self, Field, Ty};
 use super::tree::{Date, Entry, Node, Table, Value};
 use crate::finding::{Code, Finding, Location};
+use crate::lang::Lang;
 use crate::source::{SourceId, Span};
 
 /// Parses and validates one plan. `None` when the TOML itself does not parse.
-pub fn load(source: SourceId, text: &str) -> (Option<Table>, Vec<Finding>) {
+pub fn load(source: SourceId, text: &str, lang: Lang) -> (Option<Table>, Vec<Finding>) {
     let (doc, errors) = DeTable::parse_recoverable(text);
     let mut loader = Loader {
         source,
+        lang,
         diags: Vec::new(),
     };
     if !errors.is_empty() {
         for e in errors {
             let span = e.span().unwrap_or(0..0);
-            let msg = format!("this is not valid TOML: {}", e.message().trim_end());
-            loader.diags.push(
-                Code::PF001
-                    .at(loader.loc(span), msg)
-                    .with_help("fix the TOML syntax here; the plan is checked once it parses"),
+            let detail = e.message().trim_end();
+            let msg = lang.pick(
+                format!("this is not valid TOML: {detail}"),
+                format!("不是有效的 TOML：{detail}"),
             );
+            let help = lang.pick(
+                "fix the TOML syntax here; the plan is checked once it parses",
+                "请修正此处的 TOML 语法；能够解析后才会检查方案",
+            );
+            loader
+                .diags
+                .push(Code::PF001.at(loader.loc(span), msg).with_help(help));
         }
         return (None, loader.diags);
     }
@@ -33,7 +42,7 @@ pub fn load(source: SourceId, text: &str) -> (Option<Table>, Vec<Finding>) {
     (Some(root), loader.diags)
 }
 
-/// Where a table stands, for messages: `[plan]`, `[unit.cdo] of unit `futian``.
+/// Where a table stands: its path, and the unit it belongs to.
 struct Ctx {
     path: String,
     unit: Option<String>,
@@ -59,18 +68,23 @@ impl Ctx {
         }
     }
 
-    fn name(&self) -> String {
-        match (&self.path[..], &self.unit) {
-            ("", _) => "the top level".to_string(),
-            ("unit", Some(u)) => format!("unit `{u}`"),
-            (p, Some(u)) => format!("[{p}] of unit `{u}`"),
-            (p, None) => format!("[{p}]"),
+    /// How messages name the table: `[plan]`, `[unit.cdo] of unit `futian``.
+    fn name(&self, lang: Lang) -> String {
+        match (lang, &self.path[..], &self.unit) {
+            (Lang::En, "", _) => "the top level".to_string(),
+            (Lang::Zh, "", _) => "顶层".to_string(),
+            (Lang::En, "unit", Some(u)) => format!("unit `{u}`"),
+            (Lang::Zh, "unit", Some(u)) => format!("单位 `{u}`"),
+            (Lang::En, p, Some(u)) => format!("[{p}] of unit `{u}`"),
+            (Lang::Zh, p, Some(u)) => format!("单位 `{u}` 的 [{p}]"),
+            (_, p, None) => format!("[{p}]"),
         }
     }
 }
 
 struct Loader {
     source: SourceId,
+    lang: Lang,
     diags: Vec<Finding>,
 }
 
@@ -84,8 +98,11 @@ impl Loader {
         }
     }
 
-    fn push(&mut self, code: Code, span: Span, msg: String, help: String) {
-        let f = code.at(self.loc(span), msg).with_help(help);
+    /// A diagnostic about `key` (a path) in the table `ctx`.
+    fn push(&mut self, code: Code, span: Span, ctx: &Ctx, key: &str, msg: String, help: String) {
+        let mut f = code.at(self.loc(span), msg).with_help(help);
+        f.unit.clone_from(&ctx.unit);
+        f.key = Some(key.to_string());
         self.diags.push(f);
     }
 
@@ -112,29 +129,53 @@ impl Loader {
                 Some(_) => false,
             };
             if absent {
-                let msg = format!("{} is missing the required key `{}`", ctx.name(), f.key);
-                let help = format!("add `{} = {}`", f.key, example_of(&f.ty));
-                self.push(Code::PF004, header.clone(), msg, help);
+                let (name, key, example) = (ctx.name(self.lang), f.key, example_of(&f.ty));
+                let msg = self.lang.pick(
+                    format!("{name} is missing the required key `{key}`"),
+                    format!("{name}缺少必填的键 `{key}`"),
+                );
+                let help = self.lang.pick(
+                    format!("add `{key} = {example}`"),
+                    format!("请添加 `{key} = {example}`"),
+                );
+                self.push(
+                    Code::PF004,
+                    header.clone(),
+                    ctx,
+                    &ctx.child(key).path,
+                    msg,
+                    help,
+                );
             }
         }
         out
     }
 
     fn unknown_key(&mut self, key: &str, span: Span, fields: &[Field], ctx: &Ctx) {
-        let msg = format!("unknown key `{key}` in {}", ctx.name());
+        let name = ctx.name(self.lang);
+        let msg = self.lang.pick(
+            format!("unknown key `{key}` in {name}"),
+            format!("{name}中有未知的键 `{key}`"),
+        );
         let close = fields
             .iter()
             .map(|f| (strsim::damerau_levenshtein(key, f.key), f.key))
             .filter(|(d, k)| *d <= 2.max(k.len() / 4))
             .min();
         let help = match close {
-            Some((_, k)) => format!("did you mean `{k}`?"),
+            Some((_, k)) => self
+                .lang
+                .pick(format!("did you mean `{k}`?"), format!("是否应为 `{k}`？")),
             None => {
                 let keys: Vec<_> = fields.iter().map(|f| format!("`{}`", f.key)).collect();
-                format!("{} takes these keys: {}", ctx.name(), keys.join(", "))
+                let keys = keys.join(", ");
+                self.lang.pick(
+                    format!("{name} takes these keys: {keys}"),
+                    format!("{name}可用的键：{keys}"),
+                )
             }
         };
-        self.push(Code::PF002, span, msg, help);
+        self.push(Code::PF002, span, ctx, &ctx.child(key).path, msg, help);
     }
 
     fn value(&mut self, de: &DeNode, ty: &Ty, ctx: &Ctx) -> Node {
@@ -142,10 +183,10 @@ impl Loader {
         let value = match (ty, de.get_ref()) {
             (Ty::Str, DeValue::String(s)) => Value::Str(s.to_string()),
             (Ty::Enum(allowed), DeValue::String(s)) => self.enumerated(s, allowed, &span, ctx),
-            (Ty::Id, DeValue::String(s)) => self.id(s, &span),
-            (Ty::Int, DeValue::Integer(i)) => self.integer(i.as_str(), i.radix(), &span),
+            (Ty::Id, DeValue::String(s)) => self.id(s, &span, ctx),
+            (Ty::Int, DeValue::Integer(i)) => self.integer(i.as_str(), i.radix(), &span, ctx),
             (Ty::Bool, DeValue::Boolean(b)) => Value::Bool(*b),
-            (Ty::Date, DeValue::Datetime(dt)) => self.date(dt, &span),
+            (Ty::Date, DeValue::Datetime(dt)) => self.date(dt, &span, ctx),
             (Ty::List(inner), DeValue::Array(items)) => {
                 Value::List(items.iter().map(|v| self.value(v, inner, ctx)).collect())
             }
@@ -164,7 +205,7 @@ impl Loader {
     fn tables<'a>(
         &mut self,
         items: impl Iterator<Item = &'a DeNode<'a>>,
-        fields: &[Field],
+        fields: &'static [Field],
         ctx: &Ctx,
     ) -> Value {
         let mut out = Vec::new();
@@ -185,17 +226,7 @@ impl Loader {
                     Value::Table(self.table(t, fields, span.clone(), &ctx))
                 }
                 found => {
-                    let msg = format!(
-                        "each entry of [[{}]] must be a table, found {}",
-                        ctx.path,
-                        describe(found)
-                    );
-                    self.push(
-                        Code::PF003,
-                        span.clone(),
-                        msg,
-                        format!("write each entry as a `[[{}]]` table", ctx.path),
-                    );
+                    self.wrong_type(&Ty::Table(fields), found, span.clone(), ctx);
                     Value::Invalid
                 }
             };
@@ -205,28 +236,42 @@ impl Loader {
     }
 
     fn wrong_type(&mut self, ty: &Ty, found: &DeValue, span: Span, ctx: &Ctx) {
-        let msg = format!(
-            "`{}` expects {}, found {}",
-            ctx.path,
-            ty.describe(),
-            describe(found)
+        let (lang, path) = (self.lang, &ctx.path);
+        let (want, got) = (describe_ty(ty, lang), describe(found, lang));
+        let msg = lang.pick(
+            format!("`{path}` expects {want}, found {got}"),
+            format!("`{path}` 应为{want}，实为{got}"),
         );
         let help = match (ty, found) {
-            (Ty::Date, DeValue::String(_)) => {
-                "write the date bare, without quotes: `2021-08-09`".to_string()
+            (Ty::Date, DeValue::String(_)) => lang
+                .pick(
+                    "write the date bare, without quotes: `2021-08-09`",
+                    "日期不加引号，直接写作 `2021-08-09`",
+                )
+                .to_string(),
+            (Ty::Bool, DeValue::String(_)) => lang
+                .pick(
+                    "write `true` or `false`, without quotes",
+                    "写作 `true` 或 `false`，不加引号",
+                )
+                .to_string(),
+            (Ty::Tables(_) | Ty::Table(_), _)
+                if path == "unit" || path == "milestone" || path == "waiver" =>
+            {
+                lang.pick(
+                    format!("write each entry as a `[[{path}]]` table"),
+                    format!("每一项写作一个 `[[{path}]]` 表"),
+                )
             }
-            (Ty::Bool, DeValue::String(_)) => "write `true` or `false`, without quotes".to_string(),
-            (Ty::Tables(_), DeValue::Table(_)) => {
-                format!("write each entry as a `[[{}]]` table", ctx.path)
+            _ => {
+                let example = example_of(ty);
+                lang.pick(
+                    format!("write `{path}` as {want}, e.g. `{example}`"),
+                    format!("`{path}` 应写作{want}，例如 `{example}`"),
+                )
             }
-            _ => format!(
-                "write `{}` as {}, e.g. `{}`",
-                ctx.path,
-                ty.describe(),
-                example_of(ty)
-            ),
         };
-        self.push(Code::PF003, span, msg, help);
+        self.push(Code::PF003, span, ctx, path, msg, help);
     }
 
     fn enumerated(&mut self, s: &str, allowed: &[&str], span: &Span, ctx: &Ctx) -> Value {
@@ -234,79 +279,92 @@ impl Loader {
             return Value::Str(s.to_string());
         }
         let list: Vec<_> = allowed.iter().map(|a| format!("`{a}`")).collect();
-        let msg = format!("`{s}` is not a valid value for `{}`", ctx.path);
-        let help = format!("use one of: {}", list.join(", "));
-        self.push(Code::PF005, span.clone(), msg, help);
+        let (list, path) = (list.join(", "), &ctx.path);
+        let msg = self.lang.pick(
+            format!("`{s}` is not a valid value for `{path}`"),
+            format!("`{s}` 不是 `{path}` 的有效取值"),
+        );
+        let help = self
+            .lang
+            .pick(format!("use one of: {list}"), format!("可选值：{list}"));
+        self.push(Code::PF005, span.clone(), ctx, path, msg, help);
         Value::Invalid
     }
 
-    fn id(&mut self, s: &str, span: &Span) -> Value {
+    fn id(&mut self, s: &str, span: &Span, ctx: &Ctx) -> Value {
+        let lang = self.lang;
         let why = if s.is_empty() {
-            Some("it is empty".to_string())
+            Some(lang.pick("it is empty", "编号为空").to_string())
         } else {
             s.chars()
                 .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
-                .map(|c| format!("it contains {}", describe_char(c)))
+                .map(|c| describe_char(c, lang))
         };
-        match why {
-            None => Value::Str(s.to_string()),
-            Some(why) => {
-                let msg = format!("`{s}` is not a valid unit id: {why}");
-                let fixed: String = s
-                    .to_lowercase()
-                    .chars()
-                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-                    .collect();
-                let help = format!(
-                    "ids use lowercase letters, digits and `-` only, e.g. `{}`",
-                    fixed.trim_matches('-')
-                );
-                self.push(Code::PF005, span.clone(), msg, help);
-                Value::Invalid
-            }
-        }
+        let Some(why) = why else {
+            return Value::Str(s.to_string());
+        };
+        let shown = crate::render::safe(s);
+        let msg = lang.pick(
+            format!("`{shown}` is not a valid unit id: {why}"),
+            format!("`{shown}` 不是有效的单位编号：{why}"),
+        );
+        let fixed: String = s
+            .to_lowercase()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        let fixed = fixed.trim_matches('-');
+        let help = lang.pick(
+            format!("ids use lowercase letters, digits and `-` only, e.g. `{fixed}`"),
+            format!("编号只能使用小写字母、数字和 `-`，例如 `{fixed}`"),
+        );
+        self.push(Code::PF005, span.clone(), ctx, &ctx.path, msg, help);
+        Value::Invalid
     }
 
-    fn integer(&mut self, digits: &str, radix: u32, span: &Span) -> Value {
+    fn integer(&mut self, digits: &str, radix: u32, span: &Span, ctx: &Ctx) -> Value {
         let clean: String = digits.chars().filter(|c| *c != '_').collect();
-        match i64::from_str_radix(&clean, radix) {
-            Ok(i) if i >= 0 => Value::Int(i),
-            Ok(_) => {
-                self.push(
-                    Code::PF005,
-                    span.clone(),
-                    "this number must not be negative".into(),
-                    "write 0 or more".into(),
-                );
-                Value::Invalid
-            }
-            Err(_) => {
-                self.push(
-                    Code::PF005,
-                    span.clone(),
-                    "this number is too large".into(),
-                    "write a smaller whole number".into(),
-                );
-                Value::Invalid
-            }
-        }
+        let lang = self.lang;
+        let (msg, help) = match i64::from_str_radix(&clean, radix) {
+            Ok(i) if i >= 0 => return Value::Int(i),
+            Ok(_) => (
+                lang.pick("this number must not be negative", "此数不能为负"),
+                lang.pick("write 0 or more", "请写 0 或更大的数"),
+            ),
+            Err(_) => (
+                lang.pick("this number is too large", "此数过大"),
+                lang.pick("write a smaller whole number", "请写一个较小的整数"),
+            ),
+        };
+        self.push(
+            Code::PF005,
+            span.clone(),
+            ctx,
+            &ctx.path,
+            msg.into(),
+            help.into(),
+        );
+        Value::Invalid
     }
 
-    fn date(&mut self, dt: &toml::value::Datetime, span: &Span) -> Value {
-        match (dt.date, dt.time, dt.offset) {
-            (Some(d), None, None) => Value::Date(Date {
+    fn date(&mut self, dt: &toml::value::Datetime, span: &Span, ctx: &Ctx) -> Value {
+        if let (Some(d), None, None) = (dt.date, dt.time, dt.offset) {
+            return Value::Date(Date {
                 year: d.year,
                 month: d.month,
                 day: d.day,
-            }),
-            _ => {
-                let msg =
-                    format!("`{dt}` is not a plain date: plans date things by day, without a time");
-                let help = "write the date alone, e.g. `2021-08-09`".to_string();
-                self.push(Code::PF005, span.clone(), msg, help);
-                Value::Invalid
-            }
+            });
         }
+        let msg = self.lang.pick(
+            format!("`{dt}` is not a plain date: plans date things by day, without a time"),
+            format!("`{dt}` 不是单纯的日期：方案按日记日期，不带时间"),
+        );
+        let help = self.lang.pick(
+            "write the date alone, e.g. `2021-08-09`",
+            "只写日期，例如 `2021-08-09`",
+        );
+        self.push(Code::PF005, span.clone(), ctx, &ctx.path, msg, help.into());
+        Value::Invalid
     }
 
     fn check_format(&mut self, root: &Table) {
@@ -315,36 +373,76 @@ impl Loader {
         };
         if let Value::Int(v) = node.value {
             if !schema::FORMAT_VERSIONS.contains(&v) {
-                let msg = format!("plan format version {v} is not supported");
+                let msg = self.lang.pick(
+                    format!("plan format version {v} is not supported"),
+                    format!("不支持方案格式版本 {v}"),
+                );
+                let help = self.lang.pick(
+                    "cdocheck reads plan format version 1: write `format = 1`",
+                    "cdocheck 读取方案格式版本 1：请写 `format = 1`",
+                );
                 self.push(
                     Code::PF006,
                     node.span.clone(),
+                    &Ctx::root(),
+                    "format",
                     msg,
-                    "cdocheck reads plan format version 1: write `format = 1`".into(),
+                    help.into(),
                 );
             }
         }
     }
 }
 
-fn describe(v: &DeValue) -> &'static str {
-    match v {
-        DeValue::String(_) => "a string",
-        DeValue::Integer(_) => "an integer",
-        DeValue::Float(_) => "a float",
-        DeValue::Boolean(_) => "a boolean",
-        DeValue::Datetime(_) => "a date",
-        DeValue::Array(_) => "an array",
-        DeValue::Table(_) => "a table",
+fn describe(v: &DeValue, lang: Lang) -> &'static str {
+    match (v, lang) {
+        (DeValue::String(_), Lang::En) => "a string",
+        (DeValue::Integer(_), Lang::En) => "an integer",
+        (DeValue::Float(_), Lang::En) => "a float",
+        (DeValue::Boolean(_), Lang::En) => "a boolean",
+        (DeValue::Datetime(_), Lang::En) => "a date",
+        (DeValue::Array(_), Lang::En) => "an array",
+        (DeValue::Table(_), Lang::En) => "a table",
+        (DeValue::String(_), Lang::Zh) => "字符串",
+        (DeValue::Integer(_), Lang::Zh) => "整数",
+        (DeValue::Float(_), Lang::Zh) => "小数",
+        (DeValue::Boolean(_), Lang::Zh) => "布尔值",
+        (DeValue::Datetime(_), Lang::Zh) => "日期",
+        (DeValue::Array(_), Lang::Zh) => "数组",
+        (DeValue::Table(_), Lang::Zh) => "表",
     }
 }
 
-fn describe_char(c: char) -> String {
-    match c {
-        c if c.is_ascii_uppercase() => format!("the uppercase letter `{c}`"),
-        ' ' => "a space".to_string(),
-        c if c.is_control() => format!("the control character U+{:04X}", c as u32),
-        c => format!("`{c}`"),
+fn describe_ty(ty: &Ty, lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => ty.describe(),
+        Lang::Zh => match ty {
+            Ty::Str | Ty::Enum(_) | Ty::Id => "字符串",
+            Ty::Int => "整数",
+            Ty::Bool => "布尔值",
+            Ty::Date => "日期",
+            Ty::List(_) => "数组",
+            Ty::Table(_) => "表",
+            Ty::Tables(_) => "表数组",
+        },
+    }
+}
+
+fn describe_char(c: char, lang: Lang) -> String {
+    match (c, lang) {
+        (c, Lang::En) if c.is_ascii_uppercase() => {
+            format!("it contains the uppercase letter `{c}`")
+        }
+        (c, Lang::Zh) if c.is_ascii_uppercase() => format!("含有大写字母 `{c}`"),
+        (' ', _) => lang.pick("it contains a space", "含有空格").to_string(),
+        (c, _) if c.is_control() => {
+            let u = format!("U+{:04X}", c as u32);
+            lang.pick(
+                format!("it contains the control character {u}"),
+                format!("含有控制字符 {u}"),
+            )
+        }
+        (c, _) => lang.pick(format!("it contains `{c}`"), format!("含有 `{c}`")),
     }
 }
 

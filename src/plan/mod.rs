@@ -11,6 +11,7 @@ use std::io::Read;
 use std::path::Path;
 
 use crate::finding::{Code, Finding, Location};
+use crate::lang::Lang;
 use crate::source::{Source, SourceDb, SourceId};
 
 /// Files larger than this are reported, not read (`--max-file-size`).
@@ -26,8 +27,8 @@ pub struct Plan {
 }
 
 impl Plan {
-    pub fn from_text(source: SourceId, text: &str) -> Plan {
-        let (root, diagnostics) = load(source, text);
+    pub fn from_text(source: SourceId, text: &str, lang: Lang) -> Plan {
+        let (root, diagnostics) = load(source, text, lang);
         Plan {
             source,
             root,
@@ -38,36 +39,48 @@ impl Plan {
     /// Reads a file into the source database and loads it. A file that
     /// cannot be read, is too large, binary or not UTF-8 becomes a plan with
     /// one PF001 and no tree.
-    pub fn read(db: &mut SourceDb, path: &Path, name: &str, max_bytes: u64) -> Plan {
+    pub fn read(db: &mut SourceDb, path: &Path, name: &str, max_bytes: u64, lang: Lang) -> Plan {
         let (text, problem) = match read_capped(path, max_bytes) {
-            Err(e) => (
-                String::new(),
-                Some((
-                    0,
+            Err(e) => {
+                let msg = lang.pick(
                     format!("this file cannot be read: {e}"),
-                    "check the path and its permissions",
-                )),
-            ),
-            Ok(None) => {
-                let msg = format!("this file is larger than {max_bytes} bytes; it was not read");
+                    format!("无法读取此文件：{e}"),
+                );
                 (
                     String::new(),
                     Some((
                         0,
                         msg,
-                        "split the plan, or raise the limit with --max-file-size",
+                        lang.pick("check the path and its permissions", "请检查路径和权限"),
                     )),
                 )
+            }
+            Ok(None) => {
+                let msg = lang.pick(
+                    format!("this file is larger than {max_bytes} bytes; it was not read"),
+                    format!("此文件超过 {max_bytes} 字节，未读取"),
+                );
+                let help = lang.pick(
+                    "split the plan, or raise the limit with --max-file-size",
+                    "请拆分方案，或用 --max-file-size 提高上限",
+                );
+                (String::new(), Some((0, msg, help)))
             }
             Ok(Some(bytes)) if bytes.contains(&0) => {
                 let at = bytes.iter().position(|b| *b == 0).unwrap_or(0);
                 let text = String::from_utf8_lossy(&bytes[..at]).into_owned();
+                let msg = lang
+                    .pick(
+                        "this is a binary file, not a plan",
+                        "这是二进制文件，不是方案",
+                    )
+                    .to_string();
                 (
                     text,
                     Some((
                         at,
-                        "this is a binary file, not a plan".into(),
-                        "plans are TOML text files",
+                        msg,
+                        lang.pick("plans are TOML text files", "方案应为 TOML 文本文件"),
                     )),
                 )
             }
@@ -76,12 +89,15 @@ impl Plan {
                 Err(e) => {
                     let at = e.utf8_error().valid_up_to();
                     let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                    let msg = lang
+                        .pick("this file is not UTF-8 text", "此文件不是 UTF-8 编码的文本")
+                        .to_string();
                     (
                         text,
                         Some((
                             at,
-                            "this file is not UTF-8 text".into(),
-                            "save the plan as UTF-8",
+                            msg,
+                            lang.pick("save the plan as UTF-8", "请将方案另存为 UTF-8 编码"),
                         )),
                     )
                 }
@@ -100,7 +116,7 @@ impl Plan {
                     diagnostics: vec![Code::PF001.at(loc, msg).with_help(help)],
                 }
             }
-            None => Plan::from_text(source, &db.get(source).text),
+            None => Plan::from_text(source, &db.get(source).text, lang),
         }
     }
 

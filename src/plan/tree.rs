@@ -136,6 +136,37 @@ impl Table {
     }
 }
 
+impl Table {
+    /// The path of the key whose value (or table header) is exactly `span`:
+    /// `unit[futian].cdo.rank`, `milestone[1].due`. Units are named by id, so
+    /// the path survives edits that move lines or reorder other units.
+    pub fn key_at(&self, span: &Span) -> Option<String> {
+        self.entries
+            .iter()
+            .find_map(|e| key_in(&e.key, &e.node, span))
+    }
+}
+
+fn key_in(path: &str, node: &Node, span: &Span) -> Option<String> {
+    // An array of tables shares its span with its first element's header:
+    // the element is the better name, so look inside before matching here.
+    let inner = match &node.value {
+        Value::Table(t) => t
+            .entries
+            .iter()
+            .find_map(|e| key_in(&format!("{path}.{}", e.key), &e.node, span)),
+        Value::List(items) => items.iter().enumerate().find_map(|(i, n)| {
+            let name = n
+                .as_table()
+                .and_then(|t| t.str("id"))
+                .map_or_else(|| i.to_string(), str::to_string);
+            key_in(&format!("{path}[{name}]"), n, span)
+        }),
+        _ => None,
+    };
+    inner.or_else(|| (node.span == *span).then(|| path.to_string()))
+}
+
 impl Node {
     pub fn as_table(&self) -> Option<&Table> {
         match self.value {
@@ -162,6 +193,36 @@ mod tests {
         assert!(Date::parse("2021-02-29").is_none());
         assert!(Date::parse("2020-02-29").is_some());
         assert!(Date::parse("21-4-23").is_none());
+    }
+
+    #[test]
+    fn keys_are_found_by_span_with_units_named_by_id() {
+        let node = |span: Span, value| Node { span, value };
+        let entry = |key: &str, n: Node| Entry {
+            key: key.into(),
+            key_span: 0..0,
+            node: n,
+        };
+        let unit = Table {
+            entries: vec![
+                entry("id", node(10..15, Value::Str("futian".into()))),
+                entry("rank", node(20..27, Value::Str("other".into()))),
+            ],
+        };
+        let root = Table {
+            entries: vec![entry(
+                "unit",
+                node(1..9, Value::List(vec![node(1..9, Value::Table(unit))])),
+            )],
+        };
+        assert_eq!(
+            root.key_at(&(1..9)).as_deref(),
+            Some("unit[futian]"),
+            "a header names its element, not the array"
+        );
+        assert_eq!(root.key_at(&(20..27)).as_deref(), Some("unit[futian].rank"));
+        assert_eq!(root.key_at(&(10..15)).as_deref(), Some("unit[futian].id"));
+        assert_eq!(root.key_at(&(99..100)), None);
     }
 
     #[test]

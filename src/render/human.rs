@@ -60,6 +60,29 @@ impl Emitter for Human<'_> {
         if self.cfg.statistics {
             w.write_all(tables::statistics(end.totals, lang).as_bytes())?;
         }
+        if let Some(stale) = end.totals.stale.as_ref().filter(|s| !s.is_empty()) {
+            writeln!(
+                w,
+                "{}",
+                lang.pick(
+                    "baseline entries that no longer occur (remove them from the baseline):",
+                    "基线中已不再出现的条目（可从基线中删除）："
+                )
+            )?;
+            for e in stale {
+                let unit = e
+                    .unit
+                    .as_deref()
+                    .map(|u| format!(" unit `{}`", safe(u)))
+                    .unwrap_or_default();
+                let key = e
+                    .key
+                    .as_deref()
+                    .map(|k| format!(" at `{}`", safe(k)))
+                    .unwrap_or_default();
+                writeln!(w, "  {} {}{unit}{key}", safe(&e.path), e.code)?;
+            }
+        }
         if !self.cfg.quiet {
             writeln!(w, "{}", summary_line(&end.totals.summary, lang))?;
         }
@@ -69,7 +92,7 @@ impl Emitter for Human<'_> {
 
 /// `checked 3 plans: 1 passed, 2 failed (…)`.
 pub fn summary_line(s: &Summary, lang: Lang) -> String {
-    match lang {
+    let line = match lang {
         Lang::En => format!(
             "checked {} {}: {} passed, {} failed ({} {}, {} {}, {} info, {} waived)",
             s.files,
@@ -87,6 +110,11 @@ pub fn summary_line(s: &Summary, lang: Lang) -> String {
             "已检查 {} 份方案：{} 份通过，{} 份未通过（{} 个错误，{} 个警告，{} 条提示，{} 项已豁免）",
             s.files, s.passed, s.failed, s.errors, s.warnings, s.infos, s.waived
         ),
+    };
+    match (s.baselined, lang) {
+        (0, _) => line,
+        (n, Lang::En) => format!("{line}; {n} baselined"),
+        (n, Lang::Zh) => format!("{line}；{n} 项在基线内"),
     }
 }
 
@@ -145,15 +173,43 @@ struct Report {
     severity: miette::Severity,
     help: Option<String>,
     labels: Vec<LabeledSpan>,
-    source: NamedSource<String>,
+    /// `None` when a line is too long to quote (see [`MAX_QUOTED_LINE`]).
+    source: Option<NamedSource<String>>,
+}
+
+/// Lines longer than this (in bytes) are not quoted: the snippet would not
+/// help, and miette panics on columns past 65,535. The headline then carries
+/// the position instead.
+const MAX_QUOTED_LINE: usize = 4096;
+
+/// The longest line any of these spans touches, in bytes.
+fn longest_line(text: &str, spans: impl Iterator<Item = std::ops::Range<usize>>) -> usize {
+    spans
+        .map(|sp| {
+            let start = text
+                .get(..sp.start.min(text.len()))
+                .and_then(|t| t.rfind('\n'))
+                .map_or(0, |i| i + 1);
+            let end_at = sp.end.clamp(sp.start, text.len());
+            let end = text
+                .get(end_at..)
+                .and_then(|t| t.find('\n'))
+                .map_or(text.len(), |i| end_at + i);
+            text.get(start..end)
+                .map_or(0, |l| l.split('\n').map(str::len).max().unwrap_or(0))
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 impl Report {
     fn new(source: &Source, f: &Finding, lang: Lang) -> Self {
-        let waived = match (&f.waived, lang) {
-            (None, _) => "",
-            (Some(_), Lang::En) => " (waived)",
-            (Some(_), Lang::Zh) => "（已豁免）",
+        let waived = match (&f.waived, f.baselined, lang) {
+            (None, false, _) => "",
+            (Some(_), _, Lang::En) => " (waived)",
+            (Some(_), _, Lang::Zh) => "（已豁免）",
+            (None, true, Lang::En) => " (baselined)",
+            (None, true, Lang::Zh) => "（基线内）",
         };
         let primary = f.label.as_deref().map(|l| safe(l).into_owned());
         let mut labels = vec![LabeledSpan::new_primary_with_span(
@@ -168,17 +224,27 @@ impl Report {
                     LabeledSpan::new_with_span(Some(safe(&l.text).into_owned()), l.at.span.clone())
                 }),
         );
+        let spans = labels.iter().map(|l| l.offset()..l.offset() + l.len());
+        let quotable = longest_line(&source.text, spans) <= MAX_QUOTED_LINE;
+        let place = if quotable {
+            String::new()
+        } else {
+            let (line, col) = source.line_col(f.at.span.start);
+            format!(" ({}:{line}:{col})", safe(&source.name))
+        };
         Report {
             // The code leads the headline, as in `× GD005: …`, not on a line of its own.
-            message: format!("{}: {}{waived}", f.code, safe(&f.message)),
-            severity: match (f.waived.is_some(), f.severity) {
+            message: format!("{}: {}{waived}{place}", f.code, safe(&f.message)),
+            severity: match (f.waived.is_some() || f.baselined, f.severity) {
                 (true, _) | (_, Severity::Info) => miette::Severity::Advice,
                 (_, Severity::Warning) => miette::Severity::Warning,
                 (_, Severity::Error) => miette::Severity::Error,
             },
             help: help_text(f, lang),
-            labels,
-            source: NamedSource::new(safe(&source.name), safe_source(&source.text).into_owned()),
+            labels: if quotable { labels } else { Vec::new() },
+            source: quotable.then(|| {
+                NamedSource::new(safe(&source.name), safe_source(&source.text).into_owned())
+            }),
         }
     }
 }
@@ -251,7 +317,7 @@ impl Diagnostic for Report {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {

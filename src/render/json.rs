@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{Config, Emitter, Finish};
+use crate::baseline::Entry;
 use crate::finding::{Citation, Severity};
 use crate::portfolio::Portfolio;
 use crate::report::{FileReport, Located, Status, Summary};
@@ -36,6 +37,8 @@ struct Diag<'a> {
     waived: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     waiver: Option<Waiver<'a>>,
+    baselined: bool,
+    key: Option<&'a str>,
     citation: Option<&'a Citation>,
 }
 
@@ -49,6 +52,8 @@ struct Waiver<'a> {
 struct Tail<'a> {
     summary: &'a Summary,
     portfolio: &'a Portfolio,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stale_baseline: Option<&'a [Entry]>,
 }
 
 pub struct Json {
@@ -94,6 +99,7 @@ impl Emitter for Json {
         let tail = Tail {
             summary: &end.totals.summary,
             portfolio: end.portfolio,
+            stale_baseline: end.totals.stale.as_deref(),
         };
         let tail = serde_json::to_string_pretty(&tail)?;
         // `{ "summary": … }` continues the document after the files array.
@@ -132,6 +138,8 @@ fn diag<'a>(path: &'a str, l: &'a Located) -> Diag<'a> {
             reason: &w.reason,
             approved_by: &w.approved_by,
         }),
+        baselined: f.baselined,
+        key: f.key.as_deref(),
         citation: f.citation.as_deref(),
     }
 }

@@ -12,11 +12,15 @@ use crate::report::{FileReport, Totals};
 use crate::rules::Rules;
 use crate::source::SourceDb;
 
+pub mod csv;
 pub mod explain;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod rules_md;
 pub mod rules_table;
+pub mod sarif;
 pub mod tables;
 
 /// An output format.
@@ -28,6 +32,14 @@ pub enum Format {
     Concise,
     /// One JSON document (docs/json-output.md)
     Json,
+    /// SARIF 2.1.0, for code scanning (GitHub, GitLab, IDEs)
+    Sarif,
+    /// JUnit XML: a test suite per plan, a test case per rule
+    Junit,
+    /// GitHub Actions workflow commands: an annotation per finding
+    Github,
+    /// CSV (RFC 4180): a header, then a row per finding
+    Csv,
 }
 
 /// What every emitter may need besides the reports.
@@ -63,6 +75,10 @@ pub fn emitter<'a>(format: Format, cfg: Config<'a>) -> Box<dyn Emitter + 'a> {
         Format::Human => Box::new(human::Human::new(cfg)),
         Format::Concise => Box::new(human::Concise::new(cfg)),
         Format::Json => Box::new(json::Json::new(cfg)),
+        Format::Sarif => Box::new(sarif::Sarif::new(cfg)),
+        Format::Junit => Box::new(junit::Junit::new(cfg)),
+        Format::Github => Box::new(github::Github::new(cfg)),
+        Format::Csv => Box::new(csv::Csv::new(cfg)),
     }
 }
 
@@ -76,35 +92,21 @@ fn is_unsafe(c: char) -> bool {
 /// Makes plan text for a message safe for a terminal: unsafe characters are
 /// shown escaped (`\u{1b}`), never sent raw.
 pub fn safe(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_unsafe) {
-        return s.into();
-    }
-    s.chars()
-        .map(|c| {
-            if is_unsafe(c) {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect::<String>()
-        .into()
+    replace_unsafe(s, |c| c.escape_unicode().to_string())
 }
 
 /// Makes a source text safe to quote in a snippet while keeping every byte
 /// offset valid: each unsafe character becomes as many `?` as it has bytes.
 pub fn safe_source(s: &str) -> Cow<'_, str> {
+    replace_unsafe(s, |c| "?".repeat(c.len_utf8()))
+}
+
+fn replace_unsafe(s: &str, with: impl Fn(char) -> String) -> Cow<'_, str> {
     if !s.chars().any(is_unsafe) {
         return s.into();
     }
     s.chars()
-        .map(|c| {
-            if is_unsafe(c) {
-                "?".repeat(c.len_utf8())
-            } else {
-                c.to_string()
-            }
-        })
+        .map(|c| if is_unsafe(c) { with(c) } else { c.to_string() })
         .collect::<String>()
         .into()
 }

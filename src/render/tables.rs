@@ -122,8 +122,8 @@ pub fn portfolio(p: &Portfolio, lang: Lang) -> String {
 /// A row per rule that fired.
 pub fn statistics(totals: &Totals, lang: Lang) -> String {
     let mut t = table(lang.pick(
-        vec!["rule", "severity", "plans", "findings"],
-        vec!["规则", "级别", "方案数", "问题数"],
+        vec!["rule", "severity", "plans", "findings", "waived"],
+        vec!["规则", "级别", "方案数", "问题数", "已豁免"],
     ));
     let mut stats: Vec<_> = totals.rules.values().collect();
     stats.sort_by(|a, b| {
@@ -137,7 +137,8 @@ pub fn statistics(totals: &Totals, lang: Lang) -> String {
             s.severity.as_str().to_string(),
             s.plans.to_string(),
             s.findings.to_string(),
+            s.waived.to_string(),
         ]);
     }
-    format!("{t}\n")
+    format!("\n{t}\n")
 }

@@ -123,6 +123,8 @@ pub enum Check {
     Expr { program: Arc<cel::Program> },
     /// The waiver mechanism's own checks (CORE003–CORE006).
     Waiver(WaiverCheck),
+    /// Every string anywhere in the plan that holds a `<…>` placeholder (CORE008).
+    Placeholder,
 }
 
 pub struct Item {
@@ -523,10 +525,11 @@ fn compile_check(r: &raw::Rule, c: &cond::Compiler, out: &mut Problems) -> Optio
             };
             Some(Check::Waiver(w))
         }
+        "placeholder" => Some(Check::Placeholder),
         _ => {
             out.push(
                 r.kind.span(),
-                format!("unknown rule kind `{kind}`; the kinds are: assert, count, unique, required, expr, waiver"),
+                format!("unknown rule kind `{kind}`; the kinds are: assert, count, unique, required, expr, waiver, placeholder"),
             );
             None
         }

@@ -1,0 +1,155 @@
+//! Baselines: adopting cdocheck on plans with old findings that cannot be
+//! fixed at once. `--write-baseline FILE` records today's findings;
+//! `--baseline FILE` then shows those as baselined (not failing), fails only
+//! on new ones, and lists entries that no longer occur. Findings are
+//! fingerprinted by file, code, unit and key path — never by line — so a
+//! baseline survives edits that move lines.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde::{Deserialize, Serialize};
+
+use crate::finding::Finding;
+use crate::render::{Emitter, Finish};
+use crate::report::FileReport;
+use crate::source::SourceDb;
+
+/// One recorded finding.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Entry {
+    pub path: String,
+    pub code: String,
+    pub unit: Option<String>,
+    pub key: Option<String>,
+}
+
+impl Entry {
+    fn of(path: &str, f: &Finding) -> Entry {
+        Entry {
+            path: path.to_string(),
+            code: f.code.clone(),
+            unit: f.unit.clone(),
+            key: f.key.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct File {
+    version: u32,
+    findings: Vec<Entry>,
+}
+
+/// A loaded baseline, by file.
+#[derive(Debug, Default)]
+pub struct Baseline {
+    by_path: BTreeMap<String, Vec<Entry>>,
+}
+
+impl Baseline {
+    pub fn parse(text: &str) -> Result<Baseline, String> {
+        let file: File =
+            serde_json::from_str(text).map_err(|e| format!("not a cdocheck baseline: {e}"))?;
+        if file.version != 1 {
+            return Err(format!(
+                "baseline version {} is not supported; cdocheck writes version 1",
+                file.version
+            ));
+        }
+        let mut by_path: BTreeMap<String, Vec<Entry>> = BTreeMap::new();
+        for e in file.findings {
+            by_path.entry(e.path.clone()).or_default().push(e);
+        }
+        Ok(Baseline { by_path })
+    }
+
+    /// Marks the findings of one file that the baseline records; returns the
+    /// file's entries that matched nothing.
+    pub fn apply(&self, path: &str, findings: &mut [Finding]) -> Vec<Entry> {
+        let mut left: Vec<Entry> = self.by_path.get(path).cloned().unwrap_or_default();
+        for f in findings.iter_mut().filter(|f| f.waived.is_none()) {
+            let entry = Entry::of(path, f);
+            if let Some(i) = left.iter().position(|e| *e == entry) {
+                left.remove(i);
+                f.baselined = true;
+            }
+        }
+        left
+    }
+}
+
+/// Writes a baseline of every finding a run reports (waived ones aside: a
+/// waiver already records them).
+#[derive(Default)]
+pub struct Writer {
+    entries: Vec<Entry>,
+}
+
+impl Emitter for Writer {
+    fn file(&mut self, _: &mut dyn Write, report: &FileReport, _: &SourceDb) -> io::Result<()> {
+        let found = report
+            .findings
+            .iter()
+            .map(|l| &l.finding)
+            .filter(|f| f.waived.is_none());
+        self.entries
+            .extend(found.map(|f| Entry::of(&report.path, f)));
+        Ok(())
+    }
+
+    fn finish(&mut self, w: &mut dyn Write, _: &Finish) -> io::Result<()> {
+        self.entries.sort();
+        let file = File {
+            version: 1,
+            findings: std::mem::take(&mut self.entries),
+        };
+        serde_json::to_writer_pretty(&mut *w, &file)?;
+        writeln!(w)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::{Location, Severity};
+    use crate::source::SourceId;
+
+    fn finding(code: &str, unit: &str, key: &str, start: usize) -> Finding {
+        let at = Location {
+            source: SourceId(0),
+            span: start..start + 1,
+        };
+        let mut f = Finding::new(code, Severity::Error, String::new(), at);
+        f.unit = Some(unit.into());
+        f.key = Some(key.into());
+        f
+    }
+
+    #[test]
+    fn matching_ignores_lines_and_counts_each_entry_once() {
+        let text = r#"{"version":1,"findings":[{"path":"a.toml","code":"GD005","unit":"x","key":"unit[x].cdo.rank"},
+            {"path":"a.toml","code":"GD004","unit":"y","key":"unit[y]"}]}"#;
+        let b = Baseline::parse(text).unwrap();
+        let mut fs = vec![
+            finding("GD005", "x", "unit[x].cdo.rank", 900),
+            finding("GD005", "x", "unit[x].cdo.rank", 950),
+        ];
+        let stale = b.apply("a.toml", &mut fs);
+        assert!(fs[0].baselined, "moved lines still match");
+        assert!(!fs[1].baselined, "a second, new finding is not covered");
+        assert_eq!(stale.len(), 1);
+        assert_eq!(stale[0].code, "GD004");
+        assert!(b.apply("b.toml", &mut fs[1..]).is_empty());
+    }
+
+    #[test]
+    fn bad_baselines_say_why() {
+        assert!(Baseline::parse("[]")
+            .unwrap_err()
+            .contains("not a cdocheck baseline"));
+        assert!(Baseline::parse(r#"{"version":2,"findings":[]}"#)
+            .unwrap_err()
+            .contains("version 2"));
+    }
+}

@@ -1,0 +1,194 @@
+//! `--format junit`: JUnit XML for CI test views. Each plan is a
+//! `<testsuite>` named by its path; each rule of the packs applied to it is a
+//! `<testcase>` (`GD005: <statement>`, classname the plan's path, in pack and
+//! rule order), and one more, `format`, holds the format diagnostics (PF…).
+//! A finding whose code is neither (a pack the plan did not apply) gets a
+//! test case of its own, so no finding is ever left out.
+//!
+//! Pass or fail, kept simple and independent of `--fail-on`: a test case
+//! fails when it has a finding that is not waived (nor baselined) and is an error or a
+//! warning. Its `<failure>` carries the first such finding as its message and
+//! every finding of the case, `path:line:col`, as its text. A case whose
+//! findings are all waived or info passes, listing them in `<system-out>`.
+//!
+//! No timestamps, durations or host names: the same run gives the same bytes.
+//! The suites are held until the end, where the totals are known.
+
+use std::io::{self, Write};
+
+use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
+
+use super::{safe, Config, Emitter, Finish};
+use crate::finding::Severity;
+use crate::lang::Lang;
+use crate::report::{FileReport, Located};
+use crate::source::SourceDb;
+
+pub struct Junit<'a> {
+    cfg: Config<'a>,
+    suites: Vec<TestSuite>,
+}
+
+impl<'a> Junit<'a> {
+    pub fn new(cfg: Config<'a>) -> Self {
+        Junit {
+            cfg,
+            suites: Vec::new(),
+        }
+    }
+}
+
+impl Emitter for Junit<'_> {
+    fn file(&mut self, _: &mut dyn Write, report: &FileReport, _: &SourceDb) -> io::Result<()> {
+        let path = safe(&report.path);
+        let mut suite = TestSuite::new(path.as_ref());
+        if let Some(j) = &report.facts.jurisdiction {
+            suite.add_property(Property::new("jurisdiction", safe(j)));
+        }
+        suite.add_property(Property::new("rule_packs", safe(&report.packs.join(","))));
+        suite.add_property(Property::new("status", report.status.as_str()));
+        for case in cases(self.cfg, report) {
+            suite.add_test_case(case.test_case(report, self.cfg.lang));
+        }
+        self.suites.push(suite);
+        Ok(())
+    }
+
+    fn finish(&mut self, w: &mut dyn Write, _: &Finish) -> io::Result<()> {
+        let mut report = Report::new("cdocheck");
+        report.add_test_suites(std::mem::take(&mut self.suites));
+        report.serialize(w).map_err(io::Error::other)
+    }
+}
+
+/// One test case before it is judged: a name and the findings it owns.
+struct Case<'r> {
+    name: String,
+    findings: Vec<&'r Located>,
+}
+
+/// The rules of the plan's packs, `format`, then any code left over.
+fn cases<'r>(cfg: Config, report: &'r FileReport) -> Vec<Case<'r>> {
+    let owned = |code: &str| -> Vec<&'r Located> {
+        report
+            .findings
+            .iter()
+            .filter(|l| l.finding.code == code)
+            .collect()
+    };
+    let mut out: Vec<Case> = Vec::new();
+    let mut ids: Vec<&str> = Vec::new();
+    let rules = report.packs.iter().filter_map(|p| cfg.rules.pack(p));
+    for rule in rules.flat_map(|p| p.rules.iter()) {
+        if ids.contains(&rule.id.as_str()) {
+            continue;
+        }
+        ids.push(&rule.id);
+        out.push(Case {
+            name: format!("{}: {}", rule.id, rule.statement.get(cfg.lang)),
+            findings: owned(&rule.id),
+        });
+    }
+    let is_format = |code: &str| code.starts_with("PF");
+    out.push(Case {
+        name: "format".into(),
+        findings: report
+            .findings
+            .iter()
+            .filter(|l| is_format(&l.finding.code))
+            .collect(),
+    });
+    let mut rest: Vec<&str> = report
+        .findings
+        .iter()
+        .map(|l| l.finding.code.as_str())
+        .filter(|c| !is_format(c) && !ids.contains(c))
+        .collect();
+    rest.sort_unstable();
+    rest.dedup();
+    out.extend(rest.into_iter().map(|code| Case {
+        name: match cfg.rules.rule(code) {
+            Some(rule) => format!("{code}: {}", rule.statement.get(cfg.lang)),
+            None => code.to_string(),
+        },
+        findings: owned(code),
+    }));
+    out
+}
+
+impl Case<'_> {
+    fn test_case(&self, report: &FileReport, lang: Lang) -> TestCase {
+        let failing: Vec<&Located> = self
+            .findings
+            .iter()
+            .copied()
+            .filter(|l| {
+                l.finding.waived.is_none()
+                    && !l.finding.baselined
+                    && l.finding.severity != Severity::Info
+            })
+            .collect();
+        let lines: Vec<String> = self
+            .findings
+            .iter()
+            .map(|l| line(&report.path, l, lang))
+            .collect();
+        let status = match failing.first() {
+            None => TestCaseStatus::success(),
+            Some(first) => {
+                let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                let more = match failing.len() - 1 {
+                    0 => String::new(),
+                    n => lang.pick(format!(" (and {n} more)"), format!("（另有 {n} 项）")),
+                };
+                let severity = failing.iter().map(|l| l.finding.severity).min();
+                status
+                    .set_message(format!("{}{more}", where_what(&report.path, first)))
+                    .set_type(severity.unwrap_or(Severity::Error).as_str())
+                    .set_description(lines.join("\n"));
+                status
+            }
+        };
+        let mut case = TestCase::new(safe(&self.name), status);
+        case.set_classname(safe(&report.path));
+        if failing.is_empty() && !lines.is_empty() {
+            case.set_system_out(lines.join("\n"));
+        }
+        case
+    }
+}
+
+/// `path:line:col: message`.
+fn where_what(path: &str, l: &Located) -> String {
+    format!(
+        "{}:{}:{}: {}",
+        safe(path),
+        l.start.line,
+        l.start.column,
+        safe(&l.finding.message)
+    )
+}
+
+/// `path:line:col: CODE severity message`, and the waiver if one applies.
+fn line(path: &str, l: &Located, lang: Lang) -> String {
+    let f = &l.finding;
+    let head = format!(
+        "{}:{}:{}: {} {} {}",
+        safe(path),
+        l.start.line,
+        l.start.column,
+        safe(&f.code),
+        f.severity.as_str(),
+        safe(&f.message)
+    );
+    match &f.waived {
+        None => head,
+        Some(w) => {
+            let (reason, by) = (safe(&w.reason), safe(&w.approved_by));
+            lang.pick(
+                format!("{head} (waived: {reason}; approved by {by})"),
+                format!("{head}（已豁免：{reason}；批准：{by}）"),
+            )
+        }
+    }
+}

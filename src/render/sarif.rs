@@ -1,0 +1,318 @@
+//! `--format sarif`: SARIF 2.1.0, the format code-scanning services (GitHub,
+//! GitLab, Azure DevOps) and IDEs read. One run; `tool.driver.rules` holds
+//! the rules that fired, sorted by id, each with its statement, its help and
+//! the clause it cites; format diagnostics (PF…) get a rule entry too.
+//! Every finding is a result pointing at its region (columns count Unicode
+//! characters, `columnKind: unicodeCodePoints`); a waived finding keeps its
+//! level and carries an external suppression with the waiver's reason.
+//!
+//! `ruleIndex` needs the whole rule list, so results are held until the end.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{self, Write};
+
+use serde_json::{json, Value};
+use serde_sarif::sarif::{
+    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, PropertyBag,
+    Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run,
+    Sarif as Log, Suppression, Tool, ToolComponent,
+};
+
+use super::{Config, Emitter, Finish};
+use crate::finding::{Citation, Code, Severity};
+use crate::lang::Lang;
+use crate::report::{FileReport, Located};
+use crate::rules::Rule;
+use crate::source::SourceDb;
+
+const SCHEMA: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+
+pub struct Sarif<'a> {
+    cfg: Config<'a>,
+    /// Each result with the code whose rule it refers to.
+    results: Vec<(String, SarifResult)>,
+}
+
+impl<'a> Sarif<'a> {
+    pub fn new(cfg: Config<'a>) -> Self {
+        Sarif {
+            cfg,
+            results: Vec::new(),
+        }
+    }
+}
+
+impl Emitter for Sarif<'_> {
+    fn file(&mut self, _: &mut dyn Write, report: &FileReport, _: &SourceDb) -> io::Result<()> {
+        for l in &report.findings {
+            self.results
+                .push((l.finding.code.clone(), result(&report.path, l)));
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, w: &mut dyn Write, _: &Finish) -> io::Result<()> {
+        let held = std::mem::take(&mut self.results);
+        let codes: BTreeSet<String> = held.iter().map(|(c, _)| c.clone()).collect();
+        let index: BTreeMap<&str, i64> = codes.iter().map(String::as_str).zip(0..).collect();
+        let rules: Vec<ReportingDescriptor> =
+            codes.iter().map(|c| descriptor(self.cfg, c)).collect();
+        let results: Vec<SarifResult> = held
+            .into_iter()
+            .map(|(code, r)| SarifResult {
+                rule_index: index.get(code.as_str()).copied(),
+                ..r
+            })
+            .collect();
+        let driver = ToolComponent::builder()
+            .name("cdocheck")
+            .version(env!("CARGO_PKG_VERSION"))
+            .semantic_version(env!("CARGO_PKG_VERSION"))
+            .rules(rules)
+            .build();
+        let run = Run::builder()
+            .tool(Tool::builder().driver(driver).build())
+            .results(results)
+            .column_kind(json!("unicodeCodePoints"))
+            .language(self.cfg.lang.pick("en-US", "zh-CN"))
+            .build();
+        let log = Log::builder()
+            .schema(SCHEMA)
+            .version(json!("2.1.0"))
+            .runs(vec![run])
+            .build();
+        serde_json::to_writer_pretty(&mut *w, &log)?;
+        w.write_all(b"\n")
+    }
+}
+
+fn level(s: Severity) -> ResultLevel {
+    match s {
+        Severity::Error => ResultLevel::Error,
+        Severity::Warning => ResultLevel::Warning,
+        Severity::Info => ResultLevel::Note,
+    }
+}
+
+/// SARIF counts from 1 in `i64`; a `usize` that does not fit never occurs.
+fn int(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX).max(1)
+}
+
+fn result(path: &str, l: &Located) -> SarifResult {
+    let f = &l.finding;
+    let region = Region::builder()
+        .start_line(int(l.start.line))
+        .start_column(int(l.start.column))
+        .end_line(int(l.end.line))
+        .end_column(int(l.end.column))
+        .build();
+    let physical = PhysicalLocation::builder()
+        .artifact_location(ArtifactLocation::builder().uri(uri(path)).build())
+        .region(region)
+        .build();
+    let location = Location::builder().physical_location(physical).build();
+    let mut r = SarifResult::builder()
+        .rule_id(f.code.as_str())
+        .level(level(f.severity))
+        .message(Message::builder().text(f.message.as_str()).build())
+        .locations(vec![location])
+        .build();
+    let mut props = BTreeMap::new();
+    if let Some(unit) = &f.unit {
+        props.insert("unit".to_string(), json!(unit));
+    }
+    if let Some(help) = &f.help {
+        props.insert("help".to_string(), json!(help));
+    }
+    if !props.is_empty() {
+        r.properties = Some(bag(Vec::new(), props));
+    }
+    if f.baselined {
+        // Recorded in the `--baseline` the run compared against.
+        r.baseline_state = Some(json!("unchanged"));
+    }
+    if let Some(w) = &f.waived {
+        let props = BTreeMap::from([("approvedBy".to_string(), json!(w.approved_by))]);
+        let s = Suppression::builder()
+            .kind(json!("external"))
+            .status(json!("accepted"))
+            .justification(w.reason.as_str())
+            .properties(bag(Vec::new(), props))
+            .build();
+        r.suppressions = Some(vec![s]);
+    }
+    r
+}
+
+fn bag(tags: Vec<String>, props: BTreeMap<String, Value>) -> PropertyBag {
+    PropertyBag {
+        tags: (!tags.is_empty()).then_some(tags),
+        additional_properties: props,
+    }
+}
+
+fn text(s: impl Into<String>) -> MultiformatMessageString {
+    MultiformatMessageString::builder().text(s).build()
+}
+
+/// The rule entry for a code: a pack's rule, a format code, or (never
+/// expected) a bare id.
+fn descriptor(cfg: Config, code: &str) -> ReportingDescriptor {
+    if let Some(rule) = cfg.rules.rule(code) {
+        return rule_descriptor(rule, cfg.lang);
+    }
+    let Some(c) = Code::ALL.iter().find(|c| c.as_str() == code) else {
+        return ReportingDescriptor::builder()
+            .id(code)
+            .short_description(text(code))
+            .build();
+    };
+    let describe = cfg.lang.pick(c.describe(), c.describe_zh());
+    let full = cfg.lang.pick(
+        "A diagnostic about the file itself: it cannot be read as a plan as it stands. \
+         Always an error; see docs/plan-format.md.",
+        "关于文件本身的诊断：文件现状无法作为方案读取。始终为错误；参见 docs/plan-format.md。",
+    );
+    let help = cfg.lang.pick(
+        format!("Fix the file as the message says. More: cdocheck explain {code}"),
+        format!("按消息修正文件。详见 cdocheck explain {code}"),
+    );
+    ReportingDescriptor::builder()
+        .id(code)
+        .name(pascal(c.describe()))
+        .short_description(text(describe))
+        .full_description(text(full))
+        .help(text(help))
+        .default_configuration(
+            ReportingConfiguration::builder()
+                .level(json!("error"))
+                .build(),
+        )
+        .properties(bag(vec!["format".into()], BTreeMap::new()))
+        .build()
+}
+
+fn rule_descriptor(rule: &Rule, lang: Lang) -> ReportingDescriptor {
+    let rationale = rule.rationale.get(lang);
+    let full = if rationale.trim().is_empty() {
+        rule.statement.get(lang)
+    } else {
+        rationale
+    };
+    let help = format!(
+        "{}\n\n{}",
+        generic(rule.help.get(lang)),
+        cites(&rule.citation, &rule.id, lang)
+    );
+    let props = BTreeMap::from([
+        ("pack".to_string(), json!(rule.pack)),
+        ("waivable".to_string(), json!(rule.waivable)),
+        ("citation".to_string(), json!(*rule.citation)),
+    ]);
+    ReportingDescriptor::builder()
+        .id(rule.id.as_str())
+        .name(pascal(&rule.statement.en))
+        .short_description(text(rule.statement.get(lang)))
+        .full_description(text(full))
+        .help(text(help))
+        .default_configuration(
+            ReportingConfiguration::builder()
+                .level(json!(match rule.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                    Severity::Info => "note",
+                }))
+                .build(),
+        )
+        .properties(bag(vec![rule.pack.clone()], props))
+        .build()
+}
+
+/// Where a rule comes from: the document and section, the quoted clause, how
+/// it is known, and where to read more.
+fn cites(c: &Citation, id: &str, lang: Lang) -> String {
+    let section = c
+        .section
+        .as_deref()
+        .map(|s| format!(" {s}"))
+        .unwrap_or_default();
+    let report = c.provenance == "report";
+    let mut lines = vec![match (lang, report) {
+        (Lang::En, true) => format!("Cites {}{section} (known from press reports).", c.document),
+        (Lang::En, false) => format!("Cites {}{section} (from the text).", c.document),
+        (Lang::Zh, true) => format!("依据 {}{section}（据新闻报道）。", c.document),
+        (Lang::Zh, false) => format!("依据 {}{section}（据原文）。", c.document),
+    }];
+    if let Some(q) = &c.quote {
+        lines.push(format!("  「{q}」"));
+    }
+    // The English rendering in English, or in Chinese when it is all there is.
+    let english = lang == Lang::En || c.quote.is_none();
+    if let Some(q) = c.quote_en.as_ref().filter(|_| english) {
+        lines.push(format!("  \"{q}\""));
+    }
+    lines.push(lang.pick(
+        format!("More: cdocheck explain {id}"),
+        format!("详见 cdocheck explain {id}"),
+    ));
+    lines.join("\n")
+}
+
+/// A rule's help read without a finding: each `{placeholder}` becomes `…`.
+fn generic(help: &str) -> Cow<'_, str> {
+    if !help.contains('{') {
+        return help.into();
+    }
+    let mut out = String::with_capacity(help.len());
+    let mut rest = help;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        out.push('…');
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    out.into()
+}
+
+/// A readable rule name from an English statement: `the issuer is a
+/// designated pilot` → `IssuerIsADesignatedPilot`.
+fn pascal(statement: &str) -> String {
+    let mut words = statement
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .peekable();
+    if words
+        .peek()
+        .is_some_and(|w| matches!(w.to_ascii_lowercase().as_str(), "a" | "an" | "the"))
+    {
+        words.next();
+    }
+    words
+        .map(|w| {
+            let mut cs = w.chars();
+            cs.next()
+                .map(|c| c.to_ascii_uppercase().to_string() + cs.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// A report path as a relative URI reference: every byte but unreserved
+/// characters and `/` percent-encoded (so a `:` never reads as a scheme).
+fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
