@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::atomic::AtomicFile;
 use crate::baseline::{self, Baseline};
 use crate::check::{self, Output, Settings};
 use crate::discover::{self, Walk};
@@ -423,59 +424,85 @@ fn check(
         quiet: args.quiet,
         ..config(rules, lang, color)
     };
-    let mut files = Vec::new();
-    let mut outputs = vec![Output {
-        emitter: render::emitter(args.format, cfg),
-        writer: Box::new(&mut *out),
-    }];
-    for (format, path) in &args.outputs {
-        match AtomicFile::create(path) {
-            Ok(f) => {
-                let plain = Config {
-                    color: false,
-                    ..cfg
-                };
-                outputs.push(Output {
-                    emitter: render::emitter(*format, plain),
-                    writer: Box::new(io::BufWriter::new(f.file()?)),
-                });
-                files.push(f);
-            }
-            Err(e) => {
-                writeln!(err, "error: cannot write {}: {e}", path.display())?;
-                return Ok(Outcome::Broken);
-            }
-        }
-    }
-    if let Some(path) = &args.write_baseline {
-        match AtomicFile::create(path) {
-            Ok(f) => {
-                outputs.push(Output {
-                    emitter: Box::new(baseline::Writer::default()),
-                    writer: Box::new(io::BufWriter::new(f.file()?)),
-                });
-                files.push(f);
-            }
-            Err(e) => {
-                writeln!(err, "error: cannot write {}: {e}", path.display())?;
-                return Ok(Outcome::Broken);
-            }
-        }
-    }
-    let baseline = match &args.baseline {
-        None => None,
-        Some(path) => match std::fs::read_to_string(path)
-            .map_err(|e| e.to_string())
-            .and_then(|t| Baseline::parse(&t))
-        {
-            Ok(b) => Some(b),
-            Err(e) => {
-                writeln!(err, "error: {}: {e}", path.display())?;
-                return Ok(Outcome::Broken);
-            }
-        },
+    // Extra outputs go to files, written whole at the end, never in colour.
+    let plain = Config {
+        color: false,
+        ..cfg
     };
-    let settings = Settings {
+    let mut wanted: Vec<(Box<dyn render::Emitter>, &Path)> = args
+        .outputs
+        .iter()
+        .map(|(format, path)| (render::emitter(*format, plain), path.as_path()))
+        .collect();
+    if let Some(path) = &args.write_baseline {
+        wanted.push((Box::new(baseline::Writer::default()), path));
+    }
+    let (mut outputs, files) = match open_outputs(wanted) {
+        Ok(opened) => opened,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(Outcome::Broken);
+        }
+    };
+    outputs.insert(
+        0,
+        Output {
+            emitter: render::emitter(args.format, cfg),
+            writer: Box::new(&mut *out),
+        },
+    );
+    let baseline = match args.baseline.as_deref().map(load_baseline).transpose() {
+        Ok(b) => b,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(Outcome::Broken);
+        }
+    };
+    let settings = settings(&args, rules, lang, baseline, inputs.len());
+    let totals = check::run(&inputs, &settings, &mut outputs)?;
+    drop(outputs);
+    for f in files {
+        f.commit(true)?;
+    }
+    Ok(if totals.summary.failed > 0 {
+        Outcome::Fail
+    } else {
+        Outcome::Pass
+    })
+}
+
+/// Opens a file for each extra output; an error names the file.
+fn open_outputs<'a>(
+    wanted: Vec<(Box<dyn render::Emitter + 'a>, &Path)>,
+) -> Result<(Vec<Output<'a>>, Vec<AtomicFile>), String> {
+    let mut outputs = Vec::new();
+    let mut files = Vec::new();
+    for (emitter, path) in wanted {
+        let cannot = |e: io::Error| format!("cannot write {}: {e}", path.display());
+        let file = AtomicFile::create(path).map_err(cannot)?;
+        outputs.push(Output {
+            emitter,
+            writer: Box::new(io::BufWriter::new(file.file().map_err(cannot)?)),
+        });
+        files.push(file);
+    }
+    Ok((outputs, files))
+}
+
+fn load_baseline(path: &Path) -> Result<Baseline, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Baseline::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// What the run needs from the command line.
+fn settings<'r>(
+    args: &CheckArgs,
+    rules: &'r Rules,
+    lang: Lang,
+    baseline: Option<Baseline>,
+    files: usize,
+) -> Settings<'r> {
+    Settings {
         rules,
         opts: Options {
             today: args.today.unwrap_or_else(Date::today),
@@ -491,48 +518,11 @@ fn check(
         max_bytes: args.max_file_size,
         jobs: args.jobs.unwrap_or(0),
         baseline,
+        // A bar only where a person watches a scan long enough to need one.
         progress: !args.quiet
-            && inputs.len() >= 100
+            && files >= 100
             && io::stderr().is_terminal()
             && std::env::var_os("CI").is_none(),
-    };
-    let totals = check::run(&inputs, &settings, &mut outputs)?;
-    drop(outputs);
-    for f in files {
-        f.commit()?;
-    }
-    Ok(if totals.summary.failed > 0 {
-        Outcome::Fail
-    } else {
-        Outcome::Pass
-    })
-}
-
-/// A file written whole or not at all: a temporary file beside it, renamed
-/// over it when complete.
-struct AtomicFile {
-    temp: tempfile::NamedTempFile,
-    path: PathBuf,
-}
-
-impl AtomicFile {
-    fn create(path: &Path) -> io::Result<AtomicFile> {
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        Ok(AtomicFile {
-            temp: tempfile::NamedTempFile::new_in(dir)?,
-            path: path.to_path_buf(),
-        })
-    }
-
-    fn file(&self) -> io::Result<std::fs::File> {
-        self.temp.as_file().try_clone()
-    }
-
-    fn commit(self) -> io::Result<()> {
-        self.temp.persist(&self.path).map(drop).map_err(|e| e.error)
     }
 }
 

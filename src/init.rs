@@ -9,7 +9,7 @@
 //! Guangdong pilots are designated comes from the guangdong-2021 pack itself.
 
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::ValueEnum;
 
@@ -85,7 +85,7 @@ pub fn run(
         writeln!(err, "{msg}")?;
         return Ok(Outcome::Broken);
     }
-    match write_atomically(path, text.as_bytes(), args.force) {
+    match crate::atomic::write(path, text.as_bytes(), args.force) {
         Ok(()) => {
             let n = text
                 .lines()
@@ -107,25 +107,6 @@ pub fn run(
             Ok(Outcome::Broken)
         }
     }
-}
-
-/// A temporary file beside `path`, renamed onto it once complete; without
-/// `overwrite` the rename fails rather than replace a file that appeared
-/// in the meantime.
-fn write_atomically(path: &Path, bytes: &[u8], overwrite: bool) -> io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
-    temp.write_all(bytes)?;
-    temp.as_file().sync_all()?;
-    let done = if overwrite {
-        temp.persist(path)
-    } else {
-        temp.persist_noclobber(path)
-    };
-    done.map(drop).map_err(|e| e.error)
 }
 
 // ---------------------------------------------------------------------------
@@ -799,6 +780,18 @@ fn render(p: &Profile, lang: Lang) -> String {
         lang,
         buf: String::new(),
     };
+    header(&mut d, p);
+    plan_table(&mut d, p);
+    cdo_table(&mut d, p);
+    governance_table(&mut d);
+    support_table(&mut d, p);
+    unit_tables(&mut d, p);
+    milestones(&mut d, p);
+    d.buf
+}
+
+/// The opening comment: what the skeleton is and how to fill it in.
+fn header(d: &mut Doc, p: &Profile) {
     let place = match &p.jurisdiction {
         Some((en, zh)) => (en.clone(), zh.clone().unwrap_or_else(|| en.clone())),
         None => ("<jurisdiction>".into(), "<地区>".into()),
@@ -840,8 +833,10 @@ below. To have an editor check the plan as you type, save the output of
     );
     d.kv("format", "1");
     d.blank();
+}
 
-    // [plan]
+/// The `[plan]` table: who issues the plan, when, under which notices.
+fn plan_table(d: &mut Doc, p: &Profile) {
     d.line("[plan]");
     let known_zh = p.jurisdiction.as_ref().is_some_and(|j| j.1.is_some());
     if p.title.0.is_empty() {
@@ -851,7 +846,7 @@ below. To have an editor check the plan as you type, save the output of
         d.kv("title", &quote(&p.title.0));
         d.kv("title_zh", &quote(&p.title.1));
     } else {
-        d.kv("title", &quote(lang.pick(&p.title.0, &p.title.1)));
+        d.kv("title", &quote(d.lang.pick(&p.title.0, &p.title.1)));
     }
     match &p.jurisdiction {
         Some((en, zh)) => {
@@ -920,8 +915,10 @@ below. To have an editor check the plan as you type, save the output of
     ));
     d.kv("contact_agency", &contact);
     d.blank();
+}
 
-    // [cdo]
+/// The `[cdo]` table: the duties every CDO holds.
+fn cdo_table(d: &mut Doc, p: &Profile) {
     d.line("[cdo]");
     d.comment(
         "The duties of every CDO in the plan. The duty ids:",
@@ -953,8 +950,10 @@ below. To have an editor check the plan as you type, save the output of
         );
     }
     d.blank();
+}
 
-    // [governance]
+/// The `[governance]` table.
+fn governance_table(d: &mut Doc) {
     d.line("[governance]");
     let lg = d.placeholder(T(
         "Leading group the CDOs work under",
@@ -972,8 +971,10 @@ below. To have an editor check the plan as you type, save the output of
         "可选：\nexecutive_cdo = \"<首席数据执行官职务>\"\ncoordination = \"<议事协调机制>\"",
     );
     d.blank();
+}
 
-    // [support]
+/// The `[support]` table, when the packs ask for it.
+fn support_table(d: &mut Doc, p: &Profile) {
     if p.support {
         d.line("[support]");
         d.comment(
@@ -983,8 +984,10 @@ below. To have an editor check the plan as you type, save the output of
         d.kv("purchased_services", "true");
         d.blank();
     }
+}
 
-    // [[unit]]
+/// The pilot units, group by group.
+fn unit_tables(d: &mut Doc, p: &Profile) {
     d.comment(
         "---------------------------------------------------------------------------\nThe pilot units. Rename each id (lowercase letters, digits and -, e.g. \"xinhui\").\nEvery unit designates the post that holds its CDO role in [unit.cdo] (GD004): a chief\nor deputy leader (rank, GD005) in charge of digital government (GD006).\n---------------------------------------------------------------------------",
         "---------------------------------------------------------------------------\n试点单位。请改写每个 id（小写字母、数字和 -，例如 \"xinhui\"）。\n每个单位在 [unit.cdo] 中明确担任首席数据官的职务（GD004）：由分管数字政府建设（GD006）\n的正职或副职领导（rank，GD005）担任。\n---------------------------------------------------------------------------",
@@ -995,13 +998,15 @@ below. To have an editor check the plan as you type, save the output of
         d.comment(&g.heading.0, &g.heading.1);
         for u in &g.units {
             d.blank();
-            unit(&mut d, u, p.appointments, first);
+            unit(d, u, p.appointments, first);
             first = false;
         }
     }
     d.blank();
+}
 
-    // [[milestone]]
+/// A milestone, and a commented-out waiver to copy.
+fn milestones(d: &mut Doc, p: &Profile) {
     d.comment(
         "---------------------------------------------------------------------------\nMilestones: dated deliverables, none before the plan is published (CORE007).\n---------------------------------------------------------------------------",
         "---------------------------------------------------------------------------\n里程碑：有日期的交付事项，不得早于方案发布日期（CORE007）。\n---------------------------------------------------------------------------",
@@ -1019,7 +1024,6 @@ below. To have an editor check the plan as you type, save the output of
         "A rule that a notice states \"in principle\" (原则上) may be waived with a reason:\n[[waiver]]\nrule = \"GD005\"\nunit = \"<unit id>\"\nreason = \"<Why the exception is justified>\"\napproved_by = \"<Who approved it>\"\nexpires = 2022-06-30",
         "通知中“原则上”提出的要求，可说明理由后豁免：\n[[waiver]]\nrule = \"GD005\"\nunit = \"<单位 id>\"\nreason = \"<豁免理由>\"\napproved_by = \"<批准单位>\"\nexpires = 2022-06-30",
     );
-    d.buf
 }
 
 fn unit(d: &mut Doc, u: &Unit, appointments: bool, first: bool) {

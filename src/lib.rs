@@ -3,6 +3,7 @@
 //! kept) → `rules` (packs, validated) → `eval` (pure) → `render`.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod atomic;
 pub mod baseline;
 pub mod check;
 pub mod cli;
