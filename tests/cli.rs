@@ -822,3 +822,52 @@ fn a_finding_past_column_65535_is_shown_without_a_snippet_not_a_panic() {
         stdout(&o)
     );
 }
+
+/// A custom pack with one rule; `rule` is spliced into its `[[rule]]`.
+fn pack_with(name: &str, rule: &str) -> String {
+    format!(
+        r#"[pack]
+name = "{name}"
+title = "Custom"
+document = "Local guidance"
+
+[[rule]]
+{rule}
+statement = "a statement"
+severity = "warning"
+message = "a message"
+help = "a help"
+rationale = "a reason"
+example_fail = ""
+example_pass = ""
+[rule.citation]
+document = "Local guidance"
+provenance = "text"
+"#
+    )
+}
+
+#[test]
+fn every_kind_of_broken_pack_exits_2_pointing_into_it() {
+    let cases = [
+        ("bad-toml", "id = \"X001\"\nkind = \"assert\"\nrequire = { field = ", "RP001", 10),
+        ("unknown-field", "id = \"X001\"\nkind = \"assert\"\nrequire = { field = \"plan.title\", exists = true }\nseverty = \"error\"", "RP001", 10),
+        ("unknown-kind", "id = \"X001\"\nkind = \"regex\"", "RP002", 8),
+        ("duplicate-id", "id = \"GD005\"\nkind = \"assert\"\nrequire = { field = \"plan.title\", exists = true }", "RP003", 7),
+        ("bad-cel", "id = \"X001\"\nkind = \"expr\"\nexpr = \"plan.title ==\"", "RP002", 9),
+    ];
+    for (name, rule, code, line) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "pack.toml", pack_with(name, rule).as_bytes());
+        let pack = dir.path().join("pack.toml");
+        let o = run(&["check", "--rules", pack.to_str().unwrap(), JIANGMEN]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{name}: {err}");
+        assert!(err.contains(code), "{name}: expected {code}: {err}");
+        assert!(
+            err.contains(&format!("pack.toml:{line}:")),
+            "{name}: expected line {line}: {err}"
+        );
+        assert!(stdout(&o).is_empty(), "{name}: nothing checked");
+    }
+}

@@ -86,8 +86,20 @@ fn csv_snapshot() {
 }
 
 #[test]
+fn concise_snapshot() {
+    insta::assert_snapshot!("concise", shared("concise"));
+}
+
+#[test]
+fn json_snapshot() {
+    insta::assert_snapshot!("json", shared("json"));
+}
+
+#[test]
 fn every_format_gives_the_same_bytes_whatever_the_thread_count() {
-    for format in ["sarif", "junit", "github", "csv"] {
+    for format in [
+        "sarif", "junit", "github", "csv", "concise", "json", "human",
+    ] {
         let mut one = vec!["check", "--format", format, "--today", "2026-01-01", "-j1"];
         one.extend_from_slice(PLANS);
         let o = cdocheck().args(&one).output().unwrap();
