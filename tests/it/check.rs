@@ -1,42 +1,11 @@
-//! The binary as users meet it: exit codes, human and JSON output, fixtures,
-//! directory scans and bad input. One test binary; helpers keep tests short.
+//! `check` and the rule commands as users meet them: exit codes, human and
+//! JSON output, fixtures, directory scans, bad input, waivers, baselines.
+
+use crate::common::*;
 
 use std::path::Path;
-use std::process::Output;
 
-use assert_cmd::Command;
 use serde_json::Value;
-
-fn cdocheck() -> Command {
-    let mut c = Command::cargo_bin("cdocheck").unwrap();
-    c.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .env_remove("LANG")
-        .env_remove("LC_ALL");
-    c
-}
-
-fn run(args: &[&str]) -> Output {
-    cdocheck().args(args).output().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
-
-/// `check --format json` on the given paths, parsed.
-fn json(args: &[&str]) -> (Value, i32) {
-    let mut all = vec!["check", "--format", "json", "--today", "2026-01-01"];
-    all.extend_from_slice(args);
-    let o = run(&all);
-    let v = serde_json::from_slice(&o.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}{}", stdout(&o), stderr(&o)));
-    (v, o.status.code().unwrap())
-}
 
 /// `CODE@LINE:COL` of every diagnostic of every file.
 fn codes(v: &Value) -> Vec<String> {
@@ -52,12 +21,6 @@ fn codes(v: &Value) -> Vec<String> {
         }
     }
     out
-}
-
-fn write(dir: &Path, name: &str, text: &[u8]) {
-    let p = dir.join(name);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
 }
 
 const JIANGMEN: &str = "examples/jiangmen-2021.toml";

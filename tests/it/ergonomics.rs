@@ -1,33 +1,11 @@
 //! The planner's and CI's conveniences, as users meet them: `init`
 //! skeletons, `schema`, `completions` and `man`.
 
+use crate::common::*;
+
 use std::path::Path;
-use std::process::Output;
 
-use assert_cmd::Command;
 use serde_json::Value;
-
-fn cdocheck() -> Command {
-    let mut c = Command::cargo_bin("cdocheck").unwrap();
-    c.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .env_remove("LANG")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES");
-    c
-}
-
-fn run(args: &[&str]) -> Output {
-    cdocheck().args(args).output().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
 
 /// The diagnostics of `check --format json` on one file: (code, unit).
 fn diagnostics(path: &Path) -> (Vec<(String, Value)>, i32) {

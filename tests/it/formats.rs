@@ -4,10 +4,11 @@
 //! SARIF against the SARIF 2.1.0 schema, CSV by parsing it, JUnit by reading
 //! it back, workflow commands line by line.
 
+use crate::common::*;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use assert_cmd::Command;
 use cdocheck::render::github::{escape_data, escape_property};
 use serde_json::Value;
 
@@ -19,25 +20,11 @@ const PLANS: &[&str] = &[
     "tests/fixtures/format/PF002-misspelled-rank.toml",
 ];
 
-fn cdocheck() -> Command {
-    let mut c = Command::cargo_bin("cdocheck").unwrap();
-    c.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .env_remove("LANG")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES");
-    c
-}
-
 /// `check --format FORMAT --today 2026-01-01 PATHS…`.
 fn check(format: &str, paths: &[&str]) -> Output {
     let mut args = vec!["check", "--format", format, "--today", "2026-01-01"];
     args.extend_from_slice(paths);
     cdocheck().args(&args).output().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
 }
 
 /// The shared plans in FORMAT: exit 1 (they fail), nothing on stderr.

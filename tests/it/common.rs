@@ -1,0 +1,47 @@
+//! Helpers every test module shares: run the binary as a user would.
+
+use std::path::Path;
+use std::process::Output;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// The binary, run from the repository root, uncoloured, in English.
+pub fn cdocheck() -> Command {
+    let mut c = Command::cargo_bin("cdocheck").unwrap();
+    c.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES");
+    c
+}
+
+pub fn run(args: &[&str]) -> Output {
+    cdocheck().args(args).output().unwrap()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+/// `check --format json --today 2026-01-01 ARGS…`, parsed, with the exit code.
+pub fn json(args: &[&str]) -> (Value, i32) {
+    let mut all = vec!["check", "--format", "json", "--today", "2026-01-01"];
+    all.extend_from_slice(args);
+    let o = run(&all);
+    let v = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}{}", stdout(&o), stderr(&o)));
+    (v, o.status.code().unwrap())
+}
+
+/// Writes a file below `dir`, creating its folders.
+pub fn write(dir: &Path, name: &str, text: &[u8]) {
+    let p = dir.join(name);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
