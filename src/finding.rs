@@ -24,6 +24,18 @@ impl Severity {
         }
     }
 
+    /// The word for it in messages and tables.
+    pub fn word(self, lang: crate::lang::Lang) -> &'static str {
+        match lang {
+            crate::lang::Lang::En => self.as_str(),
+            crate::lang::Lang::Zh => match self {
+                Severity::Error => "错误",
+                Severity::Warning => "警告",
+                Severity::Info => "提示",
+            },
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "error" => Some(Severity::Error),

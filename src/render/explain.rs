@@ -60,11 +60,7 @@ fn rule(rules: &Rules, r: &Rule, lang: Lang) -> String {
             } else {
                 "不可豁免"
             };
-            let sev = match r.severity.as_str() {
-                "error" => "错误",
-                "warning" => "警告",
-                _ => "提示",
-            };
+            let sev = r.severity.word(lang);
             let _ = writeln!(
                 s,
                 "级别：{sev}，{waivable}。规则包：{}（{}）。\n",

@@ -31,7 +31,7 @@ pub fn render(rules: &Rules, pack: Option<&str>, width: Option<u16>, lang: Lang)
             };
             t.add_row([
                 r.id.as_str(),
-                r.severity.as_str(),
+                r.severity.word(lang),
                 waivable,
                 p.name.as_str(),
                 r.statement.get(lang),

@@ -8,7 +8,7 @@ use comfy_table::{ContentArrangement, Table};
 use super::safe;
 use crate::lang::Lang;
 use crate::portfolio::Portfolio;
-use crate::report::Totals;
+use crate::report::{PlanRow, Totals};
 
 fn table(header: Vec<&str>) -> Table {
     let mut t = Table::new();
@@ -27,6 +27,16 @@ fn status_word(status: &str, lang: Lang) -> &str {
         (Lang::Zh, "missing") => "缺失",
         (_, s) => s,
     }
+}
+
+/// The plan's jurisdiction as the reader writes it.
+fn jurisdiction(r: &PlanRow, lang: Lang) -> &str {
+    let zh = r
+        .facts
+        .jurisdiction_zh
+        .as_deref()
+        .filter(|_| lang == Lang::Zh);
+    zh.or(r.facts.jurisdiction.as_deref()).unwrap_or("—")
 }
 
 /// A row per plan, then the totals.
@@ -48,7 +58,7 @@ pub fn plans(totals: &Totals, lang: Lang) -> String {
         let c = &r.counts;
         t.add_row([
             safe(&r.path).into_owned(),
-            safe(r.facts.jurisdiction.as_deref().unwrap_or("—")).into_owned(),
+            safe(jurisdiction(r, lang)).into_owned(),
             r.packs.join(", "),
             c.errors.to_string(),
             c.warnings.to_string(),
@@ -134,7 +144,7 @@ pub fn statistics(totals: &Totals, lang: Lang) -> String {
     for s in stats {
         t.add_row([
             s.code.clone(),
-            s.severity.as_str().to_string(),
+            s.severity.word(lang).to_string(),
             s.plans.to_string(),
             s.findings.to_string(),
             s.waived.to_string(),

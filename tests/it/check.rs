@@ -834,3 +834,39 @@ fn every_kind_of_broken_pack_exits_2_pointing_into_it() {
         assert!(stdout(&o).is_empty(), "{name}: nothing checked");
     }
 }
+
+/// Display width as a terminal shows it: CJK characters take two columns.
+fn display_width(line: &str) -> usize {
+    line.chars().map(|c| if matches!(c, '\u{1100}'..='\u{115f}' | '\u{2e80}'..='\u{a4cf}' | '\u{ac00}'..='\u{d7a3}' | '\u{f900}'..='\u{faff}' | '\u{fe30}'..='\u{fe4f}' | '\u{ff00}'..='\u{ff60}' | '\u{ffe0}'..='\u{ffe6}') { 2 } else { 1 }).sum()
+}
+
+#[test]
+fn chinese_tables_align_with_wide_characters() {
+    for args in [
+        &["rules", "--lang", "zh-CN"][..],
+        &[
+            "check",
+            "--lang",
+            "zh-CN",
+            "--summary",
+            "--quiet",
+            "examples/jiangmen-2021.toml",
+        ][..],
+    ] {
+        let out = stdout(&run(args));
+        let rows: Vec<&str> = out
+            .lines()
+            .filter(|l| l.starts_with(['┌', '│', '╞', '├', '└']))
+            .collect();
+        assert!(rows.len() > 3, "{out}");
+        // Each table, from its top border to its bottom one, has one width.
+        for table in rows.split_inclusive(|l| l.starts_with('└')) {
+            let widths: Vec<usize> = table.iter().map(|l| display_width(l)).collect();
+            assert!(
+                widths.windows(2).all(|w| w[0] == w[1]),
+                "ragged table {widths:?}:\n{out}"
+            );
+        }
+        assert!(out.contains("错误") || out.contains("通过"), "{out}");
+    }
+}
