@@ -12,7 +12,9 @@ use super::{safe, safe_source, tables, Config, Emitter, Finish};
 use crate::finding::{Finding, Severity};
 use crate::lang::Lang;
 use crate::report::{FileReport, Summary};
-use crate::source::{Source, SourceDb};
+use std::sync::Arc;
+
+use crate::source::{Source, SourceDb, SourceId};
 
 pub struct Human<'a> {
     handler: GraphicalReportHandler,
@@ -34,7 +36,19 @@ impl<'a> Human<'a> {
 
     /// One finding, against the source it points into.
     pub fn finding(&self, w: &mut dyn Write, source: &Source, f: &Finding) -> io::Result<()> {
-        let diag = Report::new(source, f, self.cfg.lang);
+        self.finding_in(w, source, quotable_text(source), f)
+    }
+
+    /// One finding, quoting `text` (the source made safe, shared by every
+    /// finding of the file: a copy per finding made big files slow).
+    fn finding_in(
+        &self,
+        w: &mut dyn Write,
+        source: &Source,
+        text: Arc<str>,
+        f: &Finding,
+    ) -> io::Result<()> {
+        let diag = Report::new(source, text, f, self.cfg.lang);
         let mut out = String::new();
         if self.handler.render_report(&mut out, &diag).is_err() {
             out = format!("{}: {}\n", f.code, safe(&f.message));
@@ -45,8 +59,19 @@ impl<'a> Human<'a> {
 
 impl Emitter for Human<'_> {
     fn file(&mut self, w: &mut dyn Write, report: &FileReport, db: &SourceDb) -> io::Result<()> {
+        let mut texts: Vec<(SourceId, Arc<str>)> = Vec::new();
         for l in &report.findings {
-            self.finding(w, db.get(l.finding.at.source), &l.finding)?;
+            let id = l.finding.at.source;
+            let source = db.get(id);
+            let text = match texts.iter().find(|(i, _)| *i == id) {
+                Some((_, t)) => t.clone(),
+                None => {
+                    let t = quotable_text(source);
+                    texts.push((id, t.clone()));
+                    t
+                }
+            };
+            self.finding_in(w, source, text, &l.finding)?;
         }
         Ok(())
     }
@@ -174,7 +199,7 @@ struct Report {
     help: Option<String>,
     labels: Vec<LabeledSpan>,
     /// `None` when a line is too long to quote (see [`MAX_QUOTED_LINE`]).
-    source: Option<NamedSource<String>>,
+    source: Option<NamedSource<Arc<str>>>,
 }
 
 /// Lines longer than this (in bytes) are not quoted: the snippet would not
@@ -203,7 +228,7 @@ fn longest_line(text: &str, spans: impl Iterator<Item = std::ops::Range<usize>>)
 }
 
 impl Report {
-    fn new(source: &Source, f: &Finding, lang: Lang) -> Self {
+    fn new(source: &Source, text: Arc<str>, f: &Finding, lang: Lang) -> Self {
         let waived = match (&f.waived, f.baselined, lang) {
             (None, false, _) => "",
             (Some(_), _, Lang::En) => " (waived)",
@@ -242,10 +267,17 @@ impl Report {
             },
             help: help_text(f, lang),
             labels: if quotable { labels } else { Vec::new() },
-            source: quotable.then(|| {
-                NamedSource::new(safe(&source.name), safe_source(&source.text).into_owned())
-            }),
+            source: quotable.then(|| NamedSource::new(safe(&source.name), text)),
         }
+    }
+}
+
+/// The source as a snippet may quote it: itself (shared) when safe, else a
+/// sanitised copy.
+fn quotable_text(source: &Source) -> Arc<str> {
+    match safe_source(&source.text) {
+        std::borrow::Cow::Borrowed(_) => source.text.clone(),
+        std::borrow::Cow::Owned(s) => s.into(),
     }
 }
 
