@@ -15,7 +15,7 @@
 //! the path. An abort (a stack overflow) saves the input being run to
 //! `fuzz/crashes/<target>-abort.toml`; an input that runs longer than
 //! `CDOCHECK_FUZZ_HANG_SECONDS` (default 20) is saved as `…-hang.toml` and
-//! the process exits. An input that took 100 ms or more is kept in
+//! the process exits. An input that took a second or more is kept in
 //! `fuzz/slow/<target>-slowest.toml`.
 //!
 //! ```sh
@@ -1243,7 +1243,7 @@ fn fuzz(
     done.store(true, Ordering::SeqCst);
     let _ = watchdog.join();
     // The slowest input, to look into when it is slow.
-    if slowest.0 >= Duration::from_millis(100) {
+    if slowest.0 >= Duration::from_secs(1) {
         let dir = root().join("fuzz/slow");
         let _ = std::fs::create_dir_all(&dir);
         let _ = std::fs::write(dir.join(format!("{target}-slowest.toml")), &slowest_input);
@@ -1445,4 +1445,41 @@ fn generated_plans_are_as_labelled() {
         (0.24..=0.36).contains(&share),
         "{failing} of {n} plans have violations"
     );
+}
+
+/// Replays one input through its target and prints how long each variant
+/// takes: `CDOCHECK_FUZZ_REPLAY=fuzz/slow/pack-slowest.toml cargo test
+/// --release --test fuzz fuzz_replay -- --nocapture` (the target is `pack`
+/// when the file name starts with `pack-`, else `plan`). Does nothing
+/// without the variable.
+#[test]
+fn fuzz_replay() {
+    let Some(path) = std::env::var_os("CDOCHECK_FUZZ_REPLAY").map(PathBuf::from) else {
+        return;
+    };
+    let input = std::fs::read(&path).expect("a readable input");
+    let is_pack = path
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with("pack-"));
+    let plans = PlanTarget::new();
+    let packs = PackTarget {
+        plans: plan_seeds(DEFAULT_SEED, false)
+            .iter()
+            .take(8)
+            .map(|p| String::from_utf8_lossy(p).into_owned())
+            .collect(),
+    };
+    for variant in 0..16u64 {
+        let v = variant | variant << 8 | variant << 16;
+        let t = Instant::now();
+        if is_pack {
+            packs.run(&input, v);
+        } else {
+            plans.run(&input, v);
+        }
+        eprintln!(
+            "variant {v:#x}: {:.1} ms",
+            t.elapsed().as_secs_f64() * 1000.0
+        );
+    }
 }
