@@ -3,6 +3,7 @@
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
 
+use super::tables::cell;
 use crate::lang::Lang;
 use crate::rules::Rules;
 
@@ -30,11 +31,11 @@ pub fn render(rules: &Rules, pack: Option<&str>, width: Option<u16>, lang: Lang)
                 (false, Lang::Zh) => "否",
             };
             t.add_row([
-                r.id.as_str(),
-                r.severity.word(lang),
-                waivable,
-                p.name.as_str(),
-                r.statement.get(lang),
+                cell(&r.id),
+                r.severity.word(lang).to_string(),
+                waivable.to_string(),
+                cell(&p.name),
+                cell(r.statement.get(lang)),
             ]);
         }
     }

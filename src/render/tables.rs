@@ -10,6 +10,18 @@ use crate::lang::Lang;
 use crate::portfolio::Portfolio;
 use crate::report::{PlanRow, Totals};
 
+/// Cell text: made safe, and cut to [`MAX_CELL`] characters, since
+/// comfy-table takes time quadratic in the length of an unbroken word.
+pub fn cell(s: &str) -> String {
+    let s = safe(s);
+    match s.char_indices().nth(MAX_CELL) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.into_owned(),
+    }
+}
+
+const MAX_CELL: usize = 200;
+
 fn table(header: Vec<&str>) -> Table {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED)
@@ -57,8 +69,8 @@ pub fn plans(totals: &Totals, lang: Lang) -> String {
     for r in &totals.plans {
         let c = &r.counts;
         t.add_row([
-            safe(&r.path).into_owned(),
-            safe(jurisdiction(r, lang)).into_owned(),
+            cell(&r.path),
+            cell(jurisdiction(r, lang)),
             r.packs.join(", "),
             c.errors.to_string(),
             c.warnings.to_string(),
@@ -110,7 +122,7 @@ pub fn portfolio(p: &Portfolio, lang: Lang) -> String {
             t.add_row([
                 name,
                 pilot.level.clone(),
-                safe(&plans).into_owned(),
+                cell(&plans),
                 status_word(pilot.status, lang).to_string(),
             ]);
         }

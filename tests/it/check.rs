@@ -870,3 +870,31 @@ fn chinese_tables_align_with_wide_characters() {
         assert!(out.contains("错误") || out.contains("通过"), "{out}");
     }
 }
+
+#[test]
+fn table_cells_are_cut_so_a_huge_name_cannot_stall_the_table() {
+    // Found by the fuzzer: comfy-table is quadratic in an unbroken word.
+    let dir = tempfile::tempdir().unwrap();
+    let core = std::fs::read_to_string("rules/core.toml").unwrap();
+    let long = core
+        .replacen(
+            "name = \"core\"",
+            &format!("name = \"{}\"", "中".repeat(40_000)),
+            1,
+        )
+        .replace("CORE0", "XCORE0")
+        .replace("always = true", "always = false");
+    write(dir.path(), "long.toml", long.as_bytes());
+    let o = run(&[
+        "rules",
+        "--rules",
+        dir.path().join("long.toml").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("中…"), "the cell is cut");
+    assert!(
+        out.chars().filter(|c| *c == '中').count() < 40_000 * 8 / 100,
+        "far fewer characters than the name has"
+    );
+}
