@@ -13,6 +13,7 @@ use crate::discover::Input;
 use crate::eval::{self, Options};
 use crate::finding::{Code, Location, Severity};
 use crate::plan::Plan;
+use crate::portfolio;
 use crate::render::{Emitter, Finish};
 use crate::report::{FileReport, PlanFacts, Totals};
 use crate::rules::Rules;
@@ -27,6 +28,8 @@ pub struct Settings<'a> {
     pub jobs: usize,
     pub progress: bool,
     pub baseline: Option<Baseline>,
+    /// Keep a row per plan for the `--summary` table.
+    pub plan_rows: bool,
 }
 
 /// One output: a format and where it goes.
@@ -42,8 +45,10 @@ pub fn run(inputs: &[Input], s: &Settings, outputs: &mut [Output]) -> io::Result
         .build()
         .map_err(io::Error::other)?;
     let bar = progress(s.progress, inputs.len());
+    let mut roll = portfolio::Roll::new(s.rules);
     let mut totals = Totals {
         stale: s.baseline.as_ref().map(|_| Vec::new()),
+        keep_plans: s.plan_rows,
         ..Totals::default()
     };
     // Enough work per chunk to keep every core busy, few enough plans held.
@@ -56,11 +61,12 @@ pub fn run(inputs: &[Input], s: &Settings, outputs: &mut [Output]) -> io::Result
                 out.emitter.file(&mut out.writer, report, db)?;
             }
             totals.add(report);
+            roll.add(report);
             bar.inc(1);
         }
     }
     bar.finish_and_clear();
-    let portfolio = crate::portfolio::roll_up(&totals, s.rules);
+    let portfolio = roll.finish();
     let end = Finish {
         totals: &totals,
         portfolio: &portfolio,

@@ -518,6 +518,7 @@ fn settings<'r>(
         max_bytes: args.max_file_size,
         jobs: args.jobs.unwrap_or(0),
         baseline,
+        plan_rows: args.summary,
         // A bar only where a person watches a scan long enough to need one.
         progress: !args.quiet
             && files >= 100

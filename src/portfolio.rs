@@ -1,12 +1,13 @@
 //! The portfolio roll-up: for each notice whose pack applied in a scan, each
 //! pilot it designates with the plan found for it (or none), and the plans
-//! from jurisdictions it does not designate.
+//! from jurisdictions it does not designate. Built as reports stream past,
+//! keeping only paths, so a batch of any size costs little memory.
 
 use serde::Serialize;
 
 use crate::eval::matches_keywords;
-use crate::report::{PlanRow, Status, Totals};
-use crate::rules::{Designated, Rules};
+use crate::report::{FileReport, Status};
+use crate::rules::{Designated, Pack, Rules};
 
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Portfolio {
@@ -34,34 +35,85 @@ pub struct Pilot {
     pub status: &'static str,
 }
 
-pub fn roll_up(totals: &Totals, rules: &Rules) -> Portfolio {
-    let mut notices = Vec::new();
-    for pack in rules.packs.iter().filter(|p| !p.designated.is_empty()) {
-        let under: Vec<&PlanRow> = totals
-            .plans
-            .iter()
-            .filter(|r| r.packs.contains(&pack.name))
-            .collect();
-        if under.is_empty() {
-            continue;
-        }
-        let pilots: Vec<Pilot> = pack.designated.iter().map(|d| pilot(d, &under)).collect();
-        let not_designated = under
-            .iter()
-            .filter(|r| !pack.designated.iter().any(|d| is_plan_of(d, r)))
-            .map(|r| r.path.clone())
-            .collect();
-        notices.push(Notice {
-            pack: pack.name.clone(),
-            document: pack.document.clone(),
-            pilots,
-            not_designated,
-        });
-    }
-    Portfolio { notices }
+/// The roll-up under construction.
+pub struct Roll<'r> {
+    notices: Vec<(&'r Pack, Vec<PilotPlans>, Vec<String>)>,
 }
 
-fn is_plan_of(d: &Designated, r: &PlanRow) -> bool {
+#[derive(Default)]
+struct PilotPlans {
+    paths: Vec<String>,
+    failed: bool,
+    waived: bool,
+}
+
+impl<'r> Roll<'r> {
+    pub fn new(rules: &'r Rules) -> Self {
+        let notices = rules
+            .packs
+            .iter()
+            .filter(|p| !p.designated.is_empty())
+            .map(|p| {
+                (
+                    p,
+                    p.designated.iter().map(|_| PilotPlans::default()).collect(),
+                    Vec::new(),
+                )
+            })
+            .collect();
+        Roll { notices }
+    }
+
+    pub fn add(&mut self, r: &FileReport) {
+        let waived = r.findings.iter().any(|l| l.finding.waived.is_some());
+        for (pack, pilots, others) in self
+            .notices
+            .iter_mut()
+            .filter(|(p, ..)| r.packs.contains(&p.name))
+        {
+            let mut found = false;
+            for (_, plans) in pack
+                .designated
+                .iter()
+                .zip(pilots.iter_mut())
+                .filter(|(d, _)| is_plan_of(d, r))
+            {
+                found = true;
+                plans.paths.push(r.path.clone());
+                plans.failed |= r.status == Status::Fail;
+                plans.waived |= waived;
+            }
+            if !found {
+                others.push(r.path.clone());
+            }
+        }
+    }
+
+    /// The notices that applied to some plan of the scan.
+    pub fn finish(self) -> Portfolio {
+        let notices = self
+            .notices
+            .into_iter()
+            .filter(|(_, pilots, others)| {
+                !others.is_empty() || pilots.iter().any(|p| !p.paths.is_empty())
+            })
+            .map(|(pack, pilots, not_designated)| Notice {
+                pack: pack.name.clone(),
+                document: pack.document.clone(),
+                pilots: pack
+                    .designated
+                    .iter()
+                    .zip(pilots)
+                    .map(|(d, p)| pilot(d, p))
+                    .collect(),
+                not_designated,
+            })
+            .collect();
+        Portfolio { notices }
+    }
+}
+
+fn is_plan_of(d: &Designated, r: &FileReport) -> bool {
     let names = [&r.facts.jurisdiction, &r.facts.jurisdiction_zh];
     r.facts.level.as_deref() == Some(d.level.as_str())
         && names
@@ -70,22 +122,18 @@ fn is_plan_of(d: &Designated, r: &PlanRow) -> bool {
             .any(|n| matches_keywords(n, &d.keywords))
 }
 
-fn pilot(d: &Designated, under: &[&PlanRow]) -> Pilot {
-    let found: Vec<&&PlanRow> = under.iter().filter(|r| is_plan_of(d, r)).collect();
-    let status = if found.is_empty() {
-        "missing"
-    } else if found.iter().any(|r| r.status == Status::Fail) {
-        "fail"
-    } else if found.iter().any(|r| r.counts.waived > 0) {
-        "waived"
-    } else {
-        "pass"
+fn pilot(d: &Designated, p: PilotPlans) -> Pilot {
+    let status = match (p.paths.is_empty(), p.failed, p.waived) {
+        (true, ..) => "missing",
+        (false, true, _) => "fail",
+        (false, false, true) => "waived",
+        (false, false, false) => "pass",
     };
     Pilot {
         name: d.name.clone(),
         name_zh: d.name_zh.clone(),
         level: d.level.clone(),
-        plans: found.iter().map(|r| r.path.clone()).collect(),
+        plans: p.paths,
         status,
     }
 }

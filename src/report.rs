@@ -163,7 +163,9 @@ pub struct PlanRow {
 pub struct Totals {
     pub summary: Summary,
     pub rules: BTreeMap<String, RuleStat>,
+    /// A row per plan, kept only when `keep_plans` is set (`--summary`).
     pub plans: Vec<PlanRow>,
+    pub keep_plans: bool,
     /// Baseline entries that no longer occur; `None` without `--baseline`.
     pub stale: Option<Vec<baseline::Entry>>,
 }
@@ -193,6 +195,9 @@ impl Totals {
         }
         if let Some(stale) = &mut self.stale {
             stale.extend(r.stale.iter().cloned());
+        }
+        if !self.keep_plans {
+            return;
         }
         self.plans.push(PlanRow {
             path: r.path.clone(),

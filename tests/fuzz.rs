@@ -939,9 +939,14 @@ fn finding_signature(findings: &[Finding], extra: u64) -> Signature {
 
 /// Renders one checked plan in every output format, as `check` does.
 fn render_all(rules: &Rules, db: &SourceDb, report: &FileReport, variant: u64) {
-    let mut totals = Totals::default();
+    let mut totals = Totals {
+        keep_plans: true,
+        ..Totals::default()
+    };
     totals.add(report);
-    let portfolio = portfolio::roll_up(&totals, rules);
+    let mut roll = portfolio::Roll::new(rules);
+    roll.add(report);
+    let portfolio = roll.finish();
     let end = Finish {
         totals: &totals,
         portfolio: &portfolio,
