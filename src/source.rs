@@ -2,7 +2,7 @@
 //! and rule packs alike, embedded ones included — registered once, by id.
 
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A byte range in one source.
 pub type Span = Range<usize>;
@@ -17,27 +17,30 @@ pub struct Source {
     /// Path as given on the command line (with `/` separators), or `<builtin>/…`.
     pub name: String,
     pub text: Arc<str>,
-    line_starts: Vec<usize>,
+    /// Built on first use: most plans have no finding to place.
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 impl Source {
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
-        let text = text.into();
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
         Self {
             name: name.into(),
-            text,
-            line_starts,
+            text: text.into(),
+            line_starts: OnceLock::new(),
         }
     }
 
     /// 1-based line and column (in characters, not bytes) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[line];
+        let starts = self.line_starts.get_or_init(|| {
+            let newlines = self.text.bytes().enumerate().filter(|(_, b)| *b == b'\n');
+            std::iter::once(0)
+                .chain(newlines.map(|(i, _)| i + 1))
+                .collect()
+        });
+        let line = starts.partition_point(|&s| s <= offset) - 1;
+        let start = starts[line];
         let col = self
             .text
             .get(start..offset)

@@ -26,13 +26,15 @@ impl Tri {
 }
 
 /// What a leaf looked at: where, and what it saw.
+/// Borrowed from the plan (`'p`) and the rules (`'r`): rendered into words
+/// only when a finding is reported, not for every test that passes.
 #[derive(Clone, Debug, Default)]
-pub struct Evidence {
+pub struct Evidence<'p, 'r> {
     pub span: Span,
-    pub value: Option<String>,
-    pub other: Option<String>,
+    pub value: Option<&'p Value>,
+    pub other: Option<Date>,
     pub missing: Vec<String>,
-    pub says: Option<Text>,
+    pub says: Option<&'r Text>,
 }
 
 /// The plan, and the element a rule is iterating over, if any.
@@ -91,7 +93,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    pub fn eval(&self, cond: &Cond) -> (Tri, Vec<Evidence>) {
+    pub fn eval<'r>(&self, cond: &'r Cond) -> (Tri, Vec<Evidence<'a, 'r>>) {
         match cond {
             Cond::Leaf(l) => {
                 let (t, e) = self.leaf(l);
@@ -101,12 +103,7 @@ impl<'a> Ctx<'a> {
             Cond::Any(cs) => self.combine(cs, Tri::True),
             Cond::Not(c) => {
                 let (t, e) = self.eval(c);
-                let t = match t {
-                    Tri::True => Tri::False,
-                    Tri::False => Tri::True,
-                    Tri::Unknown => Tri::Unknown,
-                };
-                (t, e)
+                (not(t), e)
             }
             Cond::Implies(i, then) => match self.eval(i).0 {
                 Tri::False => (Tri::True, Vec::new()),
@@ -116,9 +113,25 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The answer alone, without evidence (nor its allocations): for `when`,
+    /// `where`, notes and pack selection, which never report where.
+    pub fn test(&self, cond: &Cond) -> Tri {
+        match cond {
+            Cond::Leaf(l) => self.leaf(l).0,
+            Cond::All(cs) => kleene(cs.iter().map(|c| self.test(c)), Tri::False),
+            Cond::Any(cs) => kleene(cs.iter().map(|c| self.test(c)), Tri::True),
+            Cond::Not(c) => not(self.test(c)),
+            Cond::Implies(i, then) => match self.test(i) {
+                Tri::False => Tri::True,
+                Tri::True => self.test(then),
+                Tri::Unknown => Tri::Unknown,
+            },
+        }
+    }
+
     /// `all` (decisive = False) or `any` (decisive = True), Kleene-style;
     /// the evidence kept is that of the children that decided the answer.
-    fn combine(&self, cs: &[Cond], decisive: Tri) -> (Tri, Vec<Evidence>) {
+    fn combine<'r>(&self, cs: &'r [Cond], decisive: Tri) -> (Tri, Vec<Evidence<'a, 'r>>) {
         let results: Vec<_> = cs.iter().map(|c| self.eval(c)).collect();
         let tri = if results.iter().any(|(t, _)| *t == decisive) {
             decisive
@@ -140,11 +153,16 @@ impl<'a> Ctx<'a> {
 
     /// One field: its own answer. Several (`fields`): true when any is;
     /// otherwise judged on the fields present, unknown when none is.
-    fn leaf(&self, leaf: &Leaf) -> (Tri, Evidence) {
+    fn leaf<'r>(&self, leaf: &'r Leaf) -> (Tri, Evidence<'a, 'r>) {
+        if let [path] = &leaf.fields[..] {
+            let (tri, mut ev) = self.field(path, &leaf.test);
+            ev.says = leaf.says.as_ref();
+            return (tri, ev);
+        }
         let mut results = Vec::with_capacity(leaf.fields.len());
         for path in &leaf.fields {
             let (tri, mut ev) = self.field(path, &leaf.test);
-            ev.says.clone_from(&leaf.says);
+            ev.says = leaf.says.as_ref();
             if tri == Tri::True {
                 return (tri, ev);
             }
@@ -168,7 +186,7 @@ impl<'a> Ctx<'a> {
         (tri, results.swap_remove(pick).1)
     }
 
-    fn field(&self, path: &Path, test: &Test) -> (Tri, Evidence) {
+    fn field<'r>(&self, path: &Path, test: &Test) -> (Tri, Evidence<'a, 'r>) {
         let found = self.lookup(path);
         let mut ev = Evidence {
             span: match &found {
@@ -195,7 +213,7 @@ impl<'a> Ctx<'a> {
             }
             Lookup::Found(n) => n,
         };
-        ev.value = Some(display(&node.value));
+        ev.value = Some(&node.value);
         let tri = match test {
             Test::Exists(b) => Tri::from(*b),
             Test::NonEmpty(b) => Tri::from(non_empty(&node.value) == *b),
@@ -221,7 +239,7 @@ impl<'a> Ctx<'a> {
         &self,
         v: &Value,
         r: &DateRef,
-        ev: &mut Evidence,
+        ev: &mut Evidence<'_, '_>,
         ok: fn(Date, Date) -> bool,
     ) -> Tri {
         let other = match r {
@@ -236,11 +254,36 @@ impl<'a> Ctx<'a> {
         };
         match (v, other) {
             (Value::Date(d), Some(o)) => {
-                ev.other = Some(o.to_string());
+                ev.other = Some(o);
                 Tri::from(ok(*d, o))
             }
             _ => Tri::Unknown,
         }
+    }
+}
+
+fn not(t: Tri) -> Tri {
+    match t {
+        Tri::True => Tri::False,
+        Tri::False => Tri::True,
+        Tri::Unknown => Tri::Unknown,
+    }
+}
+
+/// Kleene `all` (decisive = False) or `any` (decisive = True), stopping at
+/// the first decisive answer.
+fn kleene(answers: impl Iterator<Item = Tri>, decisive: Tri) -> Tri {
+    let mut unknown = false;
+    for t in answers {
+        if t == decisive {
+            return decisive;
+        }
+        unknown |= t == Tri::Unknown;
+    }
+    if unknown {
+        Tri::Unknown
+    } else {
+        not(decisive)
     }
 }
 

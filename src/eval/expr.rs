@@ -13,7 +13,7 @@ use crate::plan::{Node, Table, Value};
 pub fn plan_vars(root: &Table) -> Vec<(String, Cel)> {
     root.entries
         .iter()
-        .map(|e| (e.key.clone(), node(&e.node)))
+        .map(|e| (e.key.to_string(), node(&e.node)))
         .collect()
 }
 
@@ -39,7 +39,7 @@ fn table(t: &Table) -> Cel {
     let map: HashMap<String, Cel> = t
         .entries
         .iter()
-        .map(|e| (e.key.clone(), node(&e.node)))
+        .map(|e| (e.key.to_string(), node(&e.node)))
         .collect();
     Cel::from(map)
 }

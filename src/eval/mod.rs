@@ -141,9 +141,7 @@ fn contexts<'a>(rule: &Rule, root: &'a Table) -> Vec<Ctx<'a>> {
 }
 
 fn applies(rule: &Rule, ctx: &Ctx) -> bool {
-    rule.when
-        .as_ref()
-        .is_none_or(|w| ctx.eval(w).0 == Tri::True)
+    rule.when.as_ref().is_none_or(|w| ctx.test(w) == Tri::True)
 }
 
 fn unit_of<'a>(rule: &Rule, ctx: &Ctx<'a>) -> Option<&'a str> {
@@ -182,7 +180,7 @@ fn run_rule(
             let elems = contexts(rule, root);
             items
                 .iter()
-                .filter(|i| !elems.iter().any(|c| c.eval(&i.where_).0 == Tri::True))
+                .filter(|i| !elems.iter().any(|c| c.test(&i.where_) == Tri::True))
                 .map(|i| {
                     let name = match (&i.name_zh, emit.lang) {
                         (Some(zh), Lang::En) => format!("{} ({zh})", i.name),
@@ -219,17 +217,18 @@ fn at(rule: &Rule, ctx: &Ctx, fallback: Span) -> Span {
 }
 
 fn assert(rule: &Rule, emit: &Emit, ctx: &Ctx, require: &crate::rules::Cond) -> Option<Finding> {
-    let (tri, evidence) = ctx.eval(require);
-    if tri != Tri::False {
+    // Most plans pass: answer cheaply first, gather evidence only to report.
+    if ctx.test(require) != Tri::False {
         return None;
     }
+    let (_, evidence) = ctx.eval(require);
     let first = evidence.first().cloned().unwrap_or_default();
     let span = at(rule, ctx, first.span.clone());
     let vars = vars_of(&first, &evidence, emit.lang);
     let mut f = emit.finding(rule, span.clone(), &vars, unit_of(rule, ctx));
     // Further failing fields, each where it stands.
     for ev in evidence.iter().filter(|e| e.span != span) {
-        if let Some(says) = &ev.says {
+        if let Some(says) = ev.says {
             f.labels.push(Label {
                 at: emit.loc(ev.span.clone()),
                 text: says.get(emit.lang).to_string(),
@@ -246,8 +245,11 @@ fn vars_of(first: &Evidence, all: &[Evidence], lang: Lang) -> Vec<(&'static str,
         .filter_map(|e| e.says.as_ref().map(|s| s.get(lang)))
         .collect();
     vec![
-        ("value", first.value.clone().unwrap_or_default()),
-        ("other", first.other.clone().unwrap_or_default()),
+        ("value", first.value.map(cond::display).unwrap_or_default()),
+        (
+            "other",
+            first.other.map(|d| d.to_string()).unwrap_or_default(),
+        ),
         ("missing", missing.join(lang.pick(", ", "、"))),
         ("failed", failed.join(lang.pick("; ", "；"))),
     ]
@@ -274,7 +276,7 @@ fn count(rule: &Rule, emit: &Emit) -> Option<Finding> {
     let mut labels = Vec::new();
     for ctx in contexts(rule, emit.root) {
         let id = ctx.elem.and_then(|(_, t)| t.str("id")).unwrap_or("?");
-        let text = if ctx.eval(where_).0 == Tri::True {
+        let text = if ctx.test(where_) == Tri::True {
             n += 1;
             let what = counted.as_ref().map_or("", |c| c.get(emit.lang));
             Some(emit.lang.pick(
@@ -284,7 +286,7 @@ fn count(rule: &Rule, emit: &Emit) -> Option<Finding> {
         } else {
             notes
                 .iter()
-                .find(|(c, _)| ctx.eval(c).0 == Tri::True)
+                .find(|(c, _)| ctx.test(c) == Tri::True)
                 .map(|(_, says)| format!("`{id}` {}", says.get(emit.lang)))
         };
         if let Some(text) = text {

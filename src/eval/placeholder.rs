@@ -17,7 +17,7 @@ pub fn find(rule: &Rule, emit: &Emit) -> Vec<Finding> {
     if rule
         .when
         .as_ref()
-        .is_some_and(|w| plan.eval(w).0 != Tri::True)
+        .is_some_and(|w| plan.test(w) != Tri::True)
     {
         return Vec::new();
     }

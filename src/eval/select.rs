@@ -27,7 +27,7 @@ pub fn select<'r>(
         .filter(|p| match (&p.applies, &named) {
             (Applies::Always, _) => true,
             (_, Some(names)) => names.contains(&p.name.as_str()),
-            (Applies::When(c), None) => ctx.eval(c).0 == Tri::True,
+            (Applies::When(c), None) => ctx.test(c) == Tri::True,
             (Applies::ByName, None) => false,
         })
         .collect();

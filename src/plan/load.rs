@@ -42,35 +42,45 @@ pub fn load(source: SourceId, text: &str, lang: Lang) -> (Option<Table>, Vec<Fin
     (Some(root), loader.diags)
 }
 
-/// Where a table stands: its path, and the unit it belongs to.
-struct Ctx {
-    path: String,
-    unit: Option<String>,
+/// Where a value stands: a chain of keys back to the top, and the unit it
+/// belongs to. Borrowed, not built: the path is only spelled out when a
+/// diagnostic needs it, which keeps loading a clean plan cheap.
+#[derive(Clone, Copy)]
+struct Ctx<'a> {
+    parent: Option<&'a Ctx<'a>>,
+    key: &'a str,
+    unit: Option<&'a str>,
 }
 
-impl Ctx {
-    fn root() -> Self {
+impl<'a> Ctx<'a> {
+    fn root() -> Ctx<'static> {
         Ctx {
-            path: String::new(),
+            parent: None,
+            key: "",
             unit: None,
         }
     }
 
-    fn child(&self, key: &str) -> Ctx {
-        let path = if self.path.is_empty() {
-            key.to_string()
-        } else {
-            format!("{}.{key}", self.path)
-        };
+    fn child(&'a self, key: &'a str) -> Ctx<'a> {
         Ctx {
-            path,
-            unit: self.unit.clone(),
+            parent: Some(self),
+            key,
+            unit: self.unit,
+        }
+    }
+
+    /// The dotted path: `unit.cdo.rank`.
+    fn path(&self) -> String {
+        match self.parent.map(Ctx::path) {
+            None => String::new(),
+            Some(p) if p.is_empty() => self.key.to_string(),
+            Some(p) => format!("{p}.{}", self.key),
         }
     }
 
     /// How messages name the table: `[plan]`, `[unit.cdo] of unit `futian``.
     fn name(&self, lang: Lang) -> String {
-        match (lang, &self.path[..], &self.unit) {
+        match (lang, &self.path()[..], self.unit) {
             (Lang::En, "", _) => "the top level".to_string(),
             (Lang::Zh, "", _) => "顶层".to_string(),
             (Lang::En, "unit", Some(u)) => format!("unit `{u}`"),
@@ -101,7 +111,7 @@ impl Loader {
     /// A diagnostic about `key` (a path) in the table `ctx`.
     fn push(&mut self, code: Code, span: Span, ctx: &Ctx, key: &str, msg: String, help: String) {
         let mut f = code.at(self.loc(span), msg).with_help(help);
-        f.unit.clone_from(&ctx.unit);
+        f.unit = ctx.unit.map(str::to_string);
         f.key = Some(key.to_string());
         self.diags.push(f);
     }
@@ -116,7 +126,7 @@ impl Loader {
             };
             let node = self.value(value, &field.ty, &ctx.child(k));
             out.entries.push(Entry {
-                key: k.to_string(),
+                key: field.key,
                 key_span: key.span(),
                 node,
             });
@@ -142,7 +152,7 @@ impl Loader {
                     Code::PF004,
                     header.clone(),
                     ctx,
-                    &ctx.child(key).path,
+                    &ctx.child(key).path(),
                     msg,
                     help,
                 );
@@ -175,7 +185,7 @@ impl Loader {
                 )
             }
         };
-        self.push(Code::PF002, span, ctx, &ctx.child(key).path, msg, help);
+        self.push(Code::PF002, span, ctx, &ctx.child(key).path(), msg, help);
     }
 
     fn value(&mut self, de: &DeNode, ty: &Ty, ctx: &Ctx) -> Node {
@@ -213,15 +223,9 @@ impl Loader {
             let span = item.span();
             let value = match item.get_ref() {
                 DeValue::Table(t) => {
-                    let mut ctx = Ctx {
-                        path: ctx.path.clone(),
-                        unit: ctx.unit.clone(),
-                    };
-                    if ctx.path == "unit" {
-                        ctx.unit = t
-                            .get("id")
-                            .and_then(|v| v.get_ref().as_str())
-                            .map(str::to_string);
+                    let mut ctx = *ctx;
+                    if ctx.key == "unit" && ctx.parent.is_some_and(|p| p.parent.is_none()) {
+                        ctx.unit = t.get("id").and_then(|v| v.get_ref().as_str());
                     }
                     Value::Table(self.table(t, fields, span.clone(), &ctx))
                 }
@@ -236,7 +240,7 @@ impl Loader {
     }
 
     fn wrong_type(&mut self, ty: &Ty, found: &DeValue, span: Span, ctx: &Ctx) {
-        let (lang, path) = (self.lang, &ctx.path);
+        let (lang, path) = (self.lang, &ctx.path());
         let (want, got) = (describe_ty(ty, lang), describe(found, lang));
         let msg = lang.pick(
             format!("`{path}` expects {want}, found {got}"),
@@ -279,7 +283,7 @@ impl Loader {
             return Value::Str(s.to_string());
         }
         let list: Vec<_> = allowed.iter().map(|a| format!("`{a}`")).collect();
-        let (list, path) = (list.join(", "), &ctx.path);
+        let (list, path) = (list.join(", "), &ctx.path());
         let msg = self.lang.pick(
             format!("`{s}` is not a valid value for `{path}`"),
             format!("`{s}` 不是 `{path}` 的有效取值"),
@@ -318,7 +322,7 @@ impl Loader {
             format!("ids use lowercase letters, digits and `-` only, e.g. `{fixed}`"),
             format!("编号只能使用小写字母、数字和 `-`，例如 `{fixed}`"),
         );
-        self.push(Code::PF005, span.clone(), ctx, &ctx.path, msg, help);
+        self.push(Code::PF005, span.clone(), ctx, &ctx.path(), msg, help);
         Value::Invalid
     }
 
@@ -340,7 +344,7 @@ impl Loader {
             Code::PF005,
             span.clone(),
             ctx,
-            &ctx.path,
+            &ctx.path(),
             msg.into(),
             help.into(),
         );
@@ -363,7 +367,14 @@ impl Loader {
             "write the date alone, e.g. `2021-08-09`",
             "只写日期，例如 `2021-08-09`",
         );
-        self.push(Code::PF005, span.clone(), ctx, &ctx.path, msg, help.into());
+        self.push(
+            Code::PF005,
+            span.clone(),
+            ctx,
+            &ctx.path(),
+            msg,
+            help.into(),
+        );
         Value::Invalid
     }
 

@@ -97,7 +97,8 @@ pub struct Table {
 
 #[derive(Clone, Debug)]
 pub struct Entry {
-    pub key: String,
+    /// One of the schema's keys (unknown keys never reach the tree).
+    pub key: &'static str,
     pub key_span: Span,
     pub node: Node,
 }
@@ -143,7 +144,7 @@ impl Table {
     pub fn key_at(&self, span: &Span) -> Option<String> {
         self.entries
             .iter()
-            .find_map(|e| key_in(&e.key, &e.node, span))
+            .find_map(|e| key_in(e.key, &e.node, span))
     }
 }
 
@@ -198,8 +199,8 @@ mod tests {
     #[test]
     fn keys_are_found_by_span_with_units_named_by_id() {
         let node = |span: Span, value| Node { span, value };
-        let entry = |key: &str, n: Node| Entry {
-            key: key.into(),
+        let entry = |key: &'static str, n: Node| Entry {
+            key,
             key_span: 0..0,
             node: n,
         };
