@@ -70,7 +70,60 @@ pub struct Citation {
     pub quote: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quote_en: Option<String>,
-    pub provenance: String,
+    pub provenance: Provenance,
+    /// Where the words were read (rule-catalogue.md's "source").
+    pub source: Option<String>,
+    #[serde(skip)]
+    pub source_zh: Option<String>,
+}
+
+impl std::fmt::Display for Provenance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How the checker knows the words a rule rests on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Provenance {
+    /// Read in the official text.
+    Text,
+    /// Known from reports of the document; its text was not available.
+    Report,
+    /// A drafting convention or the checker's own rule, resting on no clause.
+    Convention,
+}
+
+impl Provenance {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "text" => Some(Provenance::Text),
+            "report" => Some(Provenance::Report),
+            "convention" => Some(Provenance::Convention),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Provenance::Text => "text",
+            Provenance::Report => "report",
+            Provenance::Convention => "convention",
+        }
+    }
+
+    /// How human output names it.
+    pub fn word(self, lang: crate::lang::Lang) -> &'static str {
+        match (self, lang) {
+            (Provenance::Text, crate::lang::Lang::En) => "text",
+            (Provenance::Report, crate::lang::Lang::En) => "reported",
+            (Provenance::Convention, crate::lang::Lang::En) => "convention",
+            (Provenance::Text, crate::lang::Lang::Zh) => "原文",
+            (Provenance::Report, crate::lang::Lang::Zh) => "新闻报道（注明来源）",
+            (Provenance::Convention, crate::lang::Lang::Zh) => "惯例",
+        }
+    }
 }
 
 /// The waiver that covers a finding.

@@ -293,7 +293,7 @@ fn help_text(f: &Finding, lang: Lang) -> Option<String> {
             .as_deref()
             .map(|s| format!(" {s}"))
             .unwrap_or_default();
-        let line = match (lang, c.provenance == "report") {
+        let line = match (lang, c.provenance == crate::finding::Provenance::Report) {
             (Lang::En, true) => format!(
                 "cites {}{section} (known from press reports) · more: cdocheck explain {}",
                 c.document, f.code

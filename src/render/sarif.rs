@@ -239,7 +239,7 @@ fn cites(c: &Citation, id: &str, lang: Lang) -> String {
         .as_deref()
         .map(|s| format!(" {s}"))
         .unwrap_or_default();
-    let report = c.provenance == "report";
+    let report = c.provenance == crate::finding::Provenance::Report;
     let mut lines = vec![match (lang, report) {
         (Lang::En, true) => format!("Cites {}{section} (known from press reports).", c.document),
         (Lang::En, false) => format!("Cites {}{section} (from the text).", c.document),

@@ -12,7 +12,7 @@ use toml::Spanned;
 
 pub use cond::{Cond, DateRef, Leaf, Path, Scalar, Scope, Test};
 
-use crate::finding::{Citation, Code, Finding, Location, Severity};
+use crate::finding::{Citation, Code, Finding, Location, Provenance, Severity};
 use crate::lang::Text;
 use crate::plan::Date;
 use crate::source::{Source, SourceDb, SourceId, Span};
@@ -88,6 +88,8 @@ pub struct Rule {
     pub statement: Text,
     pub severity: Severity,
     pub waivable: bool,
+    /// Rules whose findings on the same element this rule's finding replaces.
+    pub supersedes: Vec<String>,
     pub when: Option<Cond>,
     pub given: Option<String>,
     pub check: Check,
@@ -351,9 +353,10 @@ fn compile_rule(
     let when = r.when.as_ref().and_then(|w| c.cond(w, out));
     let at = r.at.as_ref().and_then(|a| at_path(a, &c, out));
     let check = compile_check(&r, &c, out);
-    if !matches!(r.citation.provenance.get_ref().as_str(), "text" | "report") {
-        out.push(r.citation.provenance.span(), "provenance is \"text\" (read in the official text) or \"report\" (known from press reports)");
-    }
+    let provenance = Provenance::parse(r.citation.provenance.get_ref()).or_else(|| {
+        out.push(r.citation.provenance.span(), "provenance is \"text\" (read in the official text), \"report\" (known from reports of it) or \"convention\" (a drafting convention or the checker's own rule)");
+        None
+    });
     let zh = r.zh.as_ref();
     let texts = [
         Some(&r.message),
@@ -374,6 +377,7 @@ fn compile_rule(
         pack: pack.to_string(),
         statement: Text::new(r.statement, zh.map(|z| z.statement.clone())),
         severity: severity?,
+        supersedes: r.supersedes.iter().map(|s| s.get_ref().clone()).collect(),
         waivable: r.waivable,
         when,
         given,
@@ -403,7 +407,9 @@ fn compile_rule(
             section: r.citation.section,
             quote: r.citation.quote,
             quote_en: r.citation.quote_en,
-            provenance: r.citation.provenance.into_inner(),
+            provenance: provenance?,
+            source: r.citation.source,
+            source_zh: r.citation.source_zh,
         }),
         defined: Location {
             source,

@@ -72,6 +72,10 @@ pub struct Rule {
     pub example_fail: String,
     pub example_pass: String,
     pub citation: Citation,
+    /// Rules of other packs this one restates more strictly: their findings
+    /// on the same element are dropped when this rule reports one.
+    #[serde(default)]
+    pub supersedes: Vec<Spanned<String>>,
     /// The rule's words in Simplified Chinese.
     pub zh: Option<RuleZh>,
 }
@@ -114,6 +118,10 @@ pub struct Citation {
     pub quote: Option<String>,
     pub quote_en: Option<String>,
     pub provenance: Spanned<String>,
+    /// Where the words were read: the publication and section, the press
+    /// reports, or (for a convention) the practice it follows.
+    pub source: Option<String>,
+    pub source_zh: Option<String>,
 }
 
 /// A condition: exactly one of the combinators, or `field`/`fields` with
