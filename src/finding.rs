@@ -66,6 +66,8 @@ pub struct Citation {
     pub pack: String,
     pub document: String,
     pub section: Option<String>,
+    #[serde(skip)]
+    pub section_zh: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quote: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -405,6 +405,7 @@ fn compile_rule(
             pack: pack.to_string(),
             document: r.citation.document,
             section: r.citation.section,
+            section_zh: r.citation.section_zh,
             quote: r.citation.quote,
             quote_en: r.citation.quote_en,
             provenance: provenance?,

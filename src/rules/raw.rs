@@ -115,6 +115,8 @@ pub struct Note {
 pub struct Citation {
     pub document: String,
     pub section: Option<String>,
+    /// The section as a Chinese reader cites it: `二、试点范围`.
+    pub section_zh: Option<String>,
     pub quote: Option<String>,
     pub quote_en: Option<String>,
     pub provenance: Spanned<String>,
