@@ -101,11 +101,7 @@ pub fn check_file(s: &Settings, input: &Input) -> (FileReport, SourceDb) {
                     "fix or remove this entry; the other files were checked",
                     "请修正或移除此项；其他文件已照常检查",
                 ));
-            Plan {
-                source,
-                root: None,
-                diagnostics: vec![f],
-            }
+            Plan::unreadable(source, f)
         }
         None => Plan::read(
             &mut db,

@@ -44,6 +44,9 @@ pub enum Command {
     TestRules {
         /// Fixture files or directories [default: rules/tests]
         paths: Vec<PathBuf>,
+        /// Accept paths that hold no fixture: pass (exit 0) instead of exit 2
+        #[arg(long)]
+        allow_no_plans: bool,
         #[command(flatten)]
         packs: PackArgs,
     },
@@ -111,6 +114,10 @@ pub struct CheckArgs {
     /// Follow symlinks inside directories (loops are reported)
     #[arg(long)]
     pub follow_symlinks: bool,
+    /// Accept paths that hold no plan file: check nothing and pass (exit 0)
+    /// instead of exit 2, which keeps a CI job from passing on an empty scan
+    #[arg(long)]
+    pub allow_no_plans: bool,
     /// Report files larger than this instead of reading them (e.g. 4MiB)
     #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "4MiB")]
     pub max_file_size: u64,
@@ -277,7 +284,11 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<O
             out.write_all(text.as_bytes())?;
             Ok(Outcome::Pass)
         }
-        Command::TestRules { paths, .. } => test_rules(&paths, &rules, out, err),
+        Command::TestRules {
+            paths,
+            allow_no_plans,
+            ..
+        } => test_rules(&paths, allow_no_plans, &rules, lang, out, err),
         Command::Init(a) => crate::init::run(&a, &rules, lang, out, err),
         Command::Schema => {
             out.write_all(crate::json_schema::render().as_bytes())?;
@@ -399,8 +410,13 @@ fn check(
     } else {
         args.paths.clone()
     };
-    let inputs = match discover::discover(&paths, &walk) {
-        Ok(found) => found,
+    let inputs = match discover::scan(&paths, &walk) {
+        Ok(found) => {
+            if no_plans(&found, args.allow_no_plans, args.quiet, lang, err)? {
+                return Ok(Outcome::Broken);
+            }
+            found.inputs
+        }
         Err(e) => {
             writeln!(err, "error: {e}")?;
             return Ok(Outcome::Broken);
@@ -527,9 +543,32 @@ fn settings<'r>(
     }
 }
 
+/// A scan that found no plan file: exit 2 with what was skipped, unless
+/// `--allow-no-plans`, then a note. `true` when the run must stop.
+fn no_plans(
+    found: &discover::Found,
+    allow: bool,
+    quiet: bool,
+    lang: Lang,
+    err: &mut dyn Write,
+) -> io::Result<bool> {
+    if !found.inputs.is_empty() {
+        return Ok(false);
+    }
+    let msg = found.skipped.nothing_found(lang);
+    if !allow {
+        writeln!(err, "{}{msg}", lang.pick("error: ", "错误："))?;
+    } else if !quiet {
+        writeln!(err, "{}{msg}", lang.pick("note: ", "注意："))?;
+    }
+    Ok(!allow)
+}
+
 fn test_rules(
     paths: &[PathBuf],
+    allow_no_plans: bool,
     rules: &Rules,
+    lang: Lang,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<Outcome> {
@@ -538,8 +577,13 @@ fn test_rules(
     } else {
         paths.to_vec()
     };
-    let inputs = match discover::discover(&paths, &Walk::default()) {
-        Ok(inputs) => inputs,
+    let inputs = match discover::scan(&paths, &Walk::default()) {
+        Ok(found) => {
+            if no_plans(&found, allow_no_plans, false, lang, err)? {
+                return Ok(Outcome::Broken);
+            }
+            found.inputs
+        }
         Err(e) => {
             writeln!(err, "error: {e}")?;
             return Ok(Outcome::Broken);

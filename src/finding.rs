@@ -154,6 +154,10 @@ pub struct Finding {
     /// Recorded in the baseline given with `--baseline`: shown, not failing.
     pub baselined: bool,
     pub citation: Option<Arc<Citation>>,
+    /// The element (`[[unit]]` table, by its header span) a rule iterating
+    /// over elements reported on; `None` for the plan. Superseding rules
+    /// compare it, renderers do not read it.
+    pub element: Option<Span>,
 }
 
 impl Finding {
@@ -171,6 +175,7 @@ impl Finding {
             waived: None,
             baselined: false,
             citation: None,
+            element: None,
         }
     }
 

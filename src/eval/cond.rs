@@ -75,7 +75,10 @@ impl<'a> Ctx<'a> {
         }
         match table.get(last) {
             None => Lookup::Missing(header),
-            Some(n) if matches!(n.value, Value::Invalid) => Lookup::Invalid(n.span.clone()),
+            // A placeholder is unknown, like a value that could not be read.
+            Some(n) if matches!(n.value, Value::Invalid) || n.value.is_placeholder() => {
+                Lookup::Invalid(n.span.clone())
+            }
             Some(n) => Lookup::Found(n),
         }
     }
@@ -364,6 +367,7 @@ pub fn display(v: &Value) -> String {
             .join(", "),
         Value::Table(_) => "a table".to_string(),
         Value::Invalid => "an unreadable value".to_string(),
+        Value::Placeholder(s) => s.clone(),
     }
 }
 

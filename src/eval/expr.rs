@@ -53,6 +53,6 @@ fn node(n: &Node) -> Cel {
         Value::Date(d) => Cel::from(d.to_string()),
         Value::List(l) => Cel::from(l.iter().map(node).collect::<Vec<_>>()),
         Value::Table(t) => table(t),
-        Value::Invalid => Cel::Null,
+        Value::Invalid | Value::Placeholder(_) => Cel::Null,
     }
 }

@@ -49,6 +49,7 @@ pub fn check(plan: &Plan, rules: &Rules, opts: &Options) -> Checked {
         let emit = Emit {
             source: plan.source,
             root,
+            spots: &plan.placeholders,
             lang: opts.lang,
         };
         let mut rule_findings = Vec::new();
@@ -79,6 +80,7 @@ pub fn check(plan: &Plan, rules: &Rules, opts: &Options) -> Checked {
 pub struct Emit<'a> {
     source: SourceId,
     root: &'a Table,
+    spots: &'a [crate::plan::Spot],
     lang: Lang,
 }
 
@@ -97,19 +99,40 @@ impl Emit<'_> {
         vars: &[(&str, String)],
         unit: Option<&str>,
     ) -> Finding {
+        self.finding_named(rule, span, vars, unit, unit)
+    }
+
+    /// A finding about the element a rule iterates over: its unit id, and
+    /// in messages its id, or its name when the id is unusable.
+    fn finding_on(&self, rule: &Rule, span: Span, vars: &[(&str, String)], ctx: &Ctx) -> Finding {
+        let shown = match (rule.given.as_deref(), ctx.elem) {
+            (Some("unit"), Some((_, t))) => Some(element_name(t)),
+            _ => None,
+        };
+        let mut f = self.finding_named(rule, span, vars, unit_of(rule, ctx), shown);
+        f.element = ctx.elem.map(|e| e.0.clone());
+        f
+    }
+
+    fn finding_named(
+        &self,
+        rule: &Rule,
+        span: Span,
+        vars: &[(&str, String)],
+        unit: Option<&str>,
+        shown: Option<&str>,
+    ) -> Finding {
         let jurisdiction = self
             .root
             .table("plan")
             .and_then(|p| p.str("jurisdiction"))
             .unwrap_or("");
-        let fill = |t: &str| {
-            let mut s = t.replace("{jurisdiction}", jurisdiction);
-            s = s.replace("{unit}", unit.unwrap_or(""));
-            for (k, v) in vars {
-                s = s.replace(&format!("{{{k}}}"), v);
-            }
-            s
+        let lookup = |name: &str| match name {
+            "jurisdiction" => Some(jurisdiction),
+            "unit" => Some(shown.unwrap_or("")),
+            _ => vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str()),
         };
+        let fill = |t: &str| fill(t, &lookup);
         let lang = self.lang;
         let mut f = Finding::new(
             rule.id.clone(),
@@ -124,6 +147,29 @@ impl Emit<'_> {
         f.citation = Some(rule.citation.clone());
         f
     }
+}
+
+/// Fills `{name}` variables in one pass: a value is copied verbatim, never
+/// read again as a template, so plan text holding `{missing}` shows as written.
+pub fn fill<'v>(template: &str, lookup: &dyn Fn(&str) -> Option<&'v str>) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}').and_then(|close| Some((close, lookup(&after[..close])?))) {
+            Some((close, value)) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Each element a rule iterates over, as a context; the plan when none.
@@ -149,6 +195,15 @@ fn unit_of<'a>(rule: &Rule, ctx: &Ctx<'a>) -> Option<&'a str> {
         (Some("unit"), Some((_, t))) => t.str("id"),
         _ => None,
     }
+}
+
+/// How a message names an element: its id, else (an id missing or
+/// unusable) its name, as written.
+fn element_name(t: &Table) -> &str {
+    ["id", "name", "name_zh", "deliverable", "rule"]
+        .iter()
+        .find_map(|k| t.str(k).filter(|s| !s.trim().is_empty()))
+        .unwrap_or("?")
 }
 
 /// Where a label about an element goes: its `id`, else its header.
@@ -180,7 +235,9 @@ fn run_rule(
             let elems = contexts(rule, root);
             items
                 .iter()
-                .filter(|i| !elems.iter().any(|c| c.test(&i.where_) == Tri::True))
+                // Missing only when no element could be it: an element whose
+                // kind or level is a placeholder might be.
+                .filter(|i| elems.iter().all(|c| c.test(&i.where_) == Tri::False))
                 .map(|i| {
                     let name = match (&i.name_zh, emit.lang) {
                         (Some(zh), Lang::En) => format!("{} ({zh})", i.name),
@@ -202,7 +259,7 @@ fn run_rule(
                 })
                 .map(|c| {
                     let fallback = c.elem.map_or(0..0, |e| e.0.clone());
-                    emit.finding(rule, at(rule, c, fallback), &[], unit_of(rule, c))
+                    emit.finding_on(rule, at(rule, c, fallback), &[], c)
                 })
                 .collect()
         }
@@ -225,7 +282,7 @@ fn assert(rule: &Rule, emit: &Emit, ctx: &Ctx, require: &crate::rules::Cond) -> 
     let first = evidence.first().cloned().unwrap_or_default();
     let span = at(rule, ctx, first.span.clone());
     let vars = vars_of(&first, &evidence, emit.lang);
-    let mut f = emit.finding(rule, span.clone(), &vars, unit_of(rule, ctx));
+    let mut f = emit.finding_on(rule, span.clone(), &vars, ctx);
     // Further failing fields, each where it stands.
     for ev in evidence.iter().filter(|e| e.span != span) {
         if let Some(says) = ev.says {
@@ -272,22 +329,28 @@ fn count(rule: &Rule, emit: &Emit) -> Option<Finding> {
     if !applies(rule, &plan) {
         return None;
     }
-    let mut n = 0;
+    let (mut n, mut unknown) = (0, 0);
     let mut labels = Vec::new();
     for ctx in contexts(rule, emit.root) {
-        let id = ctx.elem.and_then(|(_, t)| t.str("id")).unwrap_or("?");
-        let text = if ctx.test(where_) == Tri::True {
-            n += 1;
-            let what = counted.as_ref().map_or("", |c| c.get(emit.lang));
-            Some(emit.lang.pick(
-                format!("`{id}` counts as a {what}"),
-                format!("`{id}` 计为{what}"),
-            ))
-        } else {
-            notes
+        let id = ctx.elem.map_or("?", |(_, t)| element_name(t));
+        let text = match ctx.test(where_) {
+            Tri::True => {
+                n += 1;
+                let what = counted.as_ref().map_or("", |c| c.get(emit.lang));
+                Some(emit.lang.pick(
+                    format!("`{id}` counts as a {what}"),
+                    format!("`{id}` 计为{what}"),
+                ))
+            }
+            // A placeholder kind or level: neither counted nor left out.
+            Tri::Unknown => {
+                unknown += 1;
+                None
+            }
+            Tri::False => notes
                 .iter()
                 .find(|(c, _)| ctx.test(c) == Tri::True)
-                .map(|(_, says)| format!("`{id}` {}", says.get(emit.lang)))
+                .map(|(_, says)| format!("`{id}` {}", says.get(emit.lang))),
         };
         if let Some(text) = text {
             labels.push(Label {
@@ -296,7 +359,8 @@ fn count(rule: &Rule, emit: &Emit) -> Option<Finding> {
             });
         }
     }
-    if n >= *min {
+    // Met, or the unknown elements could meet it: no verdict.
+    if n + unknown >= *min {
         return None;
     }
     let vars = [("count", n.to_string()), ("min", min.to_string())];
@@ -315,12 +379,8 @@ fn unique(rule: &Rule, emit: &Emit, field: &crate::rules::Path) -> Vec<Finding> 
         let Some(v) = node.as_str() else { continue };
         match seen.iter().find(|(s, _)| s == v) {
             Some((_, first)) => {
-                let mut f = emit.finding(
-                    rule,
-                    node.span.clone(),
-                    &[("value", v.to_string())],
-                    unit_of(rule, &ctx),
-                );
+                let vars = [("value", v.to_string())];
+                let mut f = emit.finding_on(rule, node.span.clone(), &vars, &ctx);
                 if let Some(text) = &rule.first_label {
                     f.labels.push(Label {
                         at: emit.loc(first.clone()),

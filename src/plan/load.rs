@@ -6,18 +6,38 @@ use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 use super::schema::{self, Field, Ty};
-use super::tree::{Date, Entry, Node, Table, Value};
+use super::tree::{placeholder, Date, Entry, Node, Table, Value};
 use crate::finding::{Code, Finding, Location};
 use crate::lang::Lang;
 use crate::source::{SourceId, Span};
 
-/// Parses and validates one plan. `None` when the TOML itself does not parse.
-pub fn load(source: SourceId, text: &str, lang: Lang) -> (Option<Table>, Vec<Finding>) {
+/// A string value that holds a `<…>` placeholder, wherever it stands
+/// (under unknown keys too): what CORE008 reports.
+#[derive(Clone, Debug)]
+pub struct Spot {
+    pub span: Span,
+    /// The id of the `[[unit]]` whose table holds the string, as written.
+    pub unit: Option<String>,
+    /// The first placeholder in the string.
+    pub text: String,
+}
+
+/// What loading a plan gives: the tree (`None` when the TOML does not
+/// parse), its format diagnostics, and its placeholders.
+pub struct Loaded {
+    pub root: Option<Table>,
+    pub diagnostics: Vec<Finding>,
+    pub placeholders: Vec<Spot>,
+}
+
+/// Parses and validates one plan.
+pub fn load(source: SourceId, text: &str, lang: Lang) -> Loaded {
     let (doc, errors) = DeTable::parse_recoverable(text);
     let mut loader = Loader {
         source,
         lang,
         diags: Vec::new(),
+        spots: Vec::new(),
     };
     if !errors.is_empty() {
         for e in errors {
@@ -35,11 +55,20 @@ pub fn load(source: SourceId, text: &str, lang: Lang) -> (Option<Table>, Vec<Fin
                 .diags
                 .push(Code::PF001.at(loader.loc(span), msg).with_help(help));
         }
-        return (None, loader.diags);
+        return Loaded {
+            root: None,
+            diagnostics: loader.diags,
+            placeholders: Vec::new(),
+        };
     }
     let root = loader.table(doc.get_ref(), schema::ROOT, 0..0, &Ctx::root());
     loader.check_format(&root);
-    (Some(root), loader.diags)
+    loader.spots.sort_by_key(|s| s.span.start);
+    Loaded {
+        root: Some(root),
+        diagnostics: loader.diags,
+        placeholders: loader.spots,
+    }
 }
 
 /// Where a value stands: a chain of keys back to the top, and the unit it
@@ -96,6 +125,7 @@ struct Loader {
     source: SourceId,
     lang: Lang,
     diags: Vec<Finding>,
+    spots: Vec<Spot>,
 }
 
 type DeNode<'a> = Spanned<DeValue<'a>>;
@@ -116,12 +146,22 @@ impl Loader {
         self.diags.push(f);
     }
 
-    fn table(&mut self, de: &DeTable, fields: &[Field], header: Span, ctx: &Ctx) -> Table {
+    fn table(
+        &mut self,
+        de: &DeTable,
+        fields: &'static [Field],
+        header: Span,
+        ctx: &Ctx,
+    ) -> Table {
         let mut out = Table::default();
+        // Required keys a misspelt key's "did you mean" names: that PF002
+        // says what the PF004 would.
+        let mut suggested: Vec<&str> = Vec::new();
         for (key, value) in de.iter() {
             let k: &str = key.get_ref();
             let Some(field) = fields.iter().find(|f| f.key == k) else {
-                self.unknown_key(k, key.span(), fields, ctx);
+                suggested.extend(self.unknown_key(k, key.span(), fields, ctx));
+                self.find_spots(value, ctx);
                 continue;
             };
             let node = self.value(value, &field.ty, &ctx.child(k));
@@ -131,7 +171,10 @@ impl Loader {
                 node,
             });
         }
-        for f in fields.iter().filter(|f| f.required) {
+        for f in fields
+            .iter()
+            .filter(|f| f.required && !suggested.contains(&f.key))
+        {
             // `unit = []` declares no unit, which is as good as none.
             let absent = match out.get(f.key).map(|n| &n.value) {
                 None => true,
@@ -161,7 +204,14 @@ impl Loader {
         out
     }
 
-    fn unknown_key(&mut self, key: &str, span: Span, fields: &[Field], ctx: &Ctx) {
+    /// PF002; returns the key it suggests, if any.
+    fn unknown_key(
+        &mut self,
+        key: &str,
+        span: Span,
+        fields: &'static [Field],
+        ctx: &Ctx,
+    ) -> Option<&'static str> {
         let name = ctx.name(self.lang);
         let msg = self.lang.pick(
             format!("unknown key `{key}` in {name}"),
@@ -186,10 +236,44 @@ impl Loader {
             }
         };
         self.push(Code::PF002, span, ctx, &ctx.child(key).path(), msg, help);
+        close.map(|(_, k)| k)
+    }
+
+    /// Records a placeholder held by a string.
+    fn spot(&mut self, s: &str, span: &Span, ctx: &Ctx) -> bool {
+        let Some(p) = placeholder(s) else {
+            return false;
+        };
+        self.spots.push(Spot {
+            span: span.clone(),
+            unit: ctx.unit.filter(|u| placeholder(u).is_none()).map(str::to_string),
+            text: p.to_string(),
+        });
+        true
+    }
+
+    /// Placeholders under a key the schema does not know: still values.
+    fn find_spots(&mut self, de: &DeNode, ctx: &Ctx) {
+        match de.get_ref() {
+            DeValue::String(s) => {
+                self.spot(s, &de.span(), ctx);
+            }
+            DeValue::Array(items) => items.iter().for_each(|i| self.find_spots(i, ctx)),
+            DeValue::Table(t) => t.iter().for_each(|(_, v)| self.find_spots(v, ctx)),
+            _ => {}
+        }
     }
 
     fn value(&mut self, de: &DeNode, ty: &Ty, ctx: &Ctx) -> Node {
         let span = de.span();
+        if let DeValue::String(s) = de.get_ref() {
+            // A placeholder may stand for a value of any type but a table:
+            // CORE008 alone, never also PF003 or PF005.
+            if !matches!(ty, Ty::Table(_) | Ty::Tables(_)) && self.spot(s, &span, ctx) {
+                let value = Value::Placeholder(s.to_string());
+                return Node { span, value };
+            }
+        }
         let value = match (ty, de.get_ref()) {
             (Ty::Str, DeValue::String(s)) => Value::Str(s.to_string()),
             (Ty::Enum(allowed), DeValue::String(s)) => self.enumerated(s, allowed, &span, ctx),

@@ -4,8 +4,8 @@ mod load;
 pub mod schema;
 mod tree;
 
-pub use load::load;
-pub use tree::{Date, Entry, Node, Table, Value};
+pub use load::{load, Loaded, Spot};
+pub use tree::{placeholder, Date, Entry, Node, Table, Value};
 
 use std::io::Read;
 use std::path::Path;
@@ -24,15 +24,28 @@ pub struct Plan {
     pub source: SourceId,
     pub root: Option<Table>,
     pub diagnostics: Vec<Finding>,
+    /// Every string holding a `<…>` placeholder, in file order.
+    pub placeholders: Vec<Spot>,
 }
 
 impl Plan {
     pub fn from_text(source: SourceId, text: &str, lang: Lang) -> Plan {
-        let (root, diagnostics) = load(source, text, lang);
+        let l = load(source, text, lang);
         Plan {
             source,
-            root,
-            diagnostics,
+            root: l.root,
+            diagnostics: l.diagnostics,
+            placeholders: l.placeholders,
+        }
+    }
+
+    /// A file that could not be read as a plan: one diagnostic, no tree.
+    pub fn unreadable(source: SourceId, diagnostic: Finding) -> Plan {
+        Plan {
+            source,
+            root: None,
+            diagnostics: vec![diagnostic],
+            placeholders: Vec::new(),
         }
     }
 
@@ -110,11 +123,7 @@ impl Plan {
                     source,
                     span: at..at,
                 };
-                Plan {
-                    source,
-                    root: None,
-                    diagnostics: vec![Code::PF001.at(loc, msg).with_help(help)],
-                }
+                Plan::unreadable(source, Code::PF001.at(loc, msg).with_help(help))
             }
             None => Plan::from_text(source, &db.get(source).text, lang),
         }

@@ -87,6 +87,35 @@ pub enum Value {
     Table(Table),
     /// Present in the file but not readable as the schema asks.
     Invalid,
+    /// A string holding a `<…>` placeholder, in a key of any type: a value
+    /// still to be filled, unknown to every rule (CORE008 reports it).
+    Placeholder(String),
+}
+
+/// The first `<…>` in `s`: `<`, one or more characters none of which is
+/// `>`, then `>` (plan-format.md, "Placeholders"). `<>` and `scores <60`
+/// hold none.
+pub fn placeholder(s: &str) -> Option<&str> {
+    let mut from = 0;
+    while let Some(open) = s[from..].find('<').map(|i| from + i) {
+        let close = open + 1 + s[open + 1..].find('>')?;
+        if close > open + 1 {
+            return Some(&s[open..=close]);
+        }
+        from = open + 1;
+    }
+    None
+}
+
+impl Value {
+    /// Unknown to rules: a placeholder, or a list holding one.
+    pub fn is_placeholder(&self) -> bool {
+        match self {
+            Value::Placeholder(_) => true,
+            Value::List(items) => items.iter().any(|n| n.value.is_placeholder()),
+            _ => false,
+        }
+    }
 }
 
 /// A table's entries in file order, each with the span of its key.
@@ -187,6 +216,18 @@ impl Node {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_are_angle_brackets_around_something() {
+        assert_eq!(placeholder("<Name of the bureau>"), Some("<Name of the bureau>"));
+        assert_eq!(placeholder("Bureau of <区政府名称>"), Some("<区政府名称>"));
+        assert_eq!(placeholder("a <<b> c"), Some("<<b>"));
+        assert_eq!(placeholder("<>"), None);
+        assert_eq!(placeholder("<><x>"), Some("<x>"));
+        assert_eq!(placeholder("scores <60"), None);
+        assert_eq!(placeholder("levels 1 -> 4"), None);
+        assert_eq!(placeholder("x"), None);
+    }
 
     #[test]
     fn dates_parse_and_check_the_calendar() {
