@@ -49,6 +49,8 @@ pub enum Lookup<'a> {
     /// Absent; the span is the header of the nearest table that exists.
     Missing(Span),
     Invalid(Span),
+    /// A placeholder still to be filled: unknown, like an invalid value.
+    Unfilled(Span),
 }
 
 impl<'a> Ctx<'a> {
@@ -75,10 +77,8 @@ impl<'a> Ctx<'a> {
         }
         match table.get(last) {
             None => Lookup::Missing(header),
-            // A placeholder is unknown, like a value that could not be read.
-            Some(n) if matches!(n.value, Value::Invalid) || n.value.is_placeholder() => {
-                Lookup::Invalid(n.span.clone())
-            }
+            Some(n) if matches!(n.value, Value::Invalid) => Lookup::Invalid(n.span.clone()),
+            Some(n) if n.value.is_placeholder() => Lookup::Unfilled(n.span.clone()),
             Some(n) => Lookup::Found(n),
         }
     }
@@ -92,7 +92,7 @@ impl<'a> Ctx<'a> {
         }
         match self.lookup(path) {
             Lookup::Found(n) => n.span.clone(),
-            Lookup::Missing(s) | Lookup::Invalid(s) => s,
+            Lookup::Missing(s) | Lookup::Invalid(s) | Lookup::Unfilled(s) => s,
         }
     }
 
@@ -194,12 +194,12 @@ impl<'a> Ctx<'a> {
         let mut ev = Evidence {
             span: match &found {
                 Lookup::Found(n) => n.span.clone(),
-                Lookup::Missing(s) | Lookup::Invalid(s) => s.clone(),
+                Lookup::Missing(s) | Lookup::Invalid(s) | Lookup::Unfilled(s) => s.clone(),
             },
             ..Evidence::default()
         };
         let node = match found {
-            Lookup::Invalid(_) => return (Tri::Unknown, ev),
+            Lookup::Invalid(_) | Lookup::Unfilled(_) => return (Tri::Unknown, ev),
             Lookup::Missing(_) => {
                 let tri = match test {
                     Test::Exists(b) => Tri::from(!*b),

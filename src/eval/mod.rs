@@ -53,27 +53,56 @@ pub fn check(plan: &Plan, rules: &Rules, opts: &Options) -> Checked {
             lang: opts.lang,
         };
         let mut rule_findings = Vec::new();
-        let mut checks = Vec::new();
+        let mut waiver_checks = Vec::new();
+        let mut selection_checks = Vec::new();
         let mut cel_vars = None;
-        for rule in selected.iter().flat_map(|p| &p.rules) {
+        let applied: Vec<&Rule> = selected.iter().flat_map(|p| &p.rules).collect();
+        for rule in &applied {
             match &rule.check {
-                Check::Waiver(c) => checks.push((rule, *c)),
+                Check::Waiver(c) => waiver_checks.push((*rule, *c)),
+                Check::Selection(c) => selection_checks.push((*rule, *c)),
                 _ => rule_findings.extend(run_rule(rule, &emit, &mut cel_vars)),
             }
         }
+        // Superseded findings go before waivers are matched.
+        let superseded = supersede(&applied, &mut rule_findings);
         let input = waiver::WaiverInput {
             root,
             rules,
-            checks,
+            checks: waiver_checks,
             today: opts.today,
             apply: opts.waivers,
+            superseded: &superseded,
         };
         let waiver_findings = waiver::apply(&input, &mut rule_findings, &emit);
         findings.extend(rule_findings);
         findings.extend(waiver_findings);
+        findings.extend(select::check(rules, &selection_checks, &emit));
     }
     findings.sort_by(|a, b| (a.at.span.start, &a.code).cmp(&(b.at.span.start, &b.code)));
     Checked { packs, findings }
+}
+
+/// Drops the findings of superseded rules on every element where their
+/// superseding rule reported one; returns what was dropped, as (rule, unit,
+/// superseding rule), for CORE005's help.
+fn supersede(applied: &[&Rule], findings: &mut Vec<Finding>) -> Vec<(String, Option<String>, String)> {
+    let mut dropped = Vec::new();
+    for rule in applied.iter().filter(|r| !r.supersedes.is_empty()) {
+        let elements: Vec<Option<Span>> = findings
+            .iter()
+            .filter(|f| f.code == rule.id)
+            .map(|f| f.element.clone())
+            .collect();
+        findings.retain(|f| {
+            let gone = rule.supersedes.contains(&f.code) && elements.contains(&f.element);
+            if gone {
+                dropped.push((f.code.clone(), f.unit.clone(), rule.id.clone()));
+            }
+            !gone
+        });
+    }
+    dropped
 }
 
 /// Builds findings of one plan from rules and template variables.
@@ -264,7 +293,7 @@ fn run_rule(
                 .collect()
         }
         Check::Placeholder => placeholder::find(rule, emit),
-        Check::Waiver(_) => Vec::new(),
+        Check::Waiver(_) | Check::Selection(_) => Vec::new(),
     }
 }
 

@@ -1,11 +1,14 @@
 //! Which packs apply to a plan: those it names in `rule_packs`, those the
-//! command line forces, or those whose `applies_when` matches.
+//! command line forces, or those whose `applies_when` matches; and the
+//! checks of the plan's own choice (CORE010–CORE012), which judge what the
+//! plan selects whatever the command line adds or replaces.
 
-use super::cond::{Ctx, Tri};
+use super::cond::{Ctx, Lookup, Tri};
+use super::Emit;
 use crate::finding::{Code, Finding, Location};
 use crate::lang::Lang;
-use crate::plan::{Table, Value};
-use crate::rules::{Applies, Pack, Rules};
+use crate::plan::{Node, Table, Value};
+use crate::rules::{Applies, Cond, Leaf, Pack, Rule, Rules, SelectionCheck, Test};
 use crate::source::SourceId;
 
 pub fn select<'r>(
@@ -34,6 +37,19 @@ pub fn select<'r>(
     (packs, diags)
 }
 
+/// `plan.rule_packs` as a list of names; `None` when absent, unreadable
+/// (PF003 said so) or holding a placeholder: then packs are chosen by
+/// `applies_when`.
+fn rule_packs(root: &Table) -> Option<(&Node, Vec<&str>)> {
+    let node = root.table("plan")?.get("rule_packs")?;
+    match &node.value {
+        Value::List(items) if !node.value.is_placeholder() => {
+            Some((node, items.iter().filter_map(Node::as_str).collect()))
+        }
+        _ => None,
+    }
+}
+
 /// `plan.rule_packs`, with PF005 for each name no pack has.
 fn plan_named<'t>(
     rules: &Rules,
@@ -42,12 +58,10 @@ fn plan_named<'t>(
     diags: &mut Vec<Finding>,
     lang: Lang,
 ) -> Option<Vec<&'t str>> {
-    let node = root.table("plan")?.get("rule_packs")?;
+    let (node, names) = rule_packs(root)?;
     let Value::List(items) = &node.value else {
-        // Unreadable: PF003 said so; fall back to selection by the plan.
         return None;
     };
-    let mut names = Vec::new();
     for item in items {
         let Some(name) = item.as_str() else { continue };
         if rules.pack(name).is_none() {
@@ -72,7 +86,134 @@ fn plan_named<'t>(
             f.key = Some("plan.rule_packs".into());
             diags.push(f);
         }
-        names.push(name);
     }
     Some(names)
+}
+
+/// The checks of the plan's own choice of packs, in the order the
+/// catalogue gives them: CORE010 and CORE012 first, since CORE011 is not
+/// reported beside either.
+pub fn check(rules: &Rules, checks: &[(&Rule, SelectionCheck)], emit: &Emit) -> Vec<Finding> {
+    let ctx = Ctx {
+        root: emit.root,
+        elem: None,
+    };
+    // A selection field still to be filled: CORE008 says so, and the
+    // plan's choice cannot be judged yet.
+    let unfilled = rules.packs.iter().any(|p| match &p.applies {
+        Applies::When(c) => reads_placeholder(&ctx, c),
+        _ => false,
+    });
+    if unfilled {
+        return Vec::new();
+    }
+    let rule = |which: SelectionCheck| checks.iter().find(|(_, c)| *c == which).map(|(r, _)| *r);
+    let mut out = Vec::new();
+    if let Some(r) = rule(SelectionCheck::LeftOut) {
+        out.extend(left_out(rules, r, &ctx, emit));
+    }
+    if let Some(r) = rule(SelectionCheck::NearMiss) {
+        out.extend(near_miss(rules, r, &ctx, emit));
+    }
+    if let Some(r) = rule(SelectionCheck::NoneApplies) {
+        if out.is_empty() && own_choice(rules, &ctx).is_empty() {
+            out.push(emit.finding(r, super::at(r, &ctx, 0..0), &[], None));
+        }
+    }
+    out
+}
+
+/// The packs, other than those always on, that the plan itself selects.
+fn own_choice<'r>(rules: &'r Rules, ctx: &Ctx) -> Vec<&'r Pack> {
+    let named = rule_packs(ctx.root).map(|(_, n)| n);
+    rules
+        .packs
+        .iter()
+        .filter(|p| match (&p.applies, &named) {
+            (Applies::Always, _) => false,
+            (_, Some(names)) => names.contains(&p.name.as_str()),
+            (Applies::When(c), None) => ctx.test(c) == Tri::True,
+            (Applies::ByName, None) => false,
+        })
+        .collect()
+}
+
+/// CORE010: one finding per pack that applies by `applies_when` and that
+/// `rule_packs` leaves out, in pack order, at the `rule_packs` value.
+fn left_out(rules: &Rules, rule: &Rule, ctx: &Ctx, emit: &Emit) -> Vec<Finding> {
+    let Some((node, names)) = rule_packs(ctx.root) else {
+        return Vec::new();
+    };
+    rules
+        .packs
+        .iter()
+        .filter(|p| matches!(&p.applies, Applies::When(c) if ctx.test(c) == Tri::True))
+        .filter(|p| !names.contains(&p.name.as_str()))
+        .map(|p| {
+            let vars = [("item", p.name.clone()), ("value", p.document.clone())];
+            let mut f = emit.finding(rule, node.span.clone(), &vars, None);
+            f.key = Some(format!("plan.rule_packs#{}", p.name));
+            f
+        })
+        .collect()
+}
+
+/// CORE012: the nearest near miss of a pack's selection keywords (an edit
+/// distance of 1 or 2 from a keyword of 4 characters or more), among the
+/// packs whose `applies_when` does not match; ties go to the pack loaded
+/// first, then the field named first.
+fn near_miss(rules: &Rules, rule: &Rule, ctx: &Ctx, emit: &Emit) -> Option<Finding> {
+    let mut best: Option<(usize, &Node, &str, &Pack)> = None;
+    for pack in &rules.packs {
+        let Applies::When(c) = &pack.applies else {
+            continue;
+        };
+        if ctx.test(c) == Tri::True {
+            continue;
+        }
+        for leaf in keyword_leaves(c) {
+            let Test::Keywords(kws) = &leaf.test else {
+                continue;
+            };
+            for path in &leaf.fields {
+                let Lookup::Found(node) = ctx.lookup(path) else {
+                    continue;
+                };
+                let Some(value) = node.as_str() else { continue };
+                let value = value.trim().to_lowercase();
+                for kw in kws.iter().filter(|k| k.chars().count() >= 4) {
+                    let d = strsim::levenshtein(&value, kw);
+                    if (1..=2).contains(&d) && best.is_none_or(|b| d < b.0) {
+                        best = Some((d, node, kw, pack));
+                    }
+                }
+            }
+        }
+    }
+    let (_, node, kw, pack) = best?;
+    let vars = [
+        ("value", node.as_str().unwrap_or_default().to_string()),
+        ("item", kw.to_string()),
+        ("rule", pack.name.clone()),
+    ];
+    Some(emit.finding(rule, node.span.clone(), &vars, None))
+}
+
+/// The keyword tests of a condition, however deep.
+fn keyword_leaves(c: &Cond) -> Vec<&Leaf> {
+    match c {
+        Cond::Leaf(l) => vec![l],
+        Cond::All(cs) | Cond::Any(cs) => cs.iter().flat_map(keyword_leaves).collect(),
+        Cond::Not(c) => keyword_leaves(c),
+        Cond::Implies(a, b) => keyword_leaves(a).into_iter().chain(keyword_leaves(b)).collect(),
+    }
+}
+
+/// Does the condition read a field that holds a placeholder?
+fn reads_placeholder(ctx: &Ctx, c: &Cond) -> bool {
+    keyword_leaves(c).iter().any(|l| {
+        l.fields
+            .iter()
+            .any(|p| matches!(ctx.lookup(p), Lookup::Unfilled(_)))
+    })
 }

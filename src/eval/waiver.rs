@@ -1,30 +1,32 @@
 //! Applying `[[waiver]]`s to findings, and the waiver mechanism's own rules
-//! (CORE003–CORE006).
+//! (CORE003–CORE006, CORE009). A waiver is judged once, by the first that
+//! holds: a placeholder in it (CORE008 alone), CORE003 (rule, else unit),
+//! CORE004, CORE006, else it is matched, and CORE005 when it matches
+//! nothing. CORE009 is judged beside these.
 
 use super::Emit;
 use crate::finding::{Finding, Waiver};
-use crate::plan::{Date, Table};
+use crate::plan::{Date, Node, Table, Value};
 use crate::rules::{Rule, Rules, WaiverCheck};
+use crate::source::Span;
 
 pub struct WaiverInput<'a> {
     pub root: &'a Table,
     pub rules: &'a Rules,
-    /// The waiver rules (CORE003–CORE006) among the applied rules.
+    /// The waiver rules (CORE003–CORE006, CORE009) among the applied rules.
     pub checks: Vec<(&'a Rule, WaiverCheck)>,
     pub today: Date,
     pub apply: bool,
+    /// Findings dropped as superseded: (rule, unit, superseding rule).
+    pub superseded: &'a [(String, Option<String>, String)],
 }
 
 /// Marks waived findings and returns the waiver findings.
 pub fn apply(input: &WaiverInput, findings: &mut [Finding], emit: &Emit) -> Vec<Finding> {
     let mut out = Vec::new();
-    let report = |check: WaiverCheck,
-                  span: std::ops::Range<usize>,
-                  vars: &[(&str, String)],
-                  out: &mut Vec<Finding>| {
-        if let Some((rule, _)) = input.checks.iter().find(|(_, c)| *c == check) {
-            out.push(emit.finding(rule, span, vars, None));
-        }
+    let report = |check: WaiverCheck, span: Span, vars: &[(&str, String)]| {
+        let (rule, _) = input.checks.iter().find(|(_, c)| *c == check)?;
+        Some(emit.finding(rule, span, vars, None))
     };
     let unit_ids: Vec<&str> = input
         .root
@@ -32,6 +34,16 @@ pub fn apply(input: &WaiverInput, findings: &mut [Finding], emit: &Emit) -> Vec<
         .filter_map(|(_, u)| u.str("id"))
         .collect();
     for (header, w) in input.root.tables("waiver") {
+        if holds_placeholder(w) {
+            continue;
+        }
+        let blank = blank(w);
+        if let Some(span) = &blank {
+            out.extend(report(WaiverCheck::Blank, span.clone(), &[]));
+        }
+        // A blank, missing or mistyped reason or approver excuses nothing,
+        // and such a waiver is not "unused": it never could be used.
+        let excuses = blank.is_none() && w.str("reason").is_some() && w.str("approved_by").is_some();
         let (Some(rule_id), Some(rule_node)) = (w.str("rule"), w.get("rule")) else {
             continue;
         };
@@ -40,12 +52,8 @@ pub fn apply(input: &WaiverInput, findings: &mut [Finding], emit: &Emit) -> Vec<
                 format!("a rule `{rule_id}` that no loaded pack defines"),
                 format!("规则 `{rule_id}` 未在任何已加载的规则包中定义"),
             );
-            report(
-                WaiverCheck::UnknownTarget,
-                rule_node.span.clone(),
-                &[("what", what), ("rule", rule_id.into())],
-                &mut out,
-            );
+            let vars = [("what", what), ("rule", rule_id.into())];
+            out.extend(report(WaiverCheck::UnknownTarget, rule_node.span.clone(), &vars));
             continue;
         };
         let unit = w.str("unit");
@@ -55,12 +63,8 @@ pub fn apply(input: &WaiverInput, findings: &mut [Finding], emit: &Emit) -> Vec<
                     format!("a unit `{u}` that this plan does not have"),
                     format!("单位 `{u}` 不在本方案中"),
                 );
-                report(
-                    WaiverCheck::UnknownTarget,
-                    node.span.clone(),
-                    &[("what", what), ("rule", rule_id.into())],
-                    &mut out,
-                );
+                let vars = [("what", what), ("rule", rule_id.into())];
+                out.extend(report(WaiverCheck::UnknownTarget, node.span.clone(), &vars));
                 continue;
             }
         }
@@ -69,44 +73,79 @@ pub fn apply(input: &WaiverInput, findings: &mut [Finding], emit: &Emit) -> Vec<
                 ("rule", rule_id.to_string()),
                 ("statement", target.statement.get(emit.lang).to_string()),
             ];
-            report(
-                WaiverCheck::NotWaivable,
-                rule_node.span.clone(),
-                &vars,
-                &mut out,
-            );
+            out.extend(report(WaiverCheck::NotWaivable, rule_node.span.clone(), &vars));
             continue;
         }
         if let (Some(exp), Some(node)) = (w.date("expires"), w.get("expires")) {
             if exp < input.today {
                 let vars = [("rule", rule_id.to_string()), ("expires", exp.to_string())];
-                report(WaiverCheck::Expired, node.span.clone(), &vars, &mut out);
+                out.extend(report(WaiverCheck::Expired, node.span.clone(), &vars));
                 continue;
             }
         }
-        if !input.apply {
+        if !input.apply || !excuses {
             continue;
         }
         let waiver = Waiver {
             reason: w.str("reason").unwrap_or_default().to_string(),
             approved_by: w.str("approved_by").unwrap_or_default().to_string(),
         };
+        let in_scope = |f_unit: Option<&str>| unit.is_none() || f_unit == unit;
         let mut used = 0;
         for f in findings.iter_mut() {
-            let unit_ok = unit.is_none() || f.unit.as_deref() == unit;
-            if f.code == rule_id && unit_ok && f.waived.is_none() {
+            if f.code == rule_id && in_scope(f.unit.as_deref()) && f.waived.is_none() {
                 f.waived = Some(waiver.clone());
                 used += 1;
             }
         }
-        if used == 0 {
-            report(
-                WaiverCheck::Unused,
-                header.clone(),
-                &[("rule", rule_id.to_string())],
-                &mut out,
-            );
+        if used > 0 {
+            continue;
         }
+        let vars = [("rule", rule_id.to_string())];
+        let Some(mut f) = report(WaiverCheck::Unused, header.clone(), &vars) else {
+            continue;
+        };
+        let by = input
+            .superseded
+            .iter()
+            .find(|(code, u, _)| code == rule_id && in_scope(u.as_deref()));
+        if let Some((_, _, by)) = by {
+            f.help = Some(emit.lang.pick(
+                format!("{rule_id} is superseded here by {by}: waive {by} instead"),
+                format!("此处 {rule_id} 已由 {by} 取代：请改为对 {by} 登记例外"),
+            ));
+        } else if unit.is_some() && target.given.as_deref() != Some("unit") {
+            f.help = Some(emit.lang.pick(
+                format!("{rule_id} is about the plan, not a unit: remove `unit` from this waiver"),
+                format!("{rule_id} 针对方案整体，而非某个单位：请删去该例外中的 `unit`"),
+            ));
+        }
+        out.push(f);
     }
     out
+}
+
+/// Where a waiver's reason or approver is blank (empty, or only Unicode
+/// White_Space): at `reason` when both are.
+fn blank(w: &Table) -> Option<Span> {
+    let is_blank = |key: &str| {
+        w.get(key).and_then(|n: &Node| match &n.value {
+            Value::Str(s) if s.trim().is_empty() => Some(n.span.clone()),
+            _ => None,
+        })
+    };
+    is_blank("reason").or_else(|| is_blank("approved_by"))
+}
+
+/// Does any value of the table, however deep, hold a placeholder?
+fn holds_placeholder(t: &Table) -> bool {
+    fn node(n: &Node) -> bool {
+        match &n.value {
+            Value::Placeholder(_) => true,
+            Value::List(items) => items.iter().any(node),
+            Value::Table(t) => holds_placeholder(t),
+            _ => false,
+        }
+    }
+    t.entries.iter().any(|e| node(&e.node))
 }

@@ -123,8 +123,10 @@ pub enum Check {
     Required { items: Vec<Item> },
     /// A CEL expression is true (for each element, or the plan).
     Expr { program: Arc<cel::Program> },
-    /// The waiver mechanism's own checks (CORE003–CORE006).
+    /// The waiver mechanism's own checks (CORE003–CORE006, CORE009).
     Waiver(WaiverCheck),
+    /// Checks of the plan's own choice of packs (CORE010–CORE012).
+    Selection(SelectionCheck),
     /// Every string anywhere in the plan that holds a `<…>` placeholder (CORE008).
     Placeholder,
 }
@@ -141,6 +143,18 @@ pub enum WaiverCheck {
     NotWaivable,
     Unused,
     Expired,
+    /// A blank `reason` or `approved_by`.
+    Blank,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SelectionCheck {
+    /// `rule_packs` leaves out a pack whose `applies_when` matches.
+    LeftOut,
+    /// No pack but those always on applies.
+    NoneApplies,
+    /// The field a pack selects on is a near miss of one of its keywords.
+    NearMiss,
 }
 
 /// Every loaded pack.
@@ -273,6 +287,32 @@ impl Rules {
                     r.id.span(),
                     format!("rule `{}` is defined twice", r.id.get_ref()),
                 );
+            }
+            for sup in &r.supersedes {
+                let target = rules
+                    .iter()
+                    .chain(self.all())
+                    .find(|x| x.id == *sup.get_ref());
+                match target {
+                    None => out.push(
+                        sup.span(),
+                        format!(
+                            "`{}` supersedes `{}`, which no pack loaded before this rule defines",
+                            r.id.get_ref(),
+                            sup.get_ref()
+                        ),
+                    ),
+                    Some(t) if t.given.as_deref() != r.given.as_ref().map(|g| g.get_ref().as_str()) => out.push(
+                        sup.span(),
+                        format!(
+                            "`{}` is about each `{}`, this rule about each `{}`: a rule supersedes only rules about the same element",
+                            sup.get_ref(),
+                            t.given.as_deref().unwrap_or("plan"),
+                            r.given.as_ref().map_or("plan", |g| g.get_ref().as_str()),
+                        ),
+                    ),
+                    Some(_) => {}
+                }
             }
             rules.extend(compile_rule(r, &name, source, &keywords, out));
         }
@@ -524,19 +564,34 @@ fn compile_check(r: &raw::Rule, c: &cond::Compiler, out: &mut Problems) -> Optio
                 Some("not-waivable") => WaiverCheck::NotWaivable,
                 Some("unused") => WaiverCheck::Unused,
                 Some("expired") => WaiverCheck::Expired,
+                Some("blank") => WaiverCheck::Blank,
                 _ => {
                     let span = r.check.as_ref().map_or(r.kind.span(), Spanned::span);
-                    out.push(span, "a `waiver` rule needs `check`: \"unknown-target\", \"not-waivable\", \"unused\" or \"expired\"");
+                    out.push(span, "a `waiver` rule needs `check`: \"unknown-target\", \"not-waivable\", \"unused\", \"expired\" or \"blank\"");
                     return None;
                 }
             };
             Some(Check::Waiver(w))
         }
+        "selection" => {
+            let check = r.check.as_ref().map(|c| c.get_ref().as_str());
+            let s = match check {
+                Some("left-out") => SelectionCheck::LeftOut,
+                Some("none-applies") => SelectionCheck::NoneApplies,
+                Some("near-miss") => SelectionCheck::NearMiss,
+                _ => {
+                    let span = r.check.as_ref().map_or(r.kind.span(), Spanned::span);
+                    out.push(span, "a `selection` rule needs `check`: \"left-out\", \"none-applies\" or \"near-miss\"");
+                    return None;
+                }
+            };
+            Some(Check::Selection(s))
+        }
         "placeholder" => Some(Check::Placeholder),
         _ => {
             out.push(
                 r.kind.span(),
-                format!("unknown rule kind `{kind}`; the kinds are: assert, count, unique, required, expr, waiver, placeholder"),
+                format!("unknown rule kind `{kind}`; the kinds are: assert, count, unique, required, expr, waiver, selection, placeholder"),
             );
             None
         }
