@@ -618,3 +618,58 @@ fn check_placeholders(t: &Spanned<String>, out: &mut Problems) {
         rest = &rest[open + close + 1..];
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every shipped rule traces to where its words were read.
+    #[test]
+    fn every_shipped_rule_has_a_source() {
+        let mut db = SourceDb::default();
+        let rules = Rules::builtin(&mut db).unwrap_or_else(|e| panic!("{e:?}"));
+        let missing: Vec<&str> = rules
+            .all()
+            .filter(|r| r.citation.source.as_deref().is_none_or(|s| s.trim().is_empty()))
+            .map(|r| r.id.as_str())
+            .collect();
+        assert!(missing.is_empty(), "rules without a source: {missing:?}");
+    }
+
+    #[test]
+    fn a_superseded_rule_must_exist_and_be_about_the_same_element() {
+        let mut db = SourceDb::default();
+        let mut rules = Rules::builtin(&mut db).unwrap_or_else(|e| panic!("{e:?}"));
+        let pack = |sup: &str, given: &str| {
+            format!(
+                r#"[pack]
+name = "x-{given}-{sup}"
+title = "x"
+document = "x"
+[[rule]]
+id = "X{given}{sup}"
+statement = "s"
+severity = "error"
+kind = "assert"
+{given}
+require = {{ field = "plan.title", exists = true }}
+supersedes = ["{sup}"]
+message = "m"
+help = "h"
+rationale = "r"
+example_fail = ""
+example_pass = ""
+[rule.citation]
+document = "x"
+provenance = "convention"
+"#
+            )
+        };
+        let nowhere = rules.add(&mut db, "a.toml", &pack("GD999", "")).unwrap_err();
+        assert!(nowhere[0].message.contains("no pack loaded before"), "{}", nowhere[0].message);
+        // GD005 is about each unit; a plan rule cannot supersede it.
+        let other = rules.add(&mut db, "b.toml", &pack("GD005", "")).unwrap_err();
+        assert!(other[0].message.contains("same element"), "{}", other[0].message);
+        assert!(rules.add(&mut db, "c.toml", &pack("GD007", "")).is_ok());
+    }
+}
