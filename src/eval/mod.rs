@@ -86,7 +86,10 @@ pub fn check(plan: &Plan, rules: &Rules, opts: &Options) -> Checked {
 /// Drops the findings of superseded rules on every element where their
 /// superseding rule reported one; returns what was dropped, as (rule, unit,
 /// superseding rule), for CORE005's help.
-fn supersede(applied: &[&Rule], findings: &mut Vec<Finding>) -> Vec<(String, Option<String>, String)> {
+fn supersede(
+    applied: &[&Rule],
+    findings: &mut Vec<Finding>,
+) -> Vec<(String, Option<String>, String)> {
     let mut dropped = Vec::new();
     for rule in applied.iter().filter(|r| !r.supersedes.is_empty()) {
         let elements: Vec<Option<Span>> = findings
@@ -135,7 +138,7 @@ impl Emit<'_> {
     /// in messages its id, or its name when the id is unusable.
     fn finding_on(&self, rule: &Rule, span: Span, vars: &[(&str, String)], ctx: &Ctx) -> Finding {
         let shown = match (rule.given.as_deref(), ctx.elem) {
-            (Some("unit"), Some((_, t))) => Some(element_name(t)),
+            (Some("unit"), Some((_, t))) => Some(element_name(t, self.lang)),
             _ => None,
         };
         let mut f = self.finding_named(rule, span, vars, unit_of(rule, ctx), shown);
@@ -159,7 +162,10 @@ impl Emit<'_> {
         let lookup = |name: &str| match name {
             "jurisdiction" => Some(jurisdiction),
             "unit" => Some(shown.unwrap_or("")),
-            _ => vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str()),
+            _ => vars
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.as_str()),
         };
         let fill = |t: &str| fill(t, &lookup);
         let lang = self.lang;
@@ -186,7 +192,10 @@ pub fn fill<'v>(template: &str, lookup: &dyn Fn(&str) -> Option<&'v str>) -> Str
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        match after.find('}').and_then(|close| Some((close, lookup(&after[..close])?))) {
+        match after
+            .find('}')
+            .and_then(|close| Some((close, lookup(&after[..close])?)))
+        {
             Some((close, value)) => {
                 out.push_str(value);
                 rest = &after[close + 1..];
@@ -228,9 +237,12 @@ fn unit_of<'a>(rule: &Rule, ctx: &Ctx<'a>) -> Option<&'a str> {
 
 /// How a message names an element: its id, else (an id missing or
 /// unusable) its name, as written.
-fn element_name(t: &Table) -> &str {
-    ["id", "name", "name_zh", "deliverable", "rule"]
-        .iter()
+fn element_name(t: &Table, lang: Lang) -> &str {
+    let keys = match lang {
+        Lang::En => ["id", "name", "name_zh", "deliverable", "rule"],
+        Lang::Zh => ["id", "name_zh", "name", "deliverable", "rule"],
+    };
+    keys.iter()
         .find_map(|k| t.str(k).filter(|s| !s.trim().is_empty()))
         .unwrap_or("?")
 }
@@ -361,7 +373,7 @@ fn count(rule: &Rule, emit: &Emit) -> Option<Finding> {
     let (mut n, mut unknown) = (0, 0);
     let mut labels = Vec::new();
     for ctx in contexts(rule, emit.root) {
-        let id = ctx.elem.map_or("?", |(_, t)| element_name(t));
+        let id = ctx.elem.map_or("?", |(_, t)| element_name(t, emit.lang));
         let text = match ctx.test(where_) {
             Tri::True => {
                 n += 1;

@@ -146,13 +146,7 @@ impl Loader {
         self.diags.push(f);
     }
 
-    fn table(
-        &mut self,
-        de: &DeTable,
-        fields: &'static [Field],
-        header: Span,
-        ctx: &Ctx,
-    ) -> Table {
+    fn table(&mut self, de: &DeTable, fields: &'static [Field], header: Span, ctx: &Ctx) -> Table {
         let mut out = Table::default();
         // Required keys a misspelt key's "did you mean" names: that PF002
         // says what the PF004 would.
@@ -246,7 +240,10 @@ impl Loader {
         };
         self.spots.push(Spot {
             span: span.clone(),
-            unit: ctx.unit.filter(|u| placeholder(u).is_none()).map(str::to_string),
+            unit: ctx
+                .unit
+                .filter(|u| placeholder(u).is_none())
+                .map(str::to_string),
             text: p.to_string(),
         });
         true
@@ -401,7 +398,11 @@ impl Loader {
             .chars()
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
             .collect();
-        let fixed = fixed.trim_matches('-');
+        let fixed = match fixed.trim_matches('-') {
+            // Nothing left to suggest from (a Chinese id): show the shape.
+            "" => "unit-1",
+            f => f,
+        };
         let help = lang.pick(
             format!("ids use lowercase letters, digits and `-` only, e.g. `{fixed}`"),
             format!("编号只能使用小写字母、数字和 `-`，例如 `{fixed}`"),

@@ -2,5 +2,8 @@
 
 mod check;
 mod common;
+mod discover;
 mod ergonomics;
 mod formats;
+mod verdicts;
+mod wording;

@@ -1,0 +1,148 @@
+//! Verdicts an auditor can trust: no silent way around a rule, plan text
+//! shown as written, units named when their id is unusable, superseded rules.
+
+use serde_json::Value;
+
+use crate::common::{json, write};
+
+/// A Jiangmen plan that passes every rule (the core fixture base).
+fn jiangmen() -> String {
+    let t = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/rules/tests/core/CORE011-pass.toml"
+    ))
+    .unwrap();
+    t[t.find("format = 1").unwrap()..].to_string()
+}
+
+fn check_text(text: &str) -> (Value, i32) {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "plan.toml", text.as_bytes());
+    let path = dir.path().join("plan.toml");
+    json(&[path.to_str().unwrap()])
+}
+
+fn diagnostics(v: &Value) -> Vec<&Value> {
+    v["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .collect()
+}
+
+fn codes(v: &Value) -> Vec<&str> {
+    diagnostics(v)
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn the_clean_base_passes() {
+    let (v, code) = check_text(&jiangmen());
+    assert_eq!(codes(&v), Vec::<&str>::new());
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn plan_text_is_shown_as_written_never_as_a_template() {
+    // Not a designated pilot, so GD003 quotes the jurisdiction.
+    let text = jiangmen()
+        .replace(
+            "jurisdiction = \"Jiangmen\"",
+            "jurisdiction = \"Zhanjiang {missing} {value} {min}\"",
+        )
+        .replace("jurisdiction_zh = \"江门市\"\n", "");
+    let (v, _) = check_text(&text);
+    let gd003 = diagnostics(&v)
+        .into_iter()
+        .find(|d| d["code"] == "GD003")
+        .expect("GD003 on a city the notice does not designate");
+    let msg = gd003["message"].as_str().unwrap();
+    assert!(
+        msg.contains("`Zhanjiang {missing} {value} {min}`"),
+        "the jurisdiction must be quoted verbatim: {msg}"
+    );
+    assert_eq!(gd003["severity"], "info");
+}
+
+#[test]
+fn a_unit_with_an_invalid_id_is_named_by_its_name() {
+    // Two district governments and one whose id is invalid: GD001 fails,
+    // and its label names the third unit by name, not `?`.
+    let text = jiangmen()
+        .replace("id = \"xinhui\"", "id = \"江门蓬江\"")
+        .replace(
+            "name_zh = \"新会区人民政府\"\nlevel = \"county\"\nkind = \"government\"",
+            "name_zh = \"新会区人民政府\"\nlevel = \"county\"\nkind = \"department\"",
+        );
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "plan.toml", text.as_bytes());
+    let o = crate::common::run(&["check", dir.path().join("plan.toml").to_str().unwrap()]);
+    let out = crate::common::stdout(&o) + &crate::common::stderr(&o);
+    assert!(out.contains("PF005"), "{out}");
+    assert!(out.contains("GD001"), "{out}");
+    assert!(
+        !out.contains("`?`"),
+        "a unit must never be called `?`: {out}"
+    );
+    assert!(out.contains("Xinhui District People's Government"), "{out}");
+}
+
+#[test]
+fn a_misspelt_province_fails_instead_of_switching_the_notice_off() {
+    let (v, code) =
+        check_text(&jiangmen().replace("province = \"Guangdong\"", "province = \"Guangdng\""));
+    let d = diagnostics(&v);
+    assert_eq!(codes(&v), ["CORE012"], "{d:?}");
+    assert!(d[0]["message"]
+        .as_str()
+        .unwrap()
+        .ends_with("did you mean `guangdong`?"));
+    assert_eq!(d[0]["severity"], "error");
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn leaving_out_the_notice_in_rule_packs_is_flagged_with_the_pack_named() {
+    let text = jiangmen().replace(
+        "contact_agency =",
+        "rule_packs = [\"core\"]\ncontact_agency =",
+    );
+    let (v, _) = check_text(&text);
+    let d = diagnostics(&v);
+    assert_eq!(codes(&v), ["CORE010"]);
+    assert!(d[0]["message"].as_str().unwrap().contains("guangdong-2021"));
+    assert_eq!(v["files"][0]["rule_packs"], serde_json::json!(["core"]));
+}
+
+#[test]
+fn a_blank_waiver_reason_excuses_nothing() {
+    let text = jiangmen().replace("position = \"Chief Engineer\"\nrank = \"deputy\"", "position = \"Chief Engineer\"\nrank = \"other\"")
+        + "\n[[waiver]]\nrule = \"GD005\"\nunit = \"jm-nr\"\nreason = \"\"\napproved_by = \"Jiangmen Digital Government Leading Group Office\"\n";
+    let (v, code) = check_text(&text);
+    let d = diagnostics(&v);
+    let gd005 = d.iter().find(|d| d["code"] == "GD005").unwrap();
+    assert_eq!(gd005["waived"], false);
+    assert!(d.iter().any(|d| d["code"] == "CORE009"));
+    assert!(!d.iter().any(|d| d["code"] == "CORE005"), "not also unused");
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn an_unfilled_skeleton_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("skeleton.toml");
+    let o = crate::common::run(&[
+        "init",
+        "--jurisdiction",
+        "Jiangmen",
+        "--output",
+        plan.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", crate::common::stderr(&o));
+    let (v, code) = json(&[plan.to_str().unwrap()]);
+    assert!(codes(&v).contains(&"CORE008"));
+    assert_eq!(v["files"][0]["status"], "fail");
+    assert_eq!(code, 1);
+}
