@@ -747,6 +747,14 @@ impl Doc {
         self.line(&format!("{key} = {value}   # {note}"));
     }
 
+    /// A date the planner sets: a placeholder, with an example beside it.
+    fn date(&mut self, key: &str, example: Date, note: T) {
+        let note = self.pick(note);
+        let eg = self.pick(T("e.g.", "例如"));
+        let sep = self.pick(T("; ", "；"));
+        self.line(&format!("{key} = \"<YYYY-MM-DD>\"   # {eg} {example}{sep}{note}"));
+    }
+
     fn placeholder(&self, t: T) -> String {
         quote(&format!("<{}>", self.pick(t)))
     }
@@ -802,7 +810,8 @@ fn header(d: &mut Doc, p: &Profile) {
 
 Every value written <like this> is a placeholder: replace it with the real value, or
 delete the key where it is optional. Until then `cdocheck check` reports each one left
-(CORE008). Dates cannot be placeholders: the dates below are examples; set the real ones.
+(CORE008), an error: an unfilled skeleton fails. Dates too are placeholders until set:
+write them bare, `published = 2021-08-09`.
 
 The format is docs/plan-format.md; `cdocheck explain RULE` explains each rule named
 below. To have an editor check the plan as you type, save the output of
@@ -814,8 +823,8 @@ below. To have an editor check the plan as you type, save the output of
             "{}首席数据官制度试点方案：由 `cdocheck init` 生成的框架。
 
 凡写作 <这样> 的值都是占位符：请替换为实际内容；可选的键也可直接删去。在此之前，
-`cdocheck check` 会把每个剩余的占位符报告为 CORE008。日期不能写成占位符：下面的日期
-只是示例，请改为实际日期。
+`cdocheck check` 会把每个剩余的占位符报告为错误 CORE008，未填写完的框架不能通过检查。
+日期也先写作占位符，填写时不加引号，例如 `published = 2021-08-09`。
 
 文件格式见 docs/plan-format.md；下文提到的规则可用 `cdocheck explain 规则编号` 查看。
 如需在编辑器中随写随查，可把 `cdocheck schema` 的输出保存为 plan-v1.schema.json，
@@ -889,10 +898,9 @@ fn plan_table(d: &mut Doc, p: &Profile) {
         "Once issued:\ndocument_number = \"<Document number>\"\nsigned = 2021-01-01",
         "印发后填写：\ndocument_number = \"<文号>\"\nsigned = 2021-01-01",
     );
-    let published = p.published.to_string();
-    d.kv_note("published", &published, p.published_note);
+    d.date("published", p.published, p.published_note);
     if let Some((end, note)) = &p.pilot_end {
-        d.kv_note("pilot_end", &end.to_string(), *note);
+        d.date("pilot_end", *end, *note);
     }
     if let Some(note) = p.basis_note {
         d.comment(note.0, note.1);
@@ -1013,7 +1021,11 @@ fn milestones(d: &mut Doc, p: &Profile) {
     );
     d.blank();
     d.line("[[milestone]]");
-    d.kv("due", &p.milestone.to_string());
+    d.date(
+        "due",
+        p.milestone,
+        T("not before the plan is published", "不早于方案发布日期"),
+    );
     let deliverable = d.pick(T(
         "CDOs appointed in all pilot units",
         "全部试点单位完成首席数据官任命",
