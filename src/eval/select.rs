@@ -205,7 +205,10 @@ fn keyword_leaves(c: &Cond) -> Vec<&Leaf> {
         Cond::Leaf(l) => vec![l],
         Cond::All(cs) | Cond::Any(cs) => cs.iter().flat_map(keyword_leaves).collect(),
         Cond::Not(c) => keyword_leaves(c),
-        Cond::Implies(a, b) => keyword_leaves(a).into_iter().chain(keyword_leaves(b)).collect(),
+        Cond::Implies(a, b) => keyword_leaves(a)
+            .into_iter()
+            .chain(keyword_leaves(b))
+            .collect(),
     }
 }
 

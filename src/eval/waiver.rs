@@ -43,7 +43,8 @@ pub fn apply(input: &WaiverInput, findings: &mut [Finding], emit: &Emit) -> Vec<
         }
         // A blank, missing or mistyped reason or approver excuses nothing,
         // and such a waiver is not "unused": it never could be used.
-        let excuses = blank.is_none() && w.str("reason").is_some() && w.str("approved_by").is_some();
+        let excuses =
+            blank.is_none() && w.str("reason").is_some() && w.str("approved_by").is_some();
         let (Some(rule_id), Some(rule_node)) = (w.str("rule"), w.get("rule")) else {
             continue;
         };
@@ -53,7 +54,11 @@ pub fn apply(input: &WaiverInput, findings: &mut [Finding], emit: &Emit) -> Vec<
                 format!("规则 `{rule_id}` 未在任何已加载的规则包中定义"),
             );
             let vars = [("what", what), ("rule", rule_id.into())];
-            out.extend(report(WaiverCheck::UnknownTarget, rule_node.span.clone(), &vars));
+            out.extend(report(
+                WaiverCheck::UnknownTarget,
+                rule_node.span.clone(),
+                &vars,
+            ));
             continue;
         };
         let unit = w.str("unit");
@@ -73,7 +78,11 @@ pub fn apply(input: &WaiverInput, findings: &mut [Finding], emit: &Emit) -> Vec<
                 ("rule", rule_id.to_string()),
                 ("statement", target.statement.get(emit.lang).to_string()),
             ];
-            out.extend(report(WaiverCheck::NotWaivable, rule_node.span.clone(), &vars));
+            out.extend(report(
+                WaiverCheck::NotWaivable,
+                rule_node.span.clone(),
+                &vars,
+            ));
             continue;
         }
         if let (Some(exp), Some(node)) = (w.date("expires"), w.get("expires")) {

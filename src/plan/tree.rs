@@ -219,7 +219,10 @@ mod tests {
 
     #[test]
     fn placeholders_are_angle_brackets_around_something() {
-        assert_eq!(placeholder("<Name of the bureau>"), Some("<Name of the bureau>"));
+        assert_eq!(
+            placeholder("<Name of the bureau>"),
+            Some("<Name of the bureau>")
+        );
         assert_eq!(placeholder("Bureau of <区政府名称>"), Some("<区政府名称>"));
         assert_eq!(placeholder("a <<b> c"), Some("<<b>"));
         assert_eq!(placeholder("<>"), None);

@@ -630,7 +630,12 @@ mod tests {
         let rules = Rules::builtin(&mut db).unwrap_or_else(|e| panic!("{e:?}"));
         let missing: Vec<&str> = rules
             .all()
-            .filter(|r| r.citation.source.as_deref().is_none_or(|s| s.trim().is_empty()))
+            .filter(|r| {
+                r.citation
+                    .source
+                    .as_deref()
+                    .is_none_or(|s| s.trim().is_empty())
+            })
             .map(|r| r.id.as_str())
             .collect();
         assert!(missing.is_empty(), "rules without a source: {missing:?}");
@@ -665,11 +670,23 @@ provenance = "convention"
 "#
             )
         };
-        let nowhere = rules.add(&mut db, "a.toml", &pack("GD999", "")).unwrap_err();
-        assert!(nowhere[0].message.contains("no pack loaded before"), "{}", nowhere[0].message);
+        let nowhere = rules
+            .add(&mut db, "a.toml", &pack("GD999", ""))
+            .unwrap_err();
+        assert!(
+            nowhere[0].message.contains("no pack loaded before"),
+            "{}",
+            nowhere[0].message
+        );
         // GD005 is about each unit; a plan rule cannot supersede it.
-        let other = rules.add(&mut db, "b.toml", &pack("GD005", "")).unwrap_err();
-        assert!(other[0].message.contains("same element"), "{}", other[0].message);
+        let other = rules
+            .add(&mut db, "b.toml", &pack("GD005", ""))
+            .unwrap_err();
+        assert!(
+            other[0].message.contains("same element"),
+            "{}",
+            other[0].message
+        );
         assert!(rules.add(&mut db, "c.toml", &pack("GD007", "")).is_ok());
     }
 }
