@@ -146,3 +146,42 @@ fn an_unfilled_skeleton_fails() {
     assert_eq!(v["files"][0]["status"], "fail");
     assert_eq!(code, 1);
 }
+
+#[test]
+fn a_waiver_of_a_superseded_rule_is_unused_and_its_help_names_the_superseding_rule() {
+    let (v, _) = json(&["rules/tests/shenzhen-2021/SZ002-fail-waiver-names-gd005.toml"]);
+    let d = diagnostics(&v);
+    assert!(
+        !d.iter().any(|d| d["code"] == "GD005"),
+        "GD005 is superseded by SZ002 on the same unit: {d:?}"
+    );
+    let unused = d.iter().find(|d| d["code"] == "CORE005").expect("CORE005");
+    assert!(
+        unused["help"]
+            .as_str()
+            .unwrap()
+            .contains("superseded here by SZ002"),
+        "{unused}"
+    );
+}
+
+#[test]
+fn a_waiver_naming_a_unit_for_a_rule_about_the_plan_matches_nothing() {
+    let text = jiangmen().replace(
+        "name_zh = \"新会区人民政府\"\nlevel = \"county\"\nkind = \"government\"",
+        "name_zh = \"新会区人民政府\"\nlevel = \"county\"\nkind = \"department\"",
+    ) + "\n[[waiver]]\nrule = \"GD001\"\nunit = \"pengjiang\"\nreason = \"Two districts pilot first\"\napproved_by = \"Jiangmen Digital Government Leading Group Office\"\n";
+    let (v, code) = check_text(&text);
+    let d = diagnostics(&v);
+    let gd001 = d.iter().find(|d| d["code"] == "GD001").unwrap();
+    assert_eq!(gd001["waived"], false);
+    let unused = d.iter().find(|d| d["code"] == "CORE005").expect("CORE005");
+    assert!(
+        unused["help"]
+            .as_str()
+            .unwrap()
+            .contains("about the plan, not a unit"),
+        "{unused}"
+    );
+    assert_eq!(code, 1);
+}
