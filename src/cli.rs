@@ -114,8 +114,8 @@ pub struct CheckArgs {
     /// Follow symlinks inside directories (loops are reported)
     #[arg(long)]
     pub follow_symlinks: bool,
-    /// Accept paths that hold no plan file: check nothing and pass (exit 0)
-    /// instead of exit 2, which keeps a CI job from passing on an empty scan
+    /// Accept paths that hold no plan file: exit 0 with an empty report.
+    /// Without it such a scan is exit 2, so a CI job never passes on nothing
     #[arg(long)]
     pub allow_no_plans: bool,
     /// Report files larger than this instead of reading them (e.g. 4MiB)
