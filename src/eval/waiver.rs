@@ -123,7 +123,7 @@ pub fn apply(input: &WaiverInput, findings: &mut [Finding], emit: &Emit) -> Vec<
                 format!("{rule_id} is superseded here by {by}: waive {by} instead"),
                 format!("此处 {rule_id} 已由 {by} 取代：请改为对 {by} 登记例外"),
             ));
-        } else if unit.is_some() && target.given.as_deref() != Some("unit") {
+        } else if unit.is_some() && !target.about_units() {
             f.help = Some(emit.lang.pick(
                 format!("{rule_id} is about the plan, not a unit: remove `unit` from this waiver"),
                 format!("{rule_id} 针对方案整体，而非某个单位：请删去该例外中的 `unit`"),

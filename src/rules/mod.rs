@@ -183,6 +183,15 @@ impl Problems {
     }
 }
 
+impl Rule {
+    /// Are its findings about single units (rather than the plan as a
+    /// whole, as counts and required units are, though they read units)?
+    pub fn about_units(&self) -> bool {
+        self.given.as_deref() == Some("unit")
+            && !matches!(self.check, Check::Count { .. } | Check::Required { .. })
+    }
+}
+
 impl Rules {
     /// The packs shipped in the binary.
     pub fn builtin(db: &mut SourceDb) -> Result<Rules, Vec<Finding>> {
