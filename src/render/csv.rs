@@ -1,11 +1,13 @@
 //! `--format csv`: a spreadsheet's view, RFC 4180. A header, then one row
 //! per finding, streamed a file at a time:
 //! `path,line,column,code,severity,waived,unit,message,citation,baselined`
-//! (the last column added after the issue's list, so the first nine stay put).
+//! (the last column added after the issue's list, so the first nine stay
+//! put; the citation column gives the provenance and the source).
 //!
 //! Records end in CRLF, as RFC 4180 says and as spreadsheets and Python's
 //! `csv` module write them. A field holding `,`, `"`, CR or LF is quoted,
-//! its quotes doubled. Plan text is made terminal-safe ([`safe`]), and a
+//! its quotes doubled. Plan text is made terminal-safe ([`safe_multiline`]:
+//! line breaks stay, inside a quoted field), and a
 //! field a spreadsheet would take for a formula (one starting with `=`, `+`,
 //! `-`, `@`, tab or CR) gets a leading `'`, so that opening the file in a
 //! spreadsheet never runs plan text as a formula.
@@ -13,8 +15,9 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use super::{safe, Config, Emitter, Finish};
+use super::{cite, safe_multiline, Config, Emitter, Finish};
 use crate::finding::Citation;
+use crate::lang::Lang;
 use crate::report::FileReport;
 use crate::source::SourceDb;
 
@@ -31,13 +34,14 @@ const HEADER: [&str; 10] = [
     "baselined",
 ];
 
-pub struct Csv {
+pub struct Csv<'a> {
+    cfg: Config<'a>,
     header: bool,
 }
 
-impl Csv {
-    pub fn new(_: Config) -> Self {
-        Csv { header: false }
+impl<'a> Csv<'a> {
+    pub fn new(cfg: Config<'a>) -> Self {
+        Csv { cfg, header: false }
     }
 
     fn header(&mut self, w: &mut dyn Write) -> io::Result<()> {
@@ -49,7 +53,7 @@ impl Csv {
     }
 }
 
-impl Emitter for Csv {
+impl Emitter for Csv<'_> {
     fn file(&mut self, w: &mut dyn Write, report: &FileReport, _: &SourceDb) -> io::Result<()> {
         self.header(w)?;
         for l in &report.findings {
@@ -63,7 +67,10 @@ impl Emitter for Csv {
                 (if f.waived.is_some() { "true" } else { "false" }).into(),
                 f.unit.as_deref().map(text).unwrap_or_default(),
                 text(&f.message),
-                f.citation.as_deref().map(citation).unwrap_or_default(),
+                f.citation
+                    .as_deref()
+                    .map(|c| citation(c, self.cfg))
+                    .unwrap_or_default(),
                 (if f.baselined { "true" } else { "false" }).into(),
             ];
             record(w, &row)?;
@@ -77,21 +84,22 @@ impl Emitter for Csv {
     }
 }
 
-/// `document section (provenance)`.
-fn citation(c: &Citation) -> Cow<'static, str> {
-    let section = c
-        .section
-        .as_deref()
-        .map(|s| format!(" {s}"))
-        .unwrap_or_default();
-    text(&format!("{}{section} ({})", c.document, c.provenance))
-        .into_owned()
-        .into()
+/// `document section (provenance; source: …)`, the provenance as JSON
+/// spells it; in Chinese, the clause as a Chinese reader cites it.
+fn citation(c: &Citation, cfg: Config) -> Cow<'static, str> {
+    let shown = match cfg.lang {
+        Lang::En => match cite::source(c, cfg.lang) {
+            Some(s) => format!("{} ({}; source: {s})", cite::clause_en(c), c.provenance),
+            None => format!("{} ({})", cite::clause_en(c), c.provenance),
+        },
+        Lang::Zh => cite::line(c, cfg.rules, cfg.lang),
+    };
+    text(&shown).into_owned().into()
 }
 
 /// Plan or rule text: terminal-safe, and never a spreadsheet formula.
 fn text(s: &str) -> Cow<'_, str> {
-    let s = safe(s);
+    let s = safe_multiline(s);
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}").into()
     } else {

@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use super::cite;
 use crate::finding::Code;
 use crate::lang::Lang;
 use crate::rules::{Rule, Rules};
@@ -20,7 +21,11 @@ pub fn explain(rules: &Rules, code: &str, lang: Lang) -> Option<String> {
             c.as_str(),
             c.describe()
         ),
-        format!("{}：{}\n\n关于文件本身的诊断：文件现状无法作为方案读取。始终为错误；参见 docs/plan-format.md。\n", c.as_str(), c.describe_zh()),
+        format!(
+            "{}：{}\n\n关于文件本身的诊断：文件现状无法作为方案读取。始终为错误；参见 docs/plan-format.md。\n",
+            c.as_str(),
+            c.describe_zh()
+        ),
     ))
 }
 
@@ -32,12 +37,6 @@ fn rule(rules: &Rules, r: &Rule, lang: Lang) -> String {
         (Lang::Zh, Some(zh)) => zh.clone(),
         _ => p.title.clone(),
     });
-    let section = c
-        .section
-        .as_deref()
-        .map(|x| format!(", {x}"))
-        .unwrap_or_default();
-    let _ = writeln!(s, "{}: {}\n", r.id, r.statement.get(lang));
     match lang {
         Lang::En => {
             let waivable = if r.waivable {
@@ -45,6 +44,7 @@ fn rule(rules: &Rules, r: &Rule, lang: Lang) -> String {
             } else {
                 "not waivable"
             };
+            let _ = writeln!(s, "{}: {}\n", r.id, r.statement.get(lang));
             let _ = writeln!(
                 s,
                 "Severity: {}, {waivable}. Pack: {} ({}).\n",
@@ -52,46 +52,64 @@ fn rule(rules: &Rules, r: &Rule, lang: Lang) -> String {
                 r.pack,
                 title.unwrap_or_default()
             );
+            let section = c
+                .section
+                .as_deref()
+                .map(|x| format!(", {x}"))
+                .unwrap_or_default();
             let _ = writeln!(s, "Citation: {}{section}", c.document);
         }
         Lang::Zh => {
             let waivable = if r.waivable {
-                "可凭记录的理由豁免"
+                "属“原则上”要求，经批准可作例外处理"
             } else {
-                "不可豁免"
+                "不允许例外"
             };
-            let sev = r.severity.word(lang);
+            let _ = writeln!(s, "{}：{}\n", r.id, r.statement.get(lang));
             let _ = writeln!(
                 s,
-                "级别：{sev}，{waivable}。规则包：{}（{}）。\n",
+                "严重程度：{}；{waivable}。规则包：{}（{}）。\n",
+                r.severity.word(lang),
                 r.pack,
                 title.unwrap_or_default()
             );
-            let _ = writeln!(s, "依据：{}{section}", c.document);
+            let _ = writeln!(s, "{}", cite::cites_zh(c, pack));
         }
     }
     if let Some(q) = &c.quote {
         let _ = writeln!(s, "  「{q}」");
     }
-    if let Some(q) = &c.quote_en {
-        let _ = writeln!(s, "  \"{q}\"");
+    // The English rendering in English; in Chinese only when it is all there
+    // is of words the rule rests on (a convention's words are the checker's).
+    let english = lang == Lang::En
+        || (c.quote.is_none() && c.provenance != crate::finding::Provenance::Convention);
+    if let Some(q) = c.quote_en.as_ref().filter(|_| english) {
+        let _ = writeln!(s, "  “{q}”");
     }
-    let provenance = match (lang, c.provenance.as_str()) {
-        (Lang::En, "report") => {
-            "report (known from press reports of the document; the full text was not available)"
+    let word = c.provenance.word(lang);
+    let meaning = cite::provenance_meaning(c.provenance, lang);
+    let source = cite::source(c, lang);
+    match lang {
+        Lang::En => {
+            let _ = writeln!(s, "  Provenance: {word} ({meaning})");
+            if let Some(src) = source {
+                let _ = writeln!(s, "  Source: {src}");
+            }
         }
-        (Lang::En, _) => "text (read in the official text)",
-        (Lang::Zh, "report") => "report（据该文件的新闻报道，未见全文）",
-        (Lang::Zh, _) => "text（据官方原文）",
-    };
-    let (prov, why, fails, passes) = lang.pick(
-        ("Provenance", "Why it matters", "Fails", "Passes"),
-        ("来源", "为何重要", "不符合", "符合"),
+        Lang::Zh => {
+            let _ = writeln!(s, "  来源：{word}（{meaning}）");
+            if let Some(src) = source {
+                let _ = writeln!(s, "  出处：{src}");
+            }
+        }
+    }
+    let (why, fails, passes) = lang.pick(
+        ("Why it matters:", "Fails:", "Passes:"),
+        ("设置理由：", "不符合示例：", "符合示例："),
     );
-    let _ = writeln!(s, "  {prov}: {provenance}\n");
-    let _ = writeln!(s, "{why}:\n  {}\n", r.rationale.get(lang));
-    let _ = writeln!(s, "{fails}:\n{}", indent(&r.example_fail));
-    let _ = writeln!(s, "{passes}:\n{}", indent(&r.example_pass));
+    let _ = writeln!(s, "\n{why}\n  {}\n", r.rationale.get(lang));
+    let _ = writeln!(s, "{fails}\n{}", indent(&r.example_fail));
+    let _ = writeln!(s, "{passes}\n{}", indent(&r.example_pass));
     s
 }
 

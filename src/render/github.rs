@@ -34,7 +34,7 @@ impl Emitter for Github {
             let waived = match (&f.waived, f.baselined, self.lang) {
                 (None, false, _) => "",
                 (Some(_), _, Lang::En) => " (waived)",
-                (Some(_), _, Lang::Zh) => "（已豁免）",
+                (Some(_), _, Lang::Zh) => "（已按例外处理）",
                 (None, true, Lang::En) => " (baselined)",
                 (None, true, Lang::Zh) => "（基线内）",
             };

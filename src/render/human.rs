@@ -8,7 +8,7 @@ use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
 };
 
-use super::{safe, safe_source, tables, Config, Emitter, Finish};
+use super::{cite, safe, safe_source, tables, Config, Emitter, Finish};
 use crate::finding::{Finding, Severity};
 use crate::lang::Lang;
 use crate::report::{FileReport, Summary};
@@ -48,10 +48,13 @@ impl<'a> Human<'a> {
         text: Arc<str>,
         f: &Finding,
     ) -> io::Result<()> {
-        let diag = Report::new(source, text, f, self.cfg.lang);
+        let diag = Report::new(source, text, f, self.cfg);
         let mut out = String::new();
         if self.handler.render_report(&mut out, &diag).is_err() {
             out = format!("{}: {}\n", f.code, safe(&f.message));
+        }
+        if self.cfg.lang == Lang::Zh {
+            out = help_label_zh(out);
         }
         writeln!(w, "{out}")
     }
@@ -98,12 +101,18 @@ impl Emitter for Human<'_> {
                 let unit = e
                     .unit
                     .as_deref()
-                    .map(|u| format!(" unit `{}`", safe(u)))
+                    .map(|u| match lang {
+                        Lang::En => format!(" unit `{}`", safe(u)),
+                        Lang::Zh => format!(" 单位 `{}`", safe(u)),
+                    })
                     .unwrap_or_default();
                 let key = e
                     .key
                     .as_deref()
-                    .map(|k| format!(" at `{}`", safe(k)))
+                    .map(|k| match lang {
+                        Lang::En => format!(" at `{}`", safe(k)),
+                        Lang::Zh => format!(" 位置 `{}`", safe(k)),
+                    })
                     .unwrap_or_default();
                 writeln!(w, "  {} {}{unit}{key}", safe(&e.path), e.code)?;
             }
@@ -132,7 +141,7 @@ pub fn summary_line(s: &Summary, lang: Lang) -> String {
             s.waived
         ),
         Lang::Zh => format!(
-            "已检查 {} 份方案：{} 份通过，{} 份未通过（{} 个错误，{} 个警告，{} 条提示，{} 项已豁免）",
+            "已检查 {} 份方案：{} 份通过，{} 份未通过（{} 个错误，{} 个警告，{} 条提示，{} 项已按例外处理）",
             s.files, s.passed, s.failed, s.errors, s.warnings, s.infos, s.waived
         ),
     };
@@ -166,15 +175,22 @@ impl Emitter for Concise<'_> {
     fn file(&mut self, w: &mut dyn Write, report: &FileReport, _: &SourceDb) -> io::Result<()> {
         for l in &report.findings {
             let f = &l.finding;
+            // `CODE severity` is read by machines: the same in every language.
             let sev = if f.waived.is_some() {
                 "waived"
             } else {
                 f.severity.as_str()
             };
-            let msg = safe(&f.message).replace('\n', " ");
+            let msg = safe(&f.message);
+            let mark = match (&f.waived, f.baselined, self.cfg.lang) {
+                (Some(_), _, Lang::Zh) => "（已按例外处理）",
+                (None, true, Lang::En) => " (baselined)",
+                (None, true, Lang::Zh) => "（基线内）",
+                _ => "",
+            };
             writeln!(
                 w,
-                "{}:{}:{}: {} {sev} {msg}",
+                "{}:{}:{}: {} {sev} {msg}{mark}",
                 safe(&report.path),
                 l.start.line,
                 l.start.column,
@@ -228,11 +244,12 @@ fn longest_line(text: &str, spans: impl Iterator<Item = std::ops::Range<usize>>)
 }
 
 impl Report {
-    fn new(source: &Source, text: Arc<str>, f: &Finding, lang: Lang) -> Self {
+    fn new(source: &Source, text: Arc<str>, f: &Finding, cfg: Config) -> Self {
+        let lang = cfg.lang;
         let waived = match (&f.waived, f.baselined, lang) {
             (None, false, _) => "",
             (Some(_), _, Lang::En) => " (waived)",
-            (Some(_), _, Lang::Zh) => "（已豁免）",
+            (Some(_), _, Lang::Zh) => "（已按例外处理）",
             (None, true, Lang::En) => " (baselined)",
             (None, true, Lang::Zh) => "（基线内）",
         };
@@ -259,13 +276,16 @@ impl Report {
         };
         Report {
             // The code leads the headline, as in `× GD005: …`, not on a line of its own.
-            message: format!("{}: {}{waived}{place}", f.code, safe(&f.message)),
+            message: match lang {
+                Lang::En => format!("{}: {}{waived}{place}", f.code, safe(&f.message)),
+                Lang::Zh => format!("{}：{}{waived}{place}", f.code, safe(&f.message)),
+            },
             severity: match (f.waived.is_some() || f.baselined, f.severity) {
                 (true, _) | (_, Severity::Info) => miette::Severity::Advice,
                 (_, Severity::Warning) => miette::Severity::Warning,
                 (_, Severity::Error) => miette::Severity::Error,
             },
-            help: help_text(f, lang),
+            help: help_text(f, cfg),
             labels: if quotable { labels } else { Vec::new() },
             source: quotable.then(|| NamedSource::new(safe(&source.name), text)),
         }
@@ -281,46 +301,66 @@ fn quotable_text(source: &Source) -> Arc<str> {
     }
 }
 
-/// Help, then where the rule comes from, then the waiver if one applies.
-fn help_text(f: &Finding, lang: Lang) -> Option<String> {
+/// Help, then where the rule comes from (clause, provenance, source), then
+/// the waiver if one applies.
+fn help_text(f: &Finding, cfg: Config) -> Option<String> {
+    let lang = cfg.lang;
     let mut lines = Vec::new();
     if let Some(h) = &f.help {
         lines.push(safe(h).into_owned());
     }
     if let Some(c) = &f.citation {
-        let section = c
-            .section
-            .as_deref()
-            .map(|s| format!(" {s}"))
-            .unwrap_or_default();
-        let line = match (lang, c.provenance == crate::finding::Provenance::Report) {
-            (Lang::En, true) => format!(
-                "cites {}{section} (known from press reports) · more: cdocheck explain {}",
-                c.document, f.code
-            ),
-            (Lang::En, false) => format!(
-                "cites {}{section} (from the text) · more: cdocheck explain {}",
-                c.document, f.code
-            ),
-            (Lang::Zh, true) => format!(
-                "依据 {}{section}（据新闻报道）· 详见 cdocheck explain {}",
-                c.document, f.code
-            ),
-            (Lang::Zh, false) => format!(
-                "依据 {}{section}（据原文）· 详见 cdocheck explain {}",
-                c.document, f.code
-            ),
-        };
-        lines.push(line);
+        let cites = safe(&cite::line(c, cfg.rules, lang)).into_owned();
+        lines.push(lang.pick(
+            format!("{cites} · more: cdocheck explain {}", f.code),
+            format!("{cites} · 详见 cdocheck explain {}", f.code),
+        ));
     }
     if let Some(w) = &f.waived {
         let (reason, by) = (safe(&w.reason), safe(&w.approved_by));
         lines.push(lang.pick(
             format!("waived: {reason} (approved by {by})"),
-            format!("已豁免：{reason}（批准：{by}）"),
+            format!("已按例外处理：{reason}（批准单位：{by}）"),
         ));
     }
     (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
+/// miette labels the help `help:`; Chinese output says `建议：`, which is
+/// as wide. The label is the first line that, without colour codes, starts
+/// with `  help: ` (the headline, snippet lines and wrapped help lines
+/// never do).
+fn help_label_zh(out: String) -> String {
+    let mut at = 0;
+    for line in out.split_inclusive('\n') {
+        if strip_ansi(line).starts_with("  help: ") {
+            if let Some(i) = line.find("help: ") {
+                let mut s = out;
+                s.replace_range(at + i..at + i + "help: ".len(), "建议：");
+                return s;
+            }
+        }
+        at += line.len();
+    }
+    out
+}
+
+/// The text without ANSI colour sequences (`ESC [ … m`).
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 impl fmt::Debug for Report {

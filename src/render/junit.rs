@@ -187,7 +187,7 @@ fn line(path: &str, l: &Located, lang: Lang) -> String {
             let (reason, by) = (safe(&w.reason), safe(&w.approved_by));
             lang.pick(
                 format!("{head} (waived: {reason}; approved by {by})"),
-                format!("{head}（已豁免：{reason}；批准：{by}）"),
+                format!("{head}（已按例外处理：{reason}；批准单位：{by}）"),
             )
         }
     }

@@ -13,7 +13,7 @@ pub fn render(rules: &Rules, pack: Option<&str>, width: Option<u16>, lang: Lang)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header(lang.pick(
             ["id", "severity", "waivable", "pack", "statement"],
-            ["编号", "级别", "可豁免", "规则包", "规则"],
+            ["编号", "严重程度", "允许例外", "规则包", "规则"],
         ));
     if let Some(w) = width {
         t.set_width(w);

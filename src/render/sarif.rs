@@ -19,11 +19,11 @@ use serde_sarif::sarif::{
     Sarif as Log, Suppression, Tool, ToolComponent,
 };
 
-use super::{Config, Emitter, Finish};
-use crate::finding::{Citation, Code, Severity};
+use super::{cite, Config, Emitter, Finish};
+use crate::finding::{Citation, Code, Provenance, Severity};
 use crate::lang::Lang;
 use crate::report::{FileReport, Located};
-use crate::rules::Rule;
+use crate::rules::{Rule, Rules};
 use crate::source::SourceDb;
 
 const SCHEMA: &str =
@@ -162,7 +162,7 @@ fn text(s: impl Into<String>) -> MultiformatMessageString {
 /// expected) a bare id.
 fn descriptor(cfg: Config, code: &str) -> ReportingDescriptor {
     if let Some(rule) = cfg.rules.rule(code) {
-        return rule_descriptor(rule, cfg.lang);
+        return rule_descriptor(rule, cfg.rules, cfg.lang);
     }
     let Some(c) = Code::ALL.iter().find(|c| c.as_str() == code) else {
         return ReportingDescriptor::builder()
@@ -195,7 +195,7 @@ fn descriptor(cfg: Config, code: &str) -> ReportingDescriptor {
         .build()
 }
 
-fn rule_descriptor(rule: &Rule, lang: Lang) -> ReportingDescriptor {
+fn rule_descriptor(rule: &Rule, rules: &Rules, lang: Lang) -> ReportingDescriptor {
     let rationale = rule.rationale.get(lang);
     let full = if rationale.trim().is_empty() {
         rule.statement.get(lang)
@@ -205,12 +205,16 @@ fn rule_descriptor(rule: &Rule, lang: Lang) -> ReportingDescriptor {
     let help = format!(
         "{}\n\n{}",
         generic(rule.help.get(lang)),
-        cites(&rule.citation, &rule.id, lang)
+        cites(&rule.citation, &rule.id, rules, lang)
     );
+    // `citation` carries `provenance` and `source` as in JSON; they are
+    // repeated at the top of the bag for tools that read only flat values.
     let props = BTreeMap::from([
         ("pack".to_string(), json!(rule.pack)),
         ("waivable".to_string(), json!(rule.waivable)),
         ("citation".to_string(), json!(*rule.citation)),
+        ("provenance".to_string(), json!(rule.citation.provenance)),
+        ("source".to_string(), json!(rule.citation.source)),
     ]);
     ReportingDescriptor::builder()
         .id(rule.id.as_str())
@@ -231,28 +235,29 @@ fn rule_descriptor(rule: &Rule, lang: Lang) -> ReportingDescriptor {
         .build()
 }
 
-/// Where a rule comes from: the document and section, the quoted clause, how
-/// it is known, and where to read more.
-fn cites(c: &Citation, id: &str, lang: Lang) -> String {
-    let section = c
-        .section
-        .as_deref()
-        .map(|s| format!(" {s}"))
-        .unwrap_or_default();
-    let report = c.provenance == crate::finding::Provenance::Report;
-    let mut lines = vec![match (lang, report) {
-        (Lang::En, true) => format!("Cites {}{section} (known from press reports).", c.document),
-        (Lang::En, false) => format!("Cites {}{section} (from the text).", c.document),
-        (Lang::Zh, true) => format!("依据 {}{section}（据新闻报道）。", c.document),
-        (Lang::Zh, false) => format!("依据 {}{section}（据原文）。", c.document),
+/// Where a rule comes from: the clause, how it is known and where it was
+/// read, the quoted words, and where to read more.
+fn cites(c: &Citation, id: &str, rules: &Rules, lang: Lang) -> String {
+    let mut lines = vec![match lang {
+        Lang::En => format!(
+            "Cites {} ({}).",
+            cite::clause_en(c),
+            cite::provenance(c, lang)
+        ),
+        Lang::Zh => format!(
+            "{}；{}。",
+            cite::cites_zh(c, rules.pack(&c.pack)),
+            cite::provenance(c, lang)
+        ),
     }];
     if let Some(q) = &c.quote {
         lines.push(format!("  「{q}」"));
     }
-    // The English rendering in English, or in Chinese when it is all there is.
-    let english = lang == Lang::En || c.quote.is_none();
+    // The English rendering in English, or in Chinese when it is all there
+    // is of words the rule rests on (a convention's words are the checker's).
+    let english = lang == Lang::En || (c.quote.is_none() && c.provenance != Provenance::Convention);
     if let Some(q) = c.quote_en.as_ref().filter(|_| english) {
-        lines.push(format!("  \"{q}\""));
+        lines.push(format!("  “{q}”"));
     }
     lines.push(lang.pick(
         format!("More: cdocheck explain {id}"),
