@@ -425,7 +425,7 @@ fn check(
     if args.no_waivers {
         let msg = lang.pick(
             "note: --no-waivers: every waiver is ignored; waived findings count as findings",
-            "注意：--no-waivers：忽略全部豁免，已豁免的问题照常计入",
+            "注意：--no-waivers：不认可任何例外情形，已按例外处理的问题照常计入",
         );
         writeln!(err, "{msg}")?;
     }

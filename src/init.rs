@@ -393,7 +393,7 @@ fn guangdong_city(
         published: date("2021-06-30"),
         published_note: T(
             "not before the notice was signed, 2021-04-23 (GD010)",
-            "不得早于省通知签发日 2021-04-23（GD010）",
+            "不得早于省通知成文日期 2021-04-23（GD010）",
         ),
         pilot_end: None,
         milestone: date("2021-12-31"),
@@ -1034,7 +1034,7 @@ fn milestones(d: &mut Doc, p: &Profile) {
     d.blank();
     d.comment(
         "A rule that a notice states \"in principle\" (原则上) may be waived with a reason:\n[[waiver]]\nrule = \"GD005\"\nunit = \"<unit id>\"\nreason = \"<Why the exception is justified>\"\napproved_by = \"<Who approved it>\"\nexpires = 2022-06-30",
-        "通知中“原则上”提出的要求，可说明理由后豁免：\n[[waiver]]\nrule = \"GD005\"\nunit = \"<单位 id>\"\nreason = \"<豁免理由>\"\napproved_by = \"<批准单位>\"\nexpires = 2022-06-30",
+        "通知中“原则上”提出的要求，确有特殊情况的，可登记经批准的例外情形：\n[[waiver]]\nrule = \"GD005\"\nunit = \"<单位 id>\"\nreason = \"<例外理由>\"\napproved_by = \"<批准单位>\"\nexpires = 2022-06-30",
     );
 }
 

@@ -45,10 +45,10 @@ fn failing_plan_exits_1_and_reports_every_problem_where_it_is() {
         [
             "GD001@11:1",
             "GD009@11:1",
-            "GD006@72:31",
-            "GD005@114:8",
-            "GD004@121:1",
-            "CORE007@163:7"
+            "GD006@73:31",
+            "GD005@115:8",
+            "GD004@122:1",
+            "CORE007@164:7"
         ]
     );
     let gd005 = &v["files"][0]["diagnostics"][3];
@@ -153,7 +153,7 @@ fn test_rules_shows_a_diff_for_a_wrong_expectation() {
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     assert!(out.contains("- GD002@11"), "{out}");
-    assert!(out.contains("+ GD005@115"), "{out}");
+    assert!(out.contains("+ GD005@116"), "{out}");
     assert!(out.ends_with("0 passed, 1 failed\n"));
 }
 

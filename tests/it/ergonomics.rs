@@ -33,7 +33,7 @@ fn skeleton_findings(init_args: &[&str]) -> (String, Vec<(String, Value)>) {
     assert!(stderr(&o).contains("<…>"), "{}", stderr(&o));
     let text = std::fs::read_to_string(&path).unwrap();
     let (found, code) = diagnostics(&path);
-    assert_eq!(code, 0, "placeholders are warnings: the skeleton passes");
+    assert_eq!(code, 1, "placeholders are errors: an unfilled skeleton fails");
     (text, found)
 }
 
@@ -92,7 +92,7 @@ fn shenzhen_skeleton_names_the_thirteen_units() {
 fn foshan_skeleton_has_twenty_three_departments() {
     let text = assert_placeholders_only(&["--jurisdiction", "Foshan"]);
     assert_eq!(text.matches("kind = \"department\"").count(), 23);
-    assert!(text.contains("pilot_end = 2021-12-31"));
+    assert!(text.contains("pilot_end = \"<YYYY-MM-DD>\"   # e.g. 2021-12-31"));
     assert!(text.contains("qualifications = [\"administration\", \"leadership\", \"big-data\"]"));
 }
 
