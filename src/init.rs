@@ -752,7 +752,9 @@ impl Doc {
         let note = self.pick(note);
         let eg = self.pick(T("e.g.", "例如"));
         let sep = self.pick(T("; ", "；"));
-        self.line(&format!("{key} = \"<YYYY-MM-DD>\"   # {eg} {example}{sep}{note}"));
+        self.line(&format!(
+            "{key} = \"<YYYY-MM-DD>\"   # {eg} {example}{sep}{note}"
+        ));
     }
 
     fn placeholder(&self, t: T) -> String {

@@ -656,11 +656,18 @@ fn oversized_files_and_dangling_links_are_findings_not_aborts() {
     let (v, code) = json(&["--max-file-size", "1K", JIANGMEN, gone.to_str().unwrap()]);
     assert_eq!(code, 1);
     let msg = |path: &str| {
-        let f = v["files"].as_array().unwrap().iter().find(|f| f["path"] == path);
+        let f = v["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == path);
         f.map_or_else(String::new, |f| f["diagnostics"][0]["message"].to_string())
     };
     assert!(msg(JIANGMEN).contains("larger than 1024 bytes"), "{v}");
-    assert!(msg(gone.to_str().unwrap()).contains("cannot be read"), "{v}");
+    assert!(
+        msg(gone.to_str().unwrap()).contains("cannot be read"),
+        "{v}"
+    );
 }
 
 #[test]

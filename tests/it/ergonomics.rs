@@ -33,7 +33,10 @@ fn skeleton_findings(init_args: &[&str]) -> (String, Vec<(String, Value)>) {
     assert!(stderr(&o).contains("<…>"), "{}", stderr(&o));
     let text = std::fs::read_to_string(&path).unwrap();
     let (found, code) = diagnostics(&path);
-    assert_eq!(code, 1, "placeholders are errors: an unfilled skeleton fails");
+    assert_eq!(
+        code, 1,
+        "placeholders are errors: an unfilled skeleton fails"
+    );
     (text, found)
 }
 
