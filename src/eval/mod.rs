@@ -337,7 +337,15 @@ fn assert(rule: &Rule, emit: &Emit, ctx: &Ctx, require: &crate::rules::Cond) -> 
 }
 
 fn vars_of(first: &Evidence, all: &[Evidence], lang: Lang) -> Vec<(&'static str, String)> {
-    let missing: Vec<String> = first.missing.iter().map(|m| format!("`{m}`")).collect();
+    let missing: Vec<String> = first
+        .missing
+        .iter()
+        .map(|m| match (lang, crate::plan::schema::name_zh(m)) {
+            // A Chinese reader knows a duty by its name; the id is what to type.
+            (Lang::Zh, Some(zh)) => format!("“{zh}”（`{m}`）"),
+            _ => format!("`{m}`"),
+        })
+        .collect();
     let failed: Vec<&str> = all
         .iter()
         .filter_map(|e| e.says.as_ref().map(|s| s.get(lang)))

@@ -72,6 +72,35 @@ pub const DUTIES: &[&str] = &[
 ];
 pub const QUALIFICATIONS: &[&str] = &["administration", "leadership", "big-data"];
 
+/// How a Chinese reader names the duty and qualification ids (plan-format.md,
+/// the duty table's 中文 column): messages in Chinese name them so.
+pub const NAMES_ZH: &[(&str, &str)] = &[
+    ("digital-government", "推进数字政府（智慧城市）建设"),
+    ("data-management", "完善数据标准化管理、加强数据资源管理"),
+    (
+        "data-integration",
+        "统筹数据管理和融合创新，推进共享开放和开发利用",
+    ),
+    ("decision-making", "领导数据工作，对重大事项进行决策"),
+    ("planning", "组织制订中长期发展规划及制度规范"),
+    ("supervision", "实施常态化指导监督"),
+    ("talent", "加强人才队伍建设"),
+    ("security", "保障数据安全和隐私"),
+    ("special-exploration", "开展特色数据应用探索"),
+    ("digital-literacy", "提高数字思维素养"),
+    ("administration", "熟悉政府行政管理和运行"),
+    (
+        "leadership",
+        "具备领导力和统筹协调、组织及信息化项目管理能力",
+    ),
+    ("big-data", "具有丰富的大数据和信息技术经验"),
+];
+
+/// The Chinese name of a duty or qualification id.
+pub fn name_zh(id: &str) -> Option<&'static str> {
+    NAMES_ZH.iter().find(|(k, _)| *k == id).map(|(_, v)| *v)
+}
+
 const PLAN: &[Field] = &[
     req("title", Ty::Str),
     opt("title_zh", Ty::Str),

@@ -185,3 +185,21 @@ fn a_waiver_naming_a_unit_for_a_rule_about_the_plan_matches_nothing() {
     );
     assert_eq!(code, 1);
 }
+
+#[test]
+fn chinese_messages_name_duties_by_their_chinese_names() {
+    let o = crate::common::run(&[
+        "check",
+        "--lang",
+        "zh-CN",
+        "--format",
+        "concise",
+        "examples/shenzhen-2021.toml",
+    ]);
+    let out = crate::common::stdout(&o);
+    let gd011 = out.lines().find(|l| l.contains("GD011")).expect("GD011");
+    assert!(
+        gd011.contains("“领导数据工作，对重大事项进行决策”（`decision-making`）"),
+        "{gd011}"
+    );
+}
