@@ -2,13 +2,17 @@
 //! throughput benchmark (`benches/throughput.rs`) and the fuzz harness
 //! (`tests/fuzz.rs`, as seeds).
 //!
-//! Plans are for the Guangdong pilot cities (Zhongshan with townships), the
-//! provincial departments, Shenzhen and Foshan (with their own packs) and
-//! Beijing; 8 to 40 units each, format version 1. About 70% comply with
-//! every rule that applies to them (no finding at all, waived ones aside);
-//! the rest carry one to three [`Violation`]s. Plan `i` of seed `s` depends
-//! on `(s, i)` only: the same seed gives the same bytes, whatever the
-//! corpus size, in any order.
+//! Plans are for the designated Guangdong pilot cities (Zhongshan with
+//! townships), the designated provincial departments, Shenzhen and Foshan
+//! (with their own packs) and Beijing; 8 to 40 units each, format version 1.
+//! No plan comes from a non-designated issuer, so GD003 (info) never fires.
+//! About 70% comply with every rule that applies to them, the city packs'
+//! required units and Shenzhen's district focus areas included (no finding
+//! of any severity, waived ones aside); the rest carry one to three
+//! [`Violation`]s, each with the code cdocheck reports for it after
+//! superseding (`GenPlan::codes`). Plan `i` of seed `s` depends on `(s, i)`
+//! only: the same seed gives the same bytes, whatever the corpus size, in
+//! any order.
 #![allow(dead_code)]
 
 use std::fmt::Write as _;
@@ -72,7 +76,7 @@ pub enum Violation {
     RankOther,
     /// A unit has no `[unit.cdo]`.
     MissingCdo,
-    /// A city plan with fewer than three county-level units.
+    /// A city plan with fewer than three county-level governments.
     TooFewCountyUnits,
     /// `[plan]` has no `contact_agency`.
     MissingContactAgency,
@@ -84,25 +88,37 @@ pub enum Violation {
     TooFewDepartments,
     /// A Beijing plan whose duties leave out `security`.
     MissingSecurityDuty,
+    /// A city plan leaves out one of the units its city pack names
+    /// (Shenzhen: a pilot bureau; Foshan: Education or Industry and IT;
+    /// Beijing: one of the three commissions).
+    MissingRequiredUnit,
+    /// A Shenzhen pilot district's focus lies outside its designated area.
+    FocusOutsideArea,
+    /// `rule_packs` names `guangdong-2021` but not the city's own pack
+    /// (Shenzhen, Foshan), which then does not apply.
+    PackLeftOut,
+    /// A `<…>` placeholder is left in a milestone's deliverable.
+    Placeholder,
+    /// A waiver (of a unit's rank) whose `reason` or `approved_by` is
+    /// blank, so it excuses nothing.
+    BlankWaiver,
 }
 
 impl Violation {
-    /// The code cdocheck reports for it (among others it may report).
-    pub fn code(self) -> &'static str {
-        match self {
-            Violation::RankOther => "GD005",
-            Violation::MissingCdo => "GD004",
-            Violation::TooFewCountyUnits => "GD001",
-            Violation::MissingContactAgency => "GD009",
-            Violation::MilestoneBeforePublication => "CORE007",
-            Violation::UnknownKey => "PF002",
-            Violation::TooFewDepartments => "BJ001",
-            Violation::MissingSecurityDuty => "BJ004",
-        }
+    /// Violations that cannot go together: with [`Violation::PackLeftOut`]
+    /// the city pack does not apply, so its own rules find nothing.
+    fn clashes(self, other: Violation) -> bool {
+        use Violation::*;
+        matches!(
+            (self, other),
+            (PackLeftOut, MissingRequiredUnit | FocusOutsideArea)
+                | (MissingRequiredUnit | FocusOutsideArea, PackLeftOut)
+        )
     }
 }
 
-/// Who issues a plan.
+/// Who issues a plan. Every issuer is a designated pilot of its notice (or
+/// Beijing), so GD003 (info: a non-designated issuer) never fires.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     /// One of the designated Guangdong pilot cities (Shenzhen, Foshan and
@@ -132,13 +148,40 @@ impl Kind {
     fn violations(self) -> &'static [(Violation, u32)] {
         use Violation::*;
         match self {
-            Kind::GuangdongCity | Kind::Zhongshan | Kind::Shenzhen | Kind::Foshan => &[
+            Kind::GuangdongCity | Kind::Zhongshan => &[
                 (RankOther, 25),
                 (MissingCdo, 20),
                 (TooFewCountyUnits, 20),
                 (MissingContactAgency, 15),
                 (MilestoneBeforePublication, 15),
                 (UnknownKey, 5),
+                (Placeholder, 5),
+                (BlankWaiver, 5),
+            ],
+            Kind::Shenzhen => &[
+                (RankOther, 20),
+                (MissingCdo, 15),
+                (TooFewCountyUnits, 10),
+                (MissingRequiredUnit, 15),
+                (FocusOutsideArea, 15),
+                (PackLeftOut, 10),
+                (MissingContactAgency, 10),
+                (MilestoneBeforePublication, 10),
+                (UnknownKey, 5),
+                (Placeholder, 5),
+                (BlankWaiver, 5),
+            ],
+            Kind::Foshan => &[
+                (RankOther, 20),
+                (MissingCdo, 20),
+                (TooFewCountyUnits, 10),
+                (MissingRequiredUnit, 15),
+                (PackLeftOut, 10),
+                (MissingContactAgency, 10),
+                (MilestoneBeforePublication, 10),
+                (UnknownKey, 5),
+                (Placeholder, 5),
+                (BlankWaiver, 5),
             ],
             Kind::ProvincialDepartment => &[
                 (RankOther, 30),
@@ -146,12 +189,16 @@ impl Kind {
                 (MissingContactAgency, 20),
                 (MilestoneBeforePublication, 20),
                 (UnknownKey, 5),
+                (Placeholder, 5),
+                (BlankWaiver, 5),
             ],
             Kind::Beijing => &[
-                (TooFewDepartments, 35),
-                (MissingSecurityDuty, 25),
-                (MilestoneBeforePublication, 30),
+                (TooFewDepartments, 30),
+                (MissingSecurityDuty, 20),
+                (MissingRequiredUnit, 20),
+                (MilestoneBeforePublication, 20),
                 (UnknownKey, 10),
+                (Placeholder, 5),
             ],
         }
     }
@@ -166,8 +213,23 @@ pub struct GenPlan {
     pub kind: Kind,
     pub units: usize,
     pub violations: Vec<Violation>,
+    /// The code cdocheck reports for each of `violations`, in order (among
+    /// others it may report): it depends on the packs that apply, e.g. a
+    /// rank below deputy is SZ002 in Shenzhen (superseding GD005) and GD005
+    /// elsewhere.
+    pub codes: Vec<&'static str>,
     /// A unit whose rank is `other` under a recorded waiver.
     pub waived: bool,
+}
+
+impl GenPlan {
+    /// Each violation with the code cdocheck reports for it.
+    pub fn expected(&self) -> impl Iterator<Item = (Violation, &'static str)> + '_ {
+        self.violations
+            .iter()
+            .copied()
+            .zip(self.codes.iter().copied())
+    }
 }
 
 /// Plan `index` of the corpus of `seed`.
@@ -186,12 +248,12 @@ pub fn generate(seed: u64, index: u64) -> GenPlan {
     );
     let (lo, hi) = kind.units();
     let units = rng.range(lo, hi);
-    let mut violations = Vec::new();
+    let mut violations: Vec<Violation> = Vec::new();
     if rng.chance(30) {
         let n = rng.range(1, 3);
         while violations.len() < n {
             let v = *pick_weighted(&mut rng, kind.violations());
-            if !violations.contains(&v) {
+            if !violations.iter().any(|&w| w == v || w.clashes(v)) {
                 violations.push(v);
             }
         }
@@ -209,14 +271,18 @@ pub fn generate_with(rng: &mut Rng, kind: Kind, units: usize, violations: &[Viol
         violations,
         waived: false,
         unknown_written: false,
+        city_pack: true,
+        no_cdo_district: false,
     };
     let name = g.plan(kind, units);
+    let codes = violations.iter().map(|v| g.code(kind, *v)).collect();
     GenPlan {
         file_name: format!("{name}.toml"),
         text: g.out,
         kind,
         units,
         violations: violations.to_vec(),
+        codes,
         waived: g.waived,
     }
 }
@@ -691,6 +757,68 @@ const FOCUS: &[&str] = &[
     "Data for emergency management",
 ];
 
+/// The designated area of each Shenzhen pilot district (SZ008), in the
+/// order of `SHENZHEN.counties`: focuses in the area, and the rule's
+/// keywords for it.
+const SZ_AREAS: &[(&[&str], &[&str])] = &[
+    (
+        &[
+            "Public data opening",
+            "Opening public data to enterprises and citizens",
+        ],
+        &["open", "开放"],
+    ),
+    (
+        &["Data security monitoring", "Security of public data"],
+        &["security", "安全"],
+    ),
+    (
+        &[
+            "Data-driven social governance",
+            "Social governance on shared grid data",
+        ],
+        &["social governance", "社会治理"],
+    ),
+    (
+        &[
+            "Chief information officer and chief privacy officer",
+            "Personal data privacy protection",
+        ],
+        &["privacy", "隐私", "chief information officer", "首席信息官"],
+    ),
+];
+
+/// The bureaus a city pack requires, by id: Shenzhen's eight pilot units
+/// (SZ001), Foshan's Education and Industry and IT bureaus (FS006),
+/// Beijing's three commissions (BJ005).
+const SZ_REQUIRED: &[&str] = &["psb", "hrss", "nr", "ee", "amr", "hsa", "lfsb", "met"];
+const FS_REQUIRED: &[&str] = &["edu", "iit"];
+const BJ_REQUIRED: &[&str] = &["drc", "edu", "st"];
+
+/// Beijing's own names for some bureaus: id, English, Chinese.
+const BEIJING_NAMES: &[(&str, &str, &str)] = &[
+    (
+        "drc",
+        "Commission of Development and Reform",
+        "发展和改革委员会",
+    ),
+    ("edu", "Education Commission", "教育委员会"),
+    ("st", "Science and Technology Commission", "科学技术委员会"),
+    (
+        "iit",
+        "Bureau of Economy and Information Technology",
+        "经济和信息化局",
+    ),
+];
+
+/// The index of a bureau in `BUREAUS`.
+fn bureau(id: &str) -> usize {
+    BUREAUS
+        .iter()
+        .position(|b| b.0 == id)
+        .unwrap_or_else(|| panic!("no bureau `{id}`"))
+}
+
 // ---------------------------------------------------------------------------
 // Writing a plan.
 
@@ -701,6 +829,12 @@ struct Gen<'a> {
     waived: bool,
     /// The unknown key is already written.
     unknown_written: bool,
+    /// The city's own pack (shenzhen-2021, foshan-2021) applies: its
+    /// `rule_packs`, when written, names it.
+    city_pack: bool,
+    /// The unit without a CDO post is a district government (in Foshan,
+    /// FS002 then supersedes GD004).
+    no_cdo_district: bool,
 }
 
 /// One unit, before it is written.
@@ -780,6 +914,35 @@ impl Gen<'_> {
         self.violations.contains(&v)
     }
 
+    /// The code cdocheck reports for `v` in the plan just written.
+    fn code(&self, kind: Kind, v: Violation) -> &'static str {
+        let shenzhen = kind == Kind::Shenzhen && self.city_pack;
+        let foshan = kind == Kind::Foshan && self.city_pack;
+        match v {
+            // SZ002 supersedes GD005 on the same unit.
+            Violation::RankOther if shenzhen => "SZ002",
+            Violation::RankOther => "GD005",
+            // FS002 supersedes GD004 on a district government.
+            Violation::MissingCdo if foshan && self.no_cdo_district => "FS002",
+            Violation::MissingCdo => "GD004",
+            Violation::TooFewCountyUnits => "GD001",
+            Violation::MissingContactAgency => "GD009",
+            Violation::MilestoneBeforePublication => "CORE007",
+            Violation::UnknownKey => "PF002",
+            Violation::TooFewDepartments => "BJ001",
+            Violation::MissingSecurityDuty => "BJ004",
+            Violation::MissingRequiredUnit => match kind {
+                Kind::Shenzhen => "SZ001",
+                Kind::Foshan => "FS006",
+                _ => "BJ005",
+            },
+            Violation::FocusOutsideArea => "SZ008",
+            Violation::PackLeftOut => "CORE010",
+            Violation::Placeholder => "CORE008",
+            Violation::BlankWaiver => "CORE009",
+        }
+    }
+
     fn line(&mut self, s: &str) {
         self.out.push_str(s);
         self.out.push('\n');
@@ -854,6 +1017,10 @@ impl Gen<'_> {
             let hi = counties.len().min(room - min_depts);
             self.rng.range(lo, hi.max(lo))
         };
+        // Shenzhen's four pilot districts come first, unshuffled: one of
+        // them may get a focus outside its designated area (SZ008).
+        let wrong_focus = (kind == Kind::Shenzhen && self.has(Violation::FocusOutsideArea))
+            .then(|| self.rng.below(n_counties.min(SZ_AREAS.len())));
         for &c in &counties[..n_counties] {
             let (cen, czh) = city.counties[c];
             let city_level = cen.ends_with("City");
@@ -877,7 +1044,19 @@ impl Gen<'_> {
                 )
             };
             let mut u = Unit::new(slug(cen), name, name_zh, below, "government");
-            if kind == Kind::Shenzhen || self.rng.chance(60) {
+            if kind == Kind::Shenzhen && c < SZ_AREAS.len() {
+                let (designated, keywords) = SZ_AREAS[c];
+                u.focus = Some(if wrong_focus == Some(c) {
+                    let elsewhere: Vec<&'static str> = FOCUS
+                        .iter()
+                        .copied()
+                        .filter(|f| !keywords.iter().any(|k| f.to_lowercase().contains(k)))
+                        .collect();
+                    *self.rng.pick(&elsewhere)
+                } else {
+                    *self.rng.pick(designated)
+                });
+            } else if kind == Kind::Shenzhen || self.rng.chance(60) {
                 u.focus = Some(*self.rng.pick(FOCUS));
             }
             u.department_style = false;
@@ -894,13 +1073,30 @@ impl Gen<'_> {
             z.department_style = false;
             units.push(z);
         }
-        // Departments: the required ones first, then a random choice.
-        let mut bureaus: Vec<usize> = (0..BUREAUS.len()).collect();
-        let fixed = if kind == Kind::Shenzhen { 8 } else { 0 };
-        self.rng.shuffle(&mut bureaus[fixed..]);
+        // Departments: the ones the city pack requires first (all but one
+        // with MissingRequiredUnit; that one is left out altogether), then a
+        // random choice.
+        let required_bureaus: &[&str] = match kind {
+            Kind::Shenzhen => SZ_REQUIRED,
+            Kind::Foshan => FS_REQUIRED,
+            Kind::Beijing => BJ_REQUIRED,
+            _ => &[],
+        };
+        let mut fixed: Vec<&str> = required_bureaus.to_vec();
+        if self.has(Violation::MissingRequiredUnit) && !fixed.is_empty() {
+            fixed.remove(self.rng.below(fixed.len()));
+        }
+        let mut bureaus: Vec<usize> = fixed.iter().map(|id| bureau(id)).collect();
+        let mut rest: Vec<usize> = (0..BUREAUS.len())
+            .filter(|&b| !required_bureaus.contains(&BUREAUS[b].0))
+            .collect();
+        self.rng.shuffle(&mut rest);
         if kind != Kind::Shenzhen {
             // Departments before institutions, so the minimum is departments.
-            bureaus.sort_by_key(|&b| BUREAUS[b].3 != "department");
+            rest.sort_by_key(|&b| BUREAUS[b].3 != "department");
+        }
+        bureaus.extend(rest);
+        if kind != Kind::Shenzhen {
             // Past the minimum, institutions may come in too.
             self.rng.shuffle(&mut bureaus[min_depts..]);
         }
@@ -912,6 +1108,10 @@ impl Gen<'_> {
         for &b in bureaus.iter().take(n_bureaus) {
             let (id, ben, bzh, bkind) = BUREAUS[b];
             let bkind: &'static str = bkind;
+            let (ben, bzh) = match BEIJING_NAMES.iter().find(|x| x.0 == id) {
+                Some(&(_, ben, bzh)) if beijing => (ben, bzh),
+                _ => (ben, bzh),
+            };
             let (name, name_zh) = if ben.starts_with("General Office") {
                 (
                     format!("{ben} of {en} Municipality"),
@@ -988,8 +1188,7 @@ impl Gen<'_> {
             pilot_end,
             basis,
             contact,
-            packs: (kind == Kind::Shenzhen && self.rng.chance(50))
-                .then_some(&["guangdong-2021", "shenzhen-2021"][..]),
+            packs: self.packs(kind),
         };
         self.header(&header);
         self.cdo_role(kind);
@@ -1056,7 +1255,7 @@ impl Gen<'_> {
             pilot_end,
             basis: vec!["粤办函〔2021〕63号"],
             contact: Some("Guangdong Government Service Data Management Bureau".into()),
-            packs: None,
+            packs: self.packs(Kind::ProvincialDepartment),
         };
         self.header(&header);
         self.cdo_role(Kind::ProvincialDepartment);
@@ -1069,6 +1268,25 @@ impl Gen<'_> {
             self.waivers(&w, Kind::ProvincialDepartment, short);
         }
         format!("{pid}-{n}")
+    }
+
+    /// The plan's `rule_packs`: mostly none (packs chosen by "applies
+    /// when"), sometimes every pack that applies (CORE010 otherwise); with
+    /// PackLeftOut, `guangdong-2021` alone, leaving out the city's pack.
+    fn packs(&mut self, kind: Kind) -> Option<&'static [&'static str]> {
+        if self.has(Violation::PackLeftOut) {
+            self.city_pack = false;
+            return Some(&["guangdong-2021"]);
+        }
+        let (pct, packs): (u32, &'static [&'static str]) = match kind {
+            Kind::Shenzhen => (50, &["guangdong-2021", "shenzhen-2021"]),
+            Kind::Foshan => (30, &["core", "guangdong-2021", "foshan-2021"]),
+            Kind::Beijing => (30, &["beijing-2023"]),
+            Kind::GuangdongCity | Kind::Zhongshan | Kind::ProvincialDepartment => {
+                (10, &["guangdong-2021"])
+            }
+        };
+        self.rng.chance(pct).then_some(packs)
     }
 
     fn header(&mut self, h: &PlanHeader) {
@@ -1213,6 +1431,8 @@ impl Gen<'_> {
         let no_cdo = self.rng.below(n);
         if self.has(Violation::MissingCdo) {
             units[no_cdo].no_cdo = true;
+            self.no_cdo_district =
+                units[no_cdo].kind == "government" && units[no_cdo].level == "county";
         }
         if self.has(Violation::RankOther) {
             // Another unit than the one without a CDO.
@@ -1222,18 +1442,46 @@ impl Gen<'_> {
     }
 
     /// Sometimes (in a compliant plan) a unit whose CDO is below deputy
-    /// rank, under a recorded waiver; returns that unit's id.
-    fn maybe_waiver(&mut self, units: &mut [Unit], kind: Kind) -> Option<String> {
-        if kind == Kind::Beijing || !self.violations.is_empty() || !self.rng.chance(10) {
+    /// rank, under a recorded waiver; with BlankWaiver, always, under a
+    /// waiver with a blank reason or approver. Returns the waiver.
+    fn maybe_waiver(&mut self, units: &mut [Unit], kind: Kind) -> Option<Waiver> {
+        if kind == Kind::Beijing {
+            return None;
+        }
+        let blank = self.has(Violation::BlankWaiver);
+        if !blank && (!self.violations.is_empty() || !self.rng.chance(10)) {
             return None;
         }
         let i = self.rng.range(1, units.len() - 1);
-        if units[i].kind == "government" {
-            return None;
+        let u = &units[i];
+        if u.kind == "government" || u.no_cdo || u.rank_other {
+            if !blank {
+                return None;
+            }
+            // A blank waiver needs a unit: the next one that will do.
+            let j = (1..units.len())
+                .map(|k| (i + k) % units.len())
+                .find(|&j| {
+                    let u = &units[j];
+                    u.kind != "government" && !u.no_cdo && !u.rank_other
+                })
+                .expect("a department or institution with a CDO post");
+            return Some(self.waive(&mut units[j], true));
         }
-        units[i].rank_other = true;
-        self.waived = true;
-        Some(units[i].id.clone())
+        Some(self.waive(&mut units[i], blank))
+    }
+
+    fn waive(&mut self, u: &mut Unit, blank: bool) -> Waiver {
+        u.rank_other = true;
+        self.waived = !blank;
+        let blank = blank.then(|| {
+            let value = *self.rng.pick(&["", "   ", "\u{3000}"]);
+            (self.rng.chance(50), value)
+        });
+        Waiver {
+            unit: u.id.clone(),
+            blank,
+        }
     }
 
     fn units(&mut self, units: &[Unit], kind: Kind) {
@@ -1329,28 +1577,50 @@ impl Gen<'_> {
         for (i, d) in dues.iter().enumerate() {
             self.line("[[milestone]]");
             let _ = writeln!(self.out, "due = {}", date(*d));
-            self.kv("deliverable", DELIVERABLES[i.min(DELIVERABLES.len() - 1)]);
+            if i + 1 == n && self.has(Violation::Placeholder) {
+                // Left as `cdocheck init` writes it.
+                self.kv(
+                    "deliverable",
+                    "Pilot summary report submitted to <receiving agency>",
+                );
+            } else {
+                self.kv("deliverable", DELIVERABLES[i.min(DELIVERABLES.len() - 1)]);
+            }
             self.line("");
         }
     }
 
-    fn waivers(&mut self, unit: &str, kind: Kind, who: &str) {
-        let mut rules = vec!["GD005"];
-        if kind == Kind::Shenzhen {
-            rules.push("SZ002");
+    fn waivers(&mut self, w: &Waiver, kind: Kind, who: &str) {
+        // In Shenzhen SZ002 supersedes GD005: a waiver of GD005 would match
+        // nothing (CORE005).
+        let rule = if kind == Kind::Shenzhen && self.city_pack {
+            "SZ002"
+        } else {
+            "GD005"
+        };
+        let mut reason =
+            "The unit's chief engineer leads its digital work; no deputy leader oversees it"
+                .to_string();
+        let mut approver = format!("{who} Leading Group Office");
+        match w.blank {
+            Some((true, value)) => reason = value.to_string(),
+            Some((false, value)) => approver = value.to_string(),
+            None => {}
         }
-        for r in rules {
-            self.line("[[waiver]]");
-            self.kv("rule", r);
-            self.kv("unit", unit);
-            self.kv(
-                "reason",
-                "The unit's chief engineer leads its digital work; no deputy leader oversees it",
-            );
-            let _ = writeln!(self.out, "approved_by = \"{who} Leading Group Office\"");
-            self.line("");
-        }
+        self.line("[[waiver]]");
+        self.kv("rule", rule);
+        self.kv("unit", &w.unit);
+        self.kv("reason", &reason);
+        self.kv("approved_by", &approver);
+        self.line("");
     }
+}
+
+/// A `[[waiver]]` of a unit's rank below deputy.
+struct Waiver {
+    unit: String,
+    /// Blank: (the reason rather than the approver, the blank value).
+    blank: Option<(bool, &'static str)>,
 }
 
 struct PlanHeader {
