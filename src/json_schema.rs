@@ -144,7 +144,18 @@ fn table(fields: &'static [Field], path: &str) -> J {
     J::Obj(obj)
 }
 
+/// A value of any type but a string or a table may be a `<…>` placeholder
+/// instead (plan-format.md, "Placeholders"): CORE008, not a type error.
 fn ty(t: &'static Ty, path: &str) -> J {
+    let inner = value_ty(t, path);
+    if matches!(t, Ty::Str | Ty::Table(_) | Ty::Tables(_)) {
+        return inner;
+    }
+    let placeholder = J::Obj(vec![("type", s("string")), ("pattern", s("<[^>]+>"))]);
+    J::Obj(vec![("anyOf", J::Arr(vec![inner, placeholder]))])
+}
+
+fn value_ty(t: &'static Ty, path: &str) -> J {
     let o = |entries: Vec<(&'static str, J)>| J::Obj(entries);
     match t {
         Ty::Int if path == "format" => o(vec![
@@ -260,19 +271,28 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&render()).unwrap();
         assert_eq!(v["$schema"], "https://json-schema.org/draft/2020-12/schema");
         assert_eq!(v["additionalProperties"], false);
-        assert_eq!(v["properties"]["format"]["enum"], serde_json::json!([1]));
+        // Typed values may be placeholders instead: the value's own type
+        // comes first in `anyOf`.
+        let typed = |v: &serde_json::Value| v["anyOf"][0].clone();
+        assert_eq!(
+            typed(&v["properties"]["format"])["enum"],
+            serde_json::json!([1])
+        );
         let unit = &v["properties"]["unit"];
         assert_eq!(unit["minItems"], 1);
         let rank = &unit["items"]["properties"]["cdo"]["properties"]["rank"];
         assert_eq!(
-            rank["enum"],
+            typed(rank)["enum"],
             serde_json::json!(["chief", "deputy", "other"])
         );
+        assert_eq!(rank["anyOf"][1]["pattern"], "<[^>]+>");
+        let published = &v["properties"]["plan"]["properties"]["published"];
+        assert_eq!(typed(published)["format"], "date");
         assert_eq!(
-            v["properties"]["plan"]["properties"]["published"]["format"],
-            "date"
+            typed(&unit["items"]["properties"]["id"])["pattern"],
+            "^[a-z0-9-]+$"
         );
-        assert_eq!(unit["items"]["properties"]["id"]["pattern"], "^[a-z0-9-]+$");
+        assert_eq!(unit["items"]["properties"]["name"]["type"], "string");
         let req = v["properties"]["plan"]["required"].as_array().unwrap();
         assert!(req.contains(&"published".into()) && !req.contains(&"signed".into()));
     }
