@@ -81,10 +81,11 @@ static NO_EXTRA_PACKS: PackArgs = PackArgs { extra: Vec::new() };
 pub struct CheckArgs {
     /// Plan files or directories [default: .]
     pub paths: Vec<PathBuf>,
-    /// Output format on standard output
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// Also write FORMAT to PATH (repeatable), e.g. `--output sarif=cdocheck.sarif`
+    /// Output format on standard output [default: human]
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Also write FORMAT to PATH (repeatable), e.g. `--output sarif=cdocheck.sarif`;
+    /// `FORMAT=-` puts FORMAT on standard output instead of `--format`
     #[arg(long = "output", value_name = "FORMAT=PATH", value_parser = parse_output)]
     pub outputs: Vec<(Format, PathBuf)>,
     /// Lowest severity that fails a plan
@@ -387,13 +388,45 @@ fn unreadable(db: &mut SourceDb, name: &str, why: String) -> Finding {
     )
 }
 
+/// Standard output holds exactly one output: `--format`, or one
+/// `--output FORMAT=-` (any spelling of standard output) in its place.
+fn stdout_format(args: &mut CheckArgs, lang: Lang) -> Result<Format, String> {
+    let is_stdout = |p: &Path| {
+        matches!(
+            p.to_str(),
+            Some("-" | "/dev/stdout" | "/dev/fd/1" | "/proc/self/fd/1")
+        )
+    };
+    let (to_stdout, files): (Vec<_>, Vec<_>) = std::mem::take(&mut args.outputs)
+        .into_iter()
+        .partition(|(_, p)| is_stdout(p));
+    args.outputs = files;
+    match (to_stdout.as_slice(), args.format) {
+        ([], format) => Ok(format.unwrap_or(Format::Human)),
+        ([(format, _)], None) => Ok(*format),
+        _ => Err(lang
+            .pick(
+                "standard output holds one output: give `--format` or one `--output FORMAT=-`, not both",
+                "标准输出只能容纳一种输出：请使用 `--format` 或一个 `--output FORMAT=-`，不要同时使用",
+            )
+            .to_string()),
+    }
+}
+
 fn check(
-    args: CheckArgs,
+    mut args: CheckArgs,
     rules: &Rules,
     lang: Lang,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<Outcome> {
+    let format = match stdout_format(&mut args, lang) {
+        Ok(f) => f,
+        Err(e) => {
+            writeln!(err, "{}{e}", lang.pick("error: ", "错误："))?;
+            return Ok(Outcome::Broken);
+        }
+    };
     if let Some(p) = args.packs.iter().find(|p| rules.pack(p).is_none()) {
         no_such_pack(err, rules, p, lang)?;
         return Ok(Outcome::Broken);
@@ -463,7 +496,7 @@ fn check(
     outputs.insert(
         0,
         Output {
-            emitter: render::emitter(args.format, cfg),
+            emitter: render::emitter(format, cfg),
             writer: Box::new(&mut *out),
         },
     );

@@ -203,3 +203,30 @@ fn chinese_messages_name_duties_by_their_chinese_names() {
         "{gd011}"
     );
 }
+
+#[test]
+fn standard_output_holds_exactly_one_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let run_in = |args: &[&str]| {
+        let mut c = crate::common::cdocheck();
+        let plan =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/jiangmen-2021.toml");
+        c.current_dir(dir.path()).arg("check").args(args).arg(plan);
+        c.output().unwrap()
+    };
+    // `--output json=-` takes standard output when `--format` is not given.
+    let o = run_in(&["--output", "json=-"]);
+    let v: Value = serde_json::from_slice(&o.stdout).expect("JSON on stdout");
+    assert_eq!(v["summary"]["passed"], 1);
+    assert!(!dir.path().join("-").exists(), "no file named `-`");
+    // Beside an explicit --format, or twice: exit 2 before anything is checked.
+    for args in [
+        &["--format", "json", "--output", "sarif=-"][..],
+        &["--output", "json=-", "--output", "sarif=/dev/stdout"][..],
+    ] {
+        let o = run_in(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(o.stdout.is_empty(), "{args:?}");
+        assert!(crate::common::stderr(&o).contains("standard output holds one output"));
+    }
+}
