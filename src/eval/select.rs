@@ -27,14 +27,20 @@ pub fn select<'r>(
     let packs = rules
         .packs
         .iter()
-        .filter(|p| match (&p.applies, &named) {
-            (Applies::Always, _) => true,
-            (_, Some(names)) => names.contains(&p.name.as_str()),
-            (Applies::When(c), None) => ctx.test(c) == Tri::True,
-            (Applies::ByName, None) => false,
-        })
+        .filter(|p| chosen(p, named.as_deref(), &ctx))
         .collect();
     (packs, diags)
+}
+
+/// Does a pack apply: always, by name when packs are named, else by its
+/// `applies_when`?
+fn chosen(p: &Pack, named: Option<&[&str]>, ctx: &Ctx) -> bool {
+    match (&p.applies, named) {
+        (Applies::Always, _) => true,
+        (_, Some(names)) => names.contains(&p.name.as_str()),
+        (Applies::When(c), None) => ctx.test(c) == Tri::True,
+        (Applies::ByName, None) => false,
+    }
 }
 
 /// `plan.rule_packs` as a list of names; `None` when absent, unreadable
@@ -129,12 +135,7 @@ fn own_choice<'r>(rules: &'r Rules, ctx: &Ctx) -> Vec<&'r Pack> {
     rules
         .packs
         .iter()
-        .filter(|p| match (&p.applies, &named) {
-            (Applies::Always, _) => false,
-            (_, Some(names)) => names.contains(&p.name.as_str()),
-            (Applies::When(c), None) => ctx.test(c) == Tri::True,
-            (Applies::ByName, None) => false,
-        })
+        .filter(|p| !matches!(p.applies, Applies::Always) && chosen(p, named.as_deref(), ctx))
         .collect()
 }
 
