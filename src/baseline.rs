@@ -6,39 +6,17 @@
 //! baseline survives edits that move lines.
 
 use std::collections::BTreeMap;
-use std::io::{self, Write};
 
 use serde::{Deserialize, Serialize};
 
 use crate::finding::Finding;
-use crate::render::{Emitter, Finish};
-use crate::report::FileReport;
-use crate::source::SourceDb;
+pub use crate::report::Entry;
 
-/// One recorded finding.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Entry {
-    pub path: String,
-    pub code: String,
-    pub unit: Option<String>,
-    pub key: Option<String>,
-}
-
-impl Entry {
-    fn of(path: &str, f: &Finding) -> Entry {
-        Entry {
-            path: path.to_string(),
-            code: f.code.clone(),
-            unit: f.unit.clone(),
-            key: f.key.clone(),
-        }
-    }
-}
-
+/// The baseline file as written: `{"version": 1, "findings": [...]}`.
 #[derive(Debug, Serialize, Deserialize)]
-struct File {
-    version: u32,
-    findings: Vec<Entry>,
+pub struct File {
+    pub version: u32,
+    pub findings: Vec<Entry>,
 }
 
 /// A loaded baseline, by file.
@@ -76,36 +54,6 @@ impl Baseline {
             }
         }
         left
-    }
-}
-
-/// Writes a baseline of every finding a run reports (waived ones aside: a
-/// waiver already records them).
-#[derive(Default)]
-pub struct Writer {
-    entries: Vec<Entry>,
-}
-
-impl Emitter for Writer {
-    fn file(&mut self, _: &mut dyn Write, report: &FileReport, _: &SourceDb) -> io::Result<()> {
-        let found = report
-            .findings
-            .iter()
-            .map(|l| &l.finding)
-            .filter(|f| f.waived.is_none());
-        self.entries
-            .extend(found.map(|f| Entry::of(&report.path, f)));
-        Ok(())
-    }
-
-    fn finish(&mut self, w: &mut dyn Write, _: &Finish) -> io::Result<()> {
-        self.entries.sort();
-        let file = File {
-            version: 1,
-            findings: std::mem::take(&mut self.entries),
-        };
-        serde_json::to_writer_pretty(&mut *w, &file)?;
-        writeln!(w)
     }
 }
 

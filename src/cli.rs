@@ -5,10 +5,10 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::atomic::AtomicFile;
-use crate::baseline::{self, Baseline};
+use crate::baseline::Baseline;
 use crate::check::{self, Output, Settings};
 use crate::discover::{self, Walk};
 use crate::eval::Options;
@@ -296,14 +296,14 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<O
             Ok(Outcome::Pass)
         }
         Command::Completions { shell } => {
-            crate::docgen::completions(shell, out)?;
+            crate::docgen::completions(Args::command(), shell, out)?;
             Ok(Outcome::Pass)
         }
         Command::Man { command } => {
-            if crate::docgen::man(command.as_deref(), out)? {
+            if crate::docgen::man(Args::command(), command.as_deref(), out)? {
                 return Ok(Outcome::Pass);
             }
-            let names = crate::docgen::commands().join(", ");
+            let names = crate::docgen::commands(&Args::command()).join(", ");
             let name = command.unwrap_or_default();
             let msg = lang.pick(
                 format!("error: no command `{name}`; the commands are: {names}"),
@@ -484,7 +484,7 @@ fn check(
         .map(|(format, path)| (render::emitter(*format, plain), path.as_path()))
         .collect();
     if let Some(path) = &args.write_baseline {
-        wanted.push((Box::new(baseline::Writer::default()), path));
+        wanted.push((Box::new(render::baseline::Writer::default()), path));
     }
     let (mut outputs, files) = match open_outputs(wanted) {
         Ok(opened) => opened,

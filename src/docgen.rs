@@ -1,29 +1,24 @@
 //! `cdocheck completions SHELL` and `cdocheck man [COMMAND]`: generated from
-//! the clap definition of the command line, so they never fall behind it.
+//! the clap definition of the command line (which `cli` passes in), so they
+//! never fall behind it.
 
 use std::io::{self, Write};
 
-use clap::CommandFactory;
+use clap::Command;
 use clap_complete::Shell;
-
-use crate::cli::Args;
 
 const BIN: &str = "cdocheck";
 
 /// The completion script for a shell.
-pub fn completions(shell: Shell, out: &mut dyn Write) -> io::Result<()> {
-    let mut cmd = Args::command();
+pub fn completions(mut cmd: Command, shell: Shell, out: &mut dyn Write) -> io::Result<()> {
     clap_complete::generate(shell, &mut cmd, BIN, out);
     Ok(())
 }
 
 /// The man page as roff: cdocheck(1), or with a command, the page the main
 /// one refers to, cdocheck-COMMAND(1). `false` when there is no such command.
-pub fn man(command: Option<&str>, out: &mut dyn Write) -> io::Result<bool> {
-    let mut cmd = Args::command()
-        .name(BIN)
-        .bin_name(BIN)
-        .disable_help_subcommand(true);
+pub fn man(cmd: Command, command: Option<&str>, out: &mut dyn Write) -> io::Result<bool> {
+    let mut cmd = cmd.name(BIN).bin_name(BIN).disable_help_subcommand(true);
     // Building names the subcommands `cdocheck-check` and `cdocheck check`.
     cmd.build();
     let page = match command {
@@ -40,9 +35,8 @@ pub fn man(command: Option<&str>, out: &mut dyn Write) -> io::Result<bool> {
 }
 
 /// The commands that have a page of their own.
-pub fn commands() -> Vec<String> {
-    Args::command()
-        .get_subcommands()
+pub fn commands(cmd: &Command) -> Vec<String> {
+    cmd.get_subcommands()
         .map(|s| s.get_name().to_string())
         .collect()
 }

@@ -137,7 +137,7 @@ pub struct Waiver {
 
 #[derive(Clone, Debug)]
 pub struct Finding {
-    pub code: String,
+    pub code: FindingCode,
     pub severity: Severity,
     pub message: String,
     pub help: Option<String>,
@@ -158,10 +158,18 @@ pub struct Finding {
     /// over elements reported on; `None` for the plan. Superseding rules
     /// compare it, renderers do not read it.
     pub element: Option<Span>,
+    /// The item of a rule a finding is about, when a rule reports one
+    /// finding per item: a required unit missing, a pack left out.
+    pub item: Option<String>,
 }
 
 impl Finding {
-    pub fn new(code: impl Into<String>, severity: Severity, message: String, at: Location) -> Self {
+    pub fn new(
+        code: impl Into<FindingCode>,
+        severity: Severity,
+        message: String,
+        at: Location,
+    ) -> Self {
         Self {
             code: code.into(),
             severity,
@@ -176,6 +184,7 @@ impl Finding {
             baselined: false,
             citation: None,
             element: None,
+            item: None,
         }
     }
 
@@ -196,7 +205,7 @@ impl Finding {
 }
 
 /// Codes cdocheck itself owns (rule codes come from the packs).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Code {
     /// Not valid TOML, not UTF-8, or unreadable.
     PF001,
@@ -218,64 +227,170 @@ pub enum Code {
     RP003,
 }
 
-impl Code {
-    pub const ALL: &'static [Code] = &[
+/// Every built-in code with its description in English and Chinese: one
+/// table, read by `explain`, SARIF's rule list and the tests.
+const CODES: &[(Code, &str, &str, &str)] = &[
+    (
         Code::PF001,
-        Code::PF002,
-        Code::PF003,
-        Code::PF004,
-        Code::PF005,
+        "PF001",
+        "not valid TOML, not UTF-8, or unreadable",
+        "不是有效的 TOML、不是 UTF-8 编码，或无法读取",
+    ),
+    (Code::PF002, "PF002", "unknown key", "未知的键"),
+    (Code::PF003, "PF003", "wrong type", "类型错误"),
+    (Code::PF004, "PF004", "missing required key", "缺少必填的键"),
+    (Code::PF005, "PF005", "invalid value", "取值无效"),
+    (
         Code::PF006,
+        "PF006",
+        "unsupported format version",
+        "不支持的格式版本",
+    ),
+    (
         Code::RP001,
+        "RP001",
+        "rule pack cannot be read",
+        "规则包无法读取",
+    ),
+    (
         Code::RP002,
+        "RP002",
+        "rule pack refers to something that does not exist",
+        "规则包引用了不存在的内容",
+    ),
+    (
         Code::RP003,
-    ];
+        "RP003",
+        "rule id defined twice",
+        "规则编号重复定义",
+    ),
+];
+
+impl Code {
+    /// Every built-in code, in order.
+    pub fn all() -> impl Iterator<Item = Code> {
+        CODES.iter().map(|c| c.0)
+    }
+
+    /// The code a string names, if it is a built-in one.
+    pub fn parse(s: &str) -> Option<Code> {
+        CODES.iter().find(|c| c.1 == s).map(|c| c.0)
+    }
+
+    fn row(self) -> &'static (Code, &'static str, &'static str, &'static str) {
+        CODES.iter().find(|c| c.0 == self).unwrap_or(&CODES[0])
+    }
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Code::PF001 => "PF001",
-            Code::PF002 => "PF002",
-            Code::PF003 => "PF003",
-            Code::PF004 => "PF004",
-            Code::PF005 => "PF005",
-            Code::PF006 => "PF006",
-            Code::RP001 => "RP001",
-            Code::RP002 => "RP002",
-            Code::RP003 => "RP003",
-        }
+        self.row().1
     }
 
     pub fn describe(self) -> &'static str {
-        match self {
-            Code::PF001 => "not valid TOML, not UTF-8, or unreadable",
-            Code::PF002 => "unknown key",
-            Code::PF003 => "wrong type",
-            Code::PF004 => "missing required key",
-            Code::PF005 => "invalid value",
-            Code::PF006 => "unsupported format version",
-            Code::RP001 => "rule pack cannot be read",
-            Code::RP002 => "rule pack refers to something that does not exist",
-            Code::RP003 => "rule id defined twice",
-        }
+        self.row().2
     }
 
     pub fn describe_zh(self) -> &'static str {
-        match self {
-            Code::PF001 => "不是有效的 TOML、不是 UTF-8 编码，或无法读取",
-            Code::PF002 => "未知的键",
-            Code::PF003 => "类型错误",
-            Code::PF004 => "缺少必填的键",
-            Code::PF005 => "取值无效",
-            Code::PF006 => "不支持的格式版本",
-            Code::RP001 => "规则包无法读取",
-            Code::RP002 => "规则包引用了不存在的内容",
-            Code::RP003 => "规则编号重复定义",
-        }
+        self.row().3
+    }
+
+    /// A format diagnostic (PF…): the file cannot be read as a plan.
+    pub fn is_format(self) -> bool {
+        self.as_str().starts_with("PF")
     }
 
     /// A format diagnostic: always an error, no citation.
     pub fn at(self, at: Location, message: String) -> Finding {
-        Finding::new(self.as_str(), Severity::Error, message, at)
+        Finding::new(self, Severity::Error, message, at)
+    }
+}
+
+/// A finding's code: one of cdocheck's own, or a rule id from a pack.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum FindingCode {
+    Builtin(Code),
+    Rule(Arc<str>),
+}
+
+impl FindingCode {
+    pub fn as_str(&self) -> &str {
+        match self {
+            FindingCode::Builtin(c) => c.as_str(),
+            FindingCode::Rule(id) => id,
+        }
+    }
+
+    /// A format diagnostic: the file could not be read as a plan.
+    pub fn is_format(&self) -> bool {
+        matches!(self, FindingCode::Builtin(c) if c.is_format())
+    }
+}
+
+impl std::ops::Deref for FindingCode {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for FindingCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Codes sort as their text, whoever defines them.
+impl Ord for FindingCode {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl PartialOrd for FindingCode {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq<str> for FindingCode {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for FindingCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for FindingCode {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl From<Code> for FindingCode {
+    fn from(c: Code) -> Self {
+        FindingCode::Builtin(c)
+    }
+}
+
+/// A rule's id; a built-in code's text names the built-in code.
+impl From<&str> for FindingCode {
+    fn from(s: &str) -> Self {
+        Code::parse(s).map_or_else(|| FindingCode::Rule(s.into()), FindingCode::Builtin)
+    }
+}
+
+impl From<String> for FindingCode {
+    fn from(s: String) -> Self {
+        FindingCode::from(s.as_str())
+    }
+}
+
+impl Serialize for FindingCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -286,9 +401,10 @@ mod tests {
     #[test]
     fn codes_are_unique_and_named_by_their_variant() {
         let mut seen = std::collections::HashSet::new();
-        for c in Code::ALL {
+        for c in Code::all() {
             assert!(seen.insert(c.as_str()), "duplicate {}", c.as_str());
             assert_eq!(format!("{c:?}"), c.as_str());
+            assert_eq!(Code::parse(c.as_str()), Some(c));
         }
     }
 }

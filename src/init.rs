@@ -1133,7 +1133,11 @@ mod tests {
             lang: Lang::En,
         };
         let checked = eval::check(&plan, &rules, &opts);
-        checked.findings.iter().map(|f| f.code.clone()).collect()
+        checked
+            .findings
+            .iter()
+            .map(|f| f.code.to_string())
+            .collect()
     }
 
     fn skeleton_for(j: Option<&str>, level: Option<Level>, lang: Lang) -> String {

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::eval::matches_keywords;
 use crate::report::{FileReport, Status};
-use crate::rules::{Designated, Pack, Rules};
+use crate::rules::{Check, Designated, Pack, Rules, SelectionCheck};
 
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Portfolio {
@@ -78,6 +78,7 @@ impl PilotStatus {
 
 /// The roll-up under construction.
 pub struct Roll<'r> {
+    rules: &'r Rules,
     notices: Vec<NoticePlans<'r>>,
 }
 
@@ -97,17 +98,15 @@ struct PilotPlans {
     waived: bool,
 }
 
-/// Did the plan leave this pack out of its `rule_packs`? CORE010 says so,
-/// one finding per left-out pack, keyed `rule_packs#PACK` (its message
-/// names the pack too, in backticks).
-fn opted_out_of(r: &FileReport, pack: &str) -> bool {
+/// Did the plan leave this pack out of its `rule_packs`? The rule that
+/// says so (CORE010, a `left-out` selection rule) names the pack as its item.
+fn opted_out_of(rules: &Rules, r: &FileReport, pack: &str) -> bool {
     r.findings.iter().any(|l| {
         let f = &l.finding;
-        f.code == "CORE010"
-            && match f.key.as_deref().and_then(|k| k.split_once('#')) {
-                Some((_, named)) => named == pack,
-                None => f.message.contains(&format!("`{pack}`")),
-            }
+        f.item.as_deref() == Some(pack)
+            && rules
+                .rule(&f.code)
+                .is_some_and(|rule| matches!(rule.check, Check::Selection(SelectionCheck::LeftOut)))
     })
 }
 
@@ -129,14 +128,14 @@ impl<'r> Roll<'r> {
                 opted_out_elsewhere: Vec::new(),
             })
             .collect();
-        Roll { notices }
+        Roll { rules, notices }
     }
 
     pub fn add(&mut self, r: &FileReport) {
         let waived = r.findings.iter().any(|l| l.finding.waived.is_some());
         for n in &mut self.notices {
             let applied = r.packs.contains(&n.pack.name);
-            let opted_out = opted_out_of(r, &n.pack.name);
+            let opted_out = opted_out_of(self.rules, r, &n.pack.name);
             if !applied && !opted_out {
                 continue;
             }

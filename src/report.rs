@@ -4,11 +4,31 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::baseline;
-use crate::finding::{Finding, Severity};
+use crate::finding::{Code, Finding, FindingCode, Severity};
 use crate::source::Source;
+
+/// A finding's fingerprint, as a baseline records it: file, code, unit and
+/// key path, never the line, so it survives edits that move lines.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Entry {
+    pub path: String,
+    pub code: String,
+    pub unit: Option<String>,
+    pub key: Option<String>,
+}
+
+impl Entry {
+    pub fn of(path: &str, f: &Finding) -> Entry {
+        Entry {
+            path: path.to_string(),
+            code: f.code.to_string(),
+            unit: f.unit.clone(),
+            key: f.key.clone(),
+        }
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -58,7 +78,7 @@ pub struct FileReport {
     pub findings: Vec<Located>,
     pub status: Status,
     /// Entries of the `--baseline` for this file that no longer occur.
-    pub stale: Vec<baseline::Entry>,
+    pub stale: Vec<Entry>,
 }
 
 impl FileReport {
@@ -70,7 +90,9 @@ impl FileReport {
         findings: Vec<Finding>,
         fail_on: Option<Severity>,
     ) -> Self {
-        let unreadable = findings.iter().any(|f| f.code == "PF001");
+        let unreadable = findings
+            .iter()
+            .any(|f| f.code == FindingCode::Builtin(Code::PF001));
         let fails = unreadable || findings.iter().any(|f| f.fails_at(fail_on));
         let findings = findings
             .into_iter()
@@ -167,7 +189,7 @@ pub struct Totals {
     pub plans: Vec<PlanRow>,
     pub keep_plans: bool,
     /// Baseline entries that no longer occur; `None` without `--baseline`.
-    pub stale: Option<Vec<baseline::Entry>>,
+    pub stale: Option<Vec<Entry>>,
 }
 
 impl Totals {
@@ -178,9 +200,9 @@ impl Totals {
             let f = &l.finding;
             let stat = self
                 .rules
-                .entry(f.code.clone())
+                .entry(f.code.to_string())
                 .or_insert_with(|| RuleStat {
-                    code: f.code.clone(),
+                    code: f.code.to_string(),
                     severity: f.severity,
                     plans: 0,
                     findings: 0,

@@ -98,9 +98,10 @@ fn supersede(
             .map(|f| f.element.clone())
             .collect();
         findings.retain(|f| {
-            let gone = rule.supersedes.contains(&f.code) && elements.contains(&f.element);
+            let gone =
+                rule.supersedes.iter().any(|s| f.code == *s) && elements.contains(&f.element);
             if gone {
-                dropped.push((f.code.clone(), f.unit.clone(), rule.id.clone()));
+                dropped.push((f.code.to_string(), f.unit.clone(), rule.id.clone()));
             }
             !gone
         });
@@ -285,7 +286,9 @@ fn run_rule(
                         (Some(zh), Lang::Zh) => zh.clone(),
                         (None, _) => i.name.clone(),
                     };
-                    emit.finding(rule, at(rule, &plan, 0..0), &[("item", name)], None)
+                    let mut f = emit.finding(rule, at(rule, &plan, 0..0), &[("item", name)], None);
+                    f.item = Some(i.name.clone());
+                    f
                 })
                 .collect()
         }

@@ -154,6 +154,7 @@ fn left_out(rules: &Rules, rule: &Rule, ctx: &Ctx, emit: &Emit) -> Vec<Finding> 
             let vars = [("item", p.name.clone()), ("value", p.document.clone())];
             let mut f = emit.finding(rule, node.span.clone(), &vars, None);
             f.key = Some(format!("plan.rule_packs#{}", p.name));
+            f.item = Some(p.name.clone());
             f
         })
         .collect()

@@ -388,7 +388,7 @@ impl Loader {
         let Some(why) = why else {
             return Value::Str(s.to_string());
         };
-        let shown = crate::render::safe(s);
+        let shown = crate::text::safe(s);
         let msg = lang.pick(
             format!("`{shown}` is not a valid unit id: {why}"),
             format!("`{shown}` 不是有效的单位编号：{why}"),

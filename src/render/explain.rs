@@ -13,7 +13,7 @@ pub fn explain(rules: &Rules, code: &str, lang: Lang) -> Option<String> {
     if let Some(r) = rules.rule(&code) {
         return Some(rule(rules, r, lang));
     }
-    let c = Code::ALL.iter().find(|c| c.as_str() == code)?;
+    let c = Code::parse(&code)?;
     Some(lang.pick(
         format!(
             "{}: {}\n\nA diagnostic about the file itself: it cannot be read as a plan as it stands. Always an error; \

@@ -7,9 +7,9 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{Config, Emitter, Finish};
-use crate::baseline::Entry;
 use crate::finding::{Citation, Severity};
 use crate::portfolio::Portfolio;
+use crate::report::Entry;
 use crate::report::{FileReport, Located, Status, Summary};
 use crate::source::SourceDb;
 

@@ -89,20 +89,20 @@ fn cases<'r>(cfg: Config, report: &'r FileReport) -> Vec<Case<'r>> {
             findings: owned(&rule.id),
         });
     }
-    let is_format = |code: &str| code.starts_with("PF");
     out.push(Case {
         name: "format".into(),
         findings: report
             .findings
             .iter()
-            .filter(|l| is_format(&l.finding.code))
+            .filter(|l| l.finding.code.is_format())
             .collect(),
     });
     let mut rest: Vec<&str> = report
         .findings
         .iter()
+        .filter(|l| !l.finding.code.is_format())
         .map(|l| l.finding.code.as_str())
-        .filter(|c| !is_format(c) && !ids.contains(c))
+        .filter(|c| !ids.contains(c))
         .collect();
     rest.sort_unstable();
     rest.dedup();

@@ -3,7 +3,6 @@
 //! implementing [`Emitter`], fed each file's report as it completes (in path
 //! order) and the run's totals at the end.
 
-use std::borrow::Cow;
 use std::io::{self, Write};
 
 use crate::lang::Lang;
@@ -11,7 +10,9 @@ use crate::portfolio::Portfolio;
 use crate::report::{FileReport, Totals};
 use crate::rules::Rules;
 use crate::source::SourceDb;
+pub use crate::text::{safe, safe_multiline, safe_source};
 
+pub mod baseline;
 pub mod cite;
 pub mod csv;
 pub mod explain;
@@ -80,125 +81,5 @@ pub fn emitter<'a>(format: Format, cfg: Config<'a>) -> Box<dyn Emitter + 'a> {
         Format::Junit => Box::new(junit::Junit::new(cfg)),
         Format::Github => Box::new(github::Github::new(cfg)),
         Format::Csv => Box::new(csv::Csv::new(cfg)),
-    }
-}
-
-/// Characters that could forge lines or hide text (json-output.md, "Text
-/// from files"): C0 and C1 controls other than tab (so line feeds and
-/// carriage returns too), DEL, the line and paragraph separators U+2028 and
-/// U+2029, and the bidirectional controls U+202A–U+202E and U+2066–U+2069.
-fn is_unsafe(c: char) -> bool {
-    (c.is_control() && c != '\t')
-        || matches!(
-            c,
-            '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
-        )
-}
-
-/// Makes text from a file (a plan value, a path, a pack's words) safe to
-/// show in human, concise and GitHub output: a newline becomes `\n`, every
-/// other unsafe character `\u{XX}` (`\u{1b}`, `\u{d}`), never sent raw. One
-/// value is then always one line.
-pub fn safe(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_unsafe) {
-        return s.into();
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            c if is_unsafe(c) => out.extend(c.escape_unicode()),
-            c => out.push(c),
-        }
-    }
-    out.into()
-}
-
-/// As [`safe`], but line breaks (`\n`, `\r`) stay as they are: for
-/// machine-read formats whose fields may hold several lines (CSV quotes
-/// them, XML keeps them), where a value is carried as written.
-pub fn safe_multiline(s: &str) -> Cow<'_, str> {
-    let keep = |c: char| matches!(c, '\n' | '\r') || !is_unsafe(c);
-    if s.chars().all(keep) {
-        return s.into();
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if keep(c) {
-            out.push(c);
-        } else {
-            out.extend(c.escape_unicode());
-        }
-    }
-    out.into()
-}
-
-/// Makes a source text safe to quote in a snippet while keeping every byte
-/// offset valid: each unsafe character becomes as many `?` as it has bytes.
-/// Line breaks stay (a snippet is lines): `\n`, and `\r` before `\n`; a lone
-/// `\r`, which would send the cursor back over the line, does not.
-pub fn safe_source(s: &str) -> Cow<'_, str> {
-    let bytes = s.as_bytes();
-    let keep = |i: usize, c: char| {
-        c == '\n' || (c == '\r' && bytes.get(i + 1) == Some(&b'\n')) || !is_unsafe(c)
-    };
-    if s.char_indices().all(|(i, c)| keep(i, c)) {
-        return s.into();
-    }
-    let mut out = String::with_capacity(s.len());
-    for (i, c) in s.char_indices() {
-        if keep(i, c) {
-            out.push(c);
-        } else {
-            out.extend(std::iter::repeat_n('?', c.len_utf8()));
-        }
-    }
-    out.into()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escape_sequences_never_pass_raw() {
-        assert_eq!(safe("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
-        assert_eq!(safe("深圳"), "深圳");
-        assert_eq!(safe("a\u{202e}b"), "a\\u{202e}b");
-    }
-
-    #[test]
-    fn exactly_the_characters_the_spec_names_are_escaped() {
-        assert_eq!(safe("a\nb"), "a\\nb", "a newline in a value shows as \\n");
-        assert_eq!(safe("a\r\nb"), "a\\u{d}\\nb");
-        assert_eq!(safe("a\tb"), "a\tb", "tab stays");
-        assert_eq!(safe("\u{7f}\u{85}\u{9b}"), "\\u{7f}\\u{85}\\u{9b}");
-        assert_eq!(safe("a\u{2028}b\u{2029}"), "a\\u{2028}b\\u{2029}");
-        assert_eq!(
-            safe("\u{202a}\u{2066}\u{2069}"),
-            "\\u{202a}\\u{2066}\\u{2069}"
-        );
-        // Neighbours of the ranges are ordinary text.
-        assert_eq!(
-            safe("\u{2029}\u{202f}\u{2065}\u{206a}\u{a0}"),
-            "\\u{2029}\u{202f}\u{2065}\u{206a}\u{a0}"
-        );
-        assert_eq!(
-            safe("粤办函〔2021〕63号：“二、试点范围”"),
-            "粤办函〔2021〕63号：“二、试点范围”"
-        );
-    }
-
-    #[test]
-    fn safe_sources_keep_their_byte_offsets() {
-        let src = "a = \"\u{1b}[2J\u{9b}\"";
-        assert_eq!(safe_source(src).len(), src.len());
-        assert_eq!(safe_source(src), "a = \"?[2J??\"");
-        assert_eq!(
-            safe_source("a\r\nb\rc\n"),
-            "a\r\nb?c\n",
-            "CRLF stays, a lone CR does not"
-        );
-        assert_eq!(safe_source("a\u{2028}b"), "a???b");
     }
 }

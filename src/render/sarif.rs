@@ -48,7 +48,7 @@ impl Emitter for Sarif<'_> {
     fn file(&mut self, _: &mut dyn Write, report: &FileReport, _: &SourceDb) -> io::Result<()> {
         for l in &report.findings {
             self.results
-                .push((l.finding.code.clone(), result(&report.path, l)));
+                .push((l.finding.code.to_string(), result(&report.path, l)));
         }
         Ok(())
     }
@@ -164,7 +164,7 @@ fn descriptor(cfg: Config, code: &str) -> ReportingDescriptor {
     if let Some(rule) = cfg.rules.rule(code) {
         return rule_descriptor(rule, cfg.rules, cfg.lang);
     }
-    let Some(c) = Code::ALL.iter().find(|c| c.as_str() == code) else {
+    let Some(c) = Code::parse(code) else {
         return ReportingDescriptor::builder()
             .id(code)
             .short_description(text(code))
