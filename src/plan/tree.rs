@@ -42,12 +42,20 @@ impl Date {
         (1..=days).contains(&self.day)
     }
 
-    /// Today's date in UTC, from the system clock.
+    /// Today's date in China Standard Time (UTC+8, no daylight saving),
+    /// from the system clock: the plans' dates are dates in China, so a
+    /// waiver runs to the end of its last day there, not eight hours early.
     pub fn today() -> Date {
         let secs = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
-        Date::from_days((secs / 86_400) as i64)
+        Date::in_china_at(secs)
+    }
+
+    /// The date in China Standard Time `secs` seconds after the UNIX epoch.
+    fn in_china_at(secs: u64) -> Date {
+        const UTC_PLUS_8: u64 = 8 * 3600;
+        Date::from_days((secs.saturating_add(UTC_PLUS_8) / 86_400) as i64)
     }
 
     /// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
@@ -274,5 +282,15 @@ mod tests {
     fn days_since_epoch_become_civil_dates() {
         assert_eq!(Date::from_days(0).to_string(), "1970-01-01");
         assert_eq!(Date::from_days(18_740).to_string(), "2021-04-23");
+    }
+
+    #[test]
+    fn today_is_the_date_in_china_standard_time() {
+        // 2021-04-22T16:00:00Z is midnight in Beijing: already the 23rd.
+        assert_eq!(Date::in_china_at(1_619_107_200).to_string(), "2021-04-23");
+        assert_eq!(Date::in_china_at(1_619_107_199).to_string(), "2021-04-22");
+        // 2021-04-23T15:59:59Z is still the 23rd there.
+        assert_eq!(Date::in_china_at(1_619_193_599).to_string(), "2021-04-23");
+        assert_eq!(Date::in_china_at(0).to_string(), "1970-01-01");
     }
 }
