@@ -6,22 +6,30 @@
 //!   rules table, Markdown reference and `explain` render it and plans are
 //!   checked against it.
 //!
+//! Both are `#[ignore]`d, so plain `cargo test` runs only the deterministic
+//! tests at the end of this file (the committed regression inputs and the
+//! plan generator). Asked for, each target runs its seeds, then a fixed
+//! number of mutations (`CDOCHECK_FUZZ_ITERATIONS`, default
+//! 2,000): the same seed and count test the same inputs on any machine.
+//!
 //! Seeds: the examples, the rule-pack fixtures, the format fixtures, the
 //! fuzz regressions and generated plans (`benches/corpus`); the packs in
 //! `rules/`. Inputs whose findings form a new set join the corpus.
 //!
 //! A panic saves the (line-minimised) input to `fuzz/crashes/<target>-<hash>.toml`
 //! and its message and backtrace beside it (`.txt`), and fails the test with
-//! the path. An abort (a stack overflow) saves the input being run to
-//! `fuzz/crashes/<target>-abort.toml`; an input that runs longer than
-//! `CDOCHECK_FUZZ_HANG_SECONDS` (default 20) is saved as `…-hang.toml` and
-//! the process exits. An input that took a second or more is kept in
-//! `fuzz/slow/<target>-slowest.toml`.
+//! the path. Each input is written to `<target dir>/tmp/fuzz-<target>-running.toml`
+//! before it runs, so after an abort (a stack overflow) that file holds the
+//! input that caused it. An input that runs longer than
+//! `CDOCHECK_FUZZ_HANG_SECONDS` (default 20) is saved as
+//! `fuzz/crashes/<target>-<hash>-hang.toml` and the process exits with
+//! status 3. The slowest input of a run, if it took a second or more, is kept
+//! in `fuzz/slow/<target>-slowest.toml`.
 //!
 //! ```sh
-//! cargo test --test fuzz                                    # 3 s per target
-//! CDOCHECK_FUZZ_SECONDS=600 CDOCHECK_FUZZ_SEED=7 \
-//!     cargo test --release --test fuzz -- --nocapture       # 10 min per target
+//! cargo test --test fuzz -- --ignored                   # 2,000 mutations per target
+//! CDOCHECK_FUZZ_ITERATIONS=500000 CDOCHECK_FUZZ_SEED=7 \
+//!     cargo test --release --test fuzz -- --ignored --nocapture
 //! ```
 
 #[path = "../benches/corpus/mod.rs"]
@@ -29,13 +37,12 @@ mod corpus;
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::ffi::CString;
 use std::hash::{Hash, Hasher};
 use std::io;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Once, OnceLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, Once};
 use std::time::{Duration, Instant};
 
 use clap::ValueEnum;
@@ -52,7 +59,8 @@ use cdocheck::source::{Source, SourceDb};
 
 use corpus::Rng;
 
-const DEFAULT_SECONDS: f64 = 3.0;
+/// Mutations per target when `CDOCHECK_FUZZ_ITERATIONS` is not set.
+const DEFAULT_ITERATIONS: u64 = 2_000;
 const DEFAULT_SEED: u64 = 0xCD0_2021_0063;
 /// Inputs are cut to this size, so that one iteration stays short.
 const MAX_INPUT: usize = 256 * 1024;
@@ -70,8 +78,17 @@ fn env_or<T: std::str::FromStr>(key: &str, default: T) -> T {
         .unwrap_or(default)
 }
 
-fn seconds() -> Duration {
-    Duration::from_secs_f64(env_or("CDOCHECK_FUZZ_SECONDS", DEFAULT_SECONDS).max(0.0))
+/// How many mutated inputs each target runs, after its seeds.
+fn iterations() -> u64 {
+    let key = "CDOCHECK_FUZZ_ITERATIONS";
+    match std::env::var(key) {
+        Err(_) => DEFAULT_ITERATIONS,
+        Ok(v) => v
+            .trim()
+            .replace('_', "")
+            .parse()
+            .unwrap_or_else(|_| panic!("{key}={v:?} is not a number of iterations")),
+    }
 }
 
 fn seed() -> u64 {
@@ -747,71 +764,56 @@ fn install_panic_hook() {
     });
 }
 
-/// The input each target is running, for the abort handler and the
-/// watchdog: valid while `START[slot]` is non-zero.
-struct Slot {
-    ptr: AtomicPtr<u8>,
-    len: AtomicUsize,
-    /// Milliseconds since `epoch()` when the current input started; 0 idle.
-    start: AtomicU64,
-    dir: OnceLock<CString>,
-    path: OnceLock<CString>,
+/// The input a target is running, shared with its watchdog thread.
+#[derive(Default)]
+struct Running {
+    input: Vec<u8>,
+    /// When `input` started; `None` between inputs.
+    since: Option<Instant>,
 }
 
-#[allow(clippy::declare_interior_mutable_const)]
-const SLOT: Slot = Slot {
-    ptr: AtomicPtr::new(std::ptr::null_mut()),
-    len: AtomicUsize::new(0),
-    start: AtomicU64::new(0),
-    dir: OnceLock::new(),
-    path: OnceLock::new(),
-};
-static SLOTS: [Slot; 2] = [SLOT, SLOT];
-
-fn epoch() -> Instant {
-    static E: OnceLock<Instant> = OnceLock::new();
-    *E.get_or_init(Instant::now)
+/// Locks `running`: a panic never happens while it is held, but a
+/// poisoned lock would still hold a whole input.
+fn lock(running: &Mutex<Running>) -> MutexGuard<'_, Running> {
+    running.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn crash_dir() -> PathBuf {
     root().join("fuzz/crashes")
 }
 
-extern "C" fn on_abort(_: libc::c_int) {
-    // Only async-signal-safe calls here: mkdir, open, write, close.
-    for s in &SLOTS {
-        let p = s.ptr.load(Ordering::SeqCst);
-        if p.is_null() || s.start.load(Ordering::SeqCst) == 0 {
-            continue;
-        }
-        let (Some(dir), Some(path)) = (s.dir.get(), s.path.get()) else {
-            continue;
-        };
-        unsafe {
-            libc::mkdir(dir.as_ptr(), 0o755);
-            let fd = libc::open(
-                path.as_ptr(),
-                libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC,
-                0o644,
-            );
-            if fd >= 0 {
-                libc::write(fd, p as *const libc::c_void, s.len.load(Ordering::SeqCst));
-                libc::close(fd);
-            }
-            let msg = b"\nfuzz: the process aborted; the input being run is in ";
-            libc::write(2, msg.as_ptr() as *const libc::c_void, msg.len());
-            let b = path.as_bytes();
-            libc::write(2, b.as_ptr() as *const libc::c_void, b.len());
-            libc::write(2, b"\n".as_ptr() as *const libc::c_void, 1);
-        }
-    }
+/// Where each input of `target` is written before it runs: what is there
+/// after an abort is the input that caused it.
+fn running_path(target: &str) -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("fuzz-{target}-running.toml"))
 }
 
-fn install_abort_handler() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| unsafe {
-        libc::signal(libc::SIGABRT, on_abort as *const () as libc::sighandler_t);
-    });
+/// Watches `running`: once one input has run for longer than `hang`, saves
+/// it to `fuzz/crashes/` and ends the process (status 3), since the stuck
+/// thread cannot be stopped. Returns when `done` is set.
+fn watchdog(
+    target: &'static str,
+    running: Arc<Mutex<Running>>,
+    done: Arc<AtomicBool>,
+    hang: Duration,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        while !done.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(200));
+            // Held until the process exits: the input cannot change under us.
+            let r = lock(&running);
+            if r.since.is_some_and(|t| t.elapsed() > hang) {
+                let _ = std::fs::create_dir_all(crash_dir());
+                let path = crash_dir().join(format!("{target}-{:016x}-hang.toml", fnv(&r.input)));
+                let _ = std::fs::write(&path, &r.input);
+                eprintln!(
+                    "fuzz {target}: an input has run for more than {hang:?}; saved to {}",
+                    path.display()
+                );
+                std::process::exit(3);
+            }
+        }
+    })
 }
 
 /// Removes lines, then bytes, from `input` while `crashes` holds (delta
@@ -905,7 +907,6 @@ fn options(variant: u64, packs: Option<Vec<String>>) -> Options {
         today: Date::parse(today).expect("a valid date"),
         waivers: variant & 1 == 0,
         packs,
-        lang: if variant & 2 == 0 { Lang::En } else { Lang::Zh },
     }
 }
 
@@ -913,6 +914,11 @@ fn config(rules: &Rules, variant: u64) -> Config<'_> {
     Config {
         rules,
         lang: if variant & 2 == 0 { Lang::En } else { Lang::Zh },
+        machine_lang: if variant & 64 == 0 {
+            Lang::En
+        } else {
+            Lang::Zh
+        },
         color: variant & 4 != 0,
         summary: variant & 8 != 0,
         statistics: variant & 16 != 0,
@@ -964,7 +970,7 @@ fn check_plan(rules: &Rules, text: &str, variant: u64, packs: Option<Vec<String>
     let mut db = SourceDb::default();
     let source = db.add(Source::new("fuzz.toml", text));
     let opts = options(variant, packs);
-    let plan = Plan::from_text(source, &db.get(source).text, opts.lang);
+    let plan = Plan::from_text(source, &db.get(source).text);
     let checked = eval::check(&plan, rules, &opts);
     let sig = finding_signature(&checked.findings, u64::from(plan.root.is_some()));
     let p = plan.root.as_ref().and_then(|r| r.table("plan"));
@@ -1041,6 +1047,7 @@ impl PackTarget {
                     p.code.hash(&mut h);
                     // The message's words, without the names it quotes.
                     p.message
+                        .to_string()
                         .split('`')
                         .step_by(2)
                         .collect::<String>()
@@ -1083,55 +1090,26 @@ struct Outcome {
     slowest: (Duration, usize),
 }
 
-/// Runs `run` on mutations of `seeds` for `duration`.
+/// Runs `run` on `seeds`, then on `iterations` mutations of them.
 fn fuzz(
     target: &'static str,
-    slot: usize,
     seeds: Vec<Vec<u8>>,
     dict_seeds: &[Vec<u8>],
-    duration: Duration,
+    iterations: u64,
     seed: u64,
     run: &dyn Fn(&[u8], u64) -> Signature,
 ) -> Outcome {
     install_panic_hook();
-    install_abort_handler();
-    let s = &SLOTS[slot];
-    let dir = crash_dir();
-    let _ = s
-        .dir
-        .set(CString::new(dir.to_string_lossy().as_bytes()).expect("no NUL in the path"));
-    let abort_path = dir.join(format!("{target}-abort.toml"));
-    let _ = s
-        .path
-        .set(CString::new(abort_path.to_string_lossy().as_bytes()).expect("no NUL in the path"));
-
-    // The watchdog: an input that runs too long is saved, then we exit.
-    let hang = Duration::from_secs_f64(env_or("CDOCHECK_FUZZ_HANG_SECONDS", 20.0));
+    let running_file = running_path(target);
+    eprintln!(
+        "fuzz {target}: seed {seed:#x}, {iterations} mutations; each input is written to {} \
+         before it runs (after an abort, it holds the input that caused it)",
+        running_file.display()
+    );
+    let running = Arc::new(Mutex::new(Running::default()));
     let done = Arc::new(AtomicBool::new(false));
-    let watchdog = {
-        let done = done.clone();
-        std::thread::spawn(move || {
-            while !done.load(Ordering::SeqCst) {
-                std::thread::sleep(Duration::from_millis(200));
-                let start = s.start.load(Ordering::SeqCst);
-                let now = epoch().elapsed().as_millis() as u64;
-                if start != 0 && now.saturating_sub(start) > hang.as_millis() as u64 {
-                    let p = s.ptr.load(Ordering::SeqCst);
-                    // SAFETY: the loop is stuck in the iteration that owns the buffer.
-                    let input =
-                        unsafe { std::slice::from_raw_parts(p, s.len.load(Ordering::SeqCst)) };
-                    let _ = std::fs::create_dir_all(crash_dir());
-                    let path = crash_dir().join(format!("{target}-{:016x}-hang.toml", fnv(input)));
-                    let _ = std::fs::write(&path, input);
-                    eprintln!(
-                        "fuzz {target}: an input has run for more than {hang:?}; saved to {}",
-                        path.display()
-                    );
-                    std::process::exit(3);
-                }
-            }
-        })
-    };
+    let hang = Duration::from_secs_f64(env_or("CDOCHECK_FUZZ_HANG_SECONDS", 20.0));
+    let watchdog = watchdog(target, running.clone(), done.clone(), hang);
 
     let mut rng = Rng::new(seed ^ fnv(target.as_bytes()));
     let mut m = Mutator {
@@ -1146,22 +1124,24 @@ fn fuzz(
     let mut slowest = (Duration::ZERO, 0);
     let mut slowest_input: Vec<u8> = Vec::new();
     let started = Instant::now();
-    let mut iterations: u64 = 0;
+    let mut ran: u64 = 0;
     let mut panicked: u64 = 0;
     let mut next_report = Duration::from_secs(60);
 
     let attempt = |input: &[u8], variant: u64| -> Result<(Signature, Duration), Caught> {
-        s.ptr.store(input.as_ptr() as *mut u8, Ordering::SeqCst);
-        s.len.store(input.len(), Ordering::SeqCst);
-        s.start
-            .store(epoch().elapsed().as_millis() as u64 | 1, Ordering::SeqCst);
+        let _ = std::fs::write(&running_file, input);
+        {
+            let mut r = lock(&running);
+            r.input.clear();
+            r.input.extend_from_slice(input);
+            r.since = Some(Instant::now());
+        }
         FUZZING.with(|f| f.set(true));
         let t = Instant::now();
         let r = panic::catch_unwind(AssertUnwindSafe(|| run(input, variant)));
         let took = t.elapsed();
         FUZZING.with(|f| f.set(false));
-        s.start.store(0, Ordering::SeqCst);
-        s.ptr.store(std::ptr::null_mut(), Ordering::SeqCst);
+        lock(&running).since = None;
         r.map(|sig| (sig, took)).map_err(|_| {
             LAST_PANIC
                 .with(|p| p.borrow_mut().take())
@@ -1179,7 +1159,7 @@ fn fuzz(
         let (input, variant) = if i < n_seeds {
             (corpus[i].clone(), rng.next_u64())
         } else {
-            if i % 32 == 0 && started.elapsed() >= duration {
+            if i >= n_seeds + iterations as usize {
                 break;
             }
             let base = if rng.chance(50) {
@@ -1191,7 +1171,7 @@ fn fuzz(
             (m.mutate(&corpus[base], &corpus[other]), rng.next_u64())
         };
         i += 1;
-        iterations += 1;
+        ran += 1;
         match attempt(&input, variant) {
             Ok((sig, took)) => {
                 if took > slowest.0 {
@@ -1215,7 +1195,7 @@ fn fuzz(
                     let limit = if i <= n_seeds {
                         Duration::ZERO
                     } else {
-                        duration.clamp(Duration::from_secs(1), Duration::from_secs(10))
+                        Duration::from_secs(10)
                     };
                     let best = minimise(
                         &input,
@@ -1235,10 +1215,10 @@ fn fuzz(
         }
         if started.elapsed() >= next_report {
             eprintln!(
-                "fuzz {target}: {:>4.0} s, {iterations} iterations, {:.0}/s, corpus {}, \
+                "fuzz {target}: {:>4.0} s, {ran} iterations, {:.0}/s, corpus {}, \
                  {panicked} panicked at {} site(s)",
                 started.elapsed().as_secs_f64(),
-                iterations as f64 / started.elapsed().as_secs_f64(),
+                ran as f64 / started.elapsed().as_secs_f64(),
                 corpus.len(),
                 crash_sites.len()
             );
@@ -1253,8 +1233,9 @@ fn fuzz(
         let _ = std::fs::create_dir_all(&dir);
         let _ = std::fs::write(dir.join(format!("{target}-slowest.toml")), &slowest_input);
     }
+    let _ = std::fs::remove_file(&running_file);
     Outcome {
-        iterations,
+        iterations: ran,
         corpus: corpus.len(),
         signatures: seen.len(),
         crashes,
@@ -1289,6 +1270,7 @@ fn report(target: &str, seed: u64, o: &Outcome, took: Duration) {
 }
 
 #[test]
+#[ignore = "fuzzing: run with `cargo test --test fuzz -- --ignored` (CDOCHECK_FUZZ_ITERATIONS)"]
 fn fuzz_plans() {
     let seed = seed();
     let seeds = plan_seeds(seed, true);
@@ -1296,10 +1278,9 @@ fn fuzz_plans() {
     let t = Instant::now();
     let o = fuzz(
         "plan",
-        0,
         seeds.clone(),
         &seeds,
-        seconds(),
+        iterations(),
         seed,
         &|input, variant| target.run(input, variant),
     );
@@ -1307,6 +1288,7 @@ fn fuzz_plans() {
 }
 
 #[test]
+#[ignore = "fuzzing: run with `cargo test --test fuzz -- --ignored` (CDOCHECK_FUZZ_ITERATIONS)"]
 fn fuzz_rule_packs() {
     let seed = seed();
     let packs = pack_seeds();
@@ -1321,10 +1303,9 @@ fn fuzz_rule_packs() {
     let t = Instant::now();
     let o = fuzz(
         "pack",
-        1,
         packs,
         &dict_seeds,
-        seconds(),
+        iterations(),
         seed,
         &|input, variant| target.run(input, variant),
     );
@@ -1334,13 +1315,47 @@ fn fuzz_rule_packs() {
 // ---------------------------------------------------------------------------
 // Regressions: inputs the fuzzer once crashed on.
 
-/// Every saved crash input in `tests/fixtures/fuzz/` (`plan-*.toml`,
-/// `pack-*.toml`) runs through its target, in several variants (language,
-/// colour, waivers, forced packs), without a panic.
-#[test]
-fn fuzz_regressions() {
+/// The 16 variants an input is replayed in: language, colour, waivers,
+/// summary, forced packs and the date of "today".
+fn replay_variants() -> impl Iterator<Item = u64> {
+    (0..16u64).map(|v| v | v << 8 | v << 16)
+}
+
+/// Runs `input` through its target (`pack` when the file name starts with
+/// `pack-`, else `plan`) in every variant; returns how long each took, or
+/// the first panic.
+fn replay(path: &Path, plans: &PlanTarget, packs: &PackTarget) -> Result<Vec<Duration>, String> {
+    let input = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let is_pack = path
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with("pack-"));
     install_panic_hook();
-    let plans = PlanTarget::new();
+    let mut took = Vec::new();
+    for v in replay_variants() {
+        let t = Instant::now();
+        FUZZING.with(|f| f.set(true));
+        let r = panic::catch_unwind(AssertUnwindSafe(|| {
+            if is_pack {
+                packs.run(&input, v)
+            } else {
+                plans.run(&input, v)
+            }
+        }));
+        FUZZING.with(|f| f.set(false));
+        took.push(t.elapsed());
+        if r.is_err() {
+            let c = LAST_PANIC.with(|p| p.borrow_mut().take());
+            let (at, msg) = c.map_or_else(Default::default, |c| (c.location, c.message));
+            return Err(format!(
+                "{} (variant {v:#x}): panicked at {at}: {msg}",
+                path.display()
+            ));
+        }
+    }
+    Ok(took)
+}
+
+fn replay_targets() -> (PlanTarget, PackTarget) {
     let packs = PackTarget {
         plans: plan_seeds(DEFAULT_SEED, false)
             .iter()
@@ -1348,30 +1363,43 @@ fn fuzz_regressions() {
             .map(|p| String::from_utf8_lossy(p).into_owned())
             .collect(),
     };
+    (PlanTarget::new(), packs)
+}
+
+/// The committed regression inputs (`tests/fixtures/fuzz/plan-*.toml` and
+/// `pack-*.toml`, inputs the fuzzer once crashed on) run through their
+/// targets in every variant without a panic; so does the input named by
+/// `CDOCHECK_FUZZ_REPLAY`, when set. Prints how long each variant takes:
+///
+/// ```sh
+/// CDOCHECK_FUZZ_REPLAY=fuzz/slow/pack-slowest.toml \
+///     cargo test --release --test fuzz fuzz_replay -- --nocapture
+/// ```
+#[test]
+fn fuzz_replay() {
+    let (plan_inputs, pack_inputs) = (regressions("plan"), regressions("pack"));
+    assert!(
+        !plan_inputs.is_empty() && !pack_inputs.is_empty(),
+        "tests/fixtures/fuzz/ has no plan-*.toml or no pack-*.toml regression"
+    );
+    let mut inputs = [plan_inputs, pack_inputs].concat();
+    if let Some(extra) = std::env::var_os("CDOCHECK_FUZZ_REPLAY") {
+        inputs.push(PathBuf::from(extra));
+    }
+    let (plans, packs) = replay_targets();
     let mut failures = Vec::new();
-    let cases = regressions("plan").into_iter().map(|p| (p, true));
-    for (path, is_plan) in cases.chain(regressions("pack").into_iter().map(|p| (p, false))) {
-        let input = std::fs::read(&path).expect("a readable fixture");
-        for variant in 0..16u64 {
-            let v = variant | variant << 8 | variant << 16;
-            FUZZING.with(|f| f.set(true));
-            let r = panic::catch_unwind(AssertUnwindSafe(|| {
-                if is_plan {
-                    plans.run(&input, v)
-                } else {
-                    packs.run(&input, v)
+    for path in &inputs {
+        match replay(path, &plans, &packs) {
+            Ok(took) => {
+                for (v, t) in replay_variants().zip(took) {
+                    eprintln!(
+                        "{}: variant {v:#x}: {:.1} ms",
+                        path.display(),
+                        t.as_secs_f64() * 1000.0
+                    );
                 }
-            }));
-            FUZZING.with(|f| f.set(false));
-            if r.is_err() {
-                let c = LAST_PANIC.with(|p| p.borrow_mut().take());
-                let (at, msg) = c.map_or_else(Default::default, |c| (c.location, c.message));
-                failures.push(format!(
-                    "{} (variant {v}): panicked at {at}: {msg}",
-                    path.display()
-                ));
-                break;
             }
+            Err(e) => failures.push(e),
         }
     }
     assert!(
@@ -1411,7 +1439,7 @@ fn generated_plans_are_as_labelled() {
         );
         let mut pdb = SourceDb::default();
         let source = pdb.add(Source::new(p.file_name.clone(), p.text.as_str()));
-        let plan = Plan::from_text(source, &p.text, Lang::En);
+        let plan = Plan::from_text(source, &p.text);
         let checked = eval::check(&plan, &rules, &opts);
         let units = plan.root.as_ref().map_or(0, |r| r.tables("unit").count());
         assert_eq!(units, p.units, "{}", p.file_name);
@@ -1449,41 +1477,4 @@ fn generated_plans_are_as_labelled() {
         (0.24..=0.36).contains(&share),
         "{failing} of {n} plans have violations"
     );
-}
-
-/// Replays one input through its target and prints how long each variant
-/// takes: `CDOCHECK_FUZZ_REPLAY=fuzz/slow/pack-slowest.toml cargo test
-/// --release --test fuzz fuzz_replay -- --nocapture` (the target is `pack`
-/// when the file name starts with `pack-`, else `plan`). Does nothing
-/// without the variable.
-#[test]
-fn fuzz_replay() {
-    let Some(path) = std::env::var_os("CDOCHECK_FUZZ_REPLAY").map(PathBuf::from) else {
-        return;
-    };
-    let input = std::fs::read(&path).expect("a readable input");
-    let is_pack = path
-        .file_name()
-        .is_some_and(|n| n.to_string_lossy().starts_with("pack-"));
-    let plans = PlanTarget::new();
-    let packs = PackTarget {
-        plans: plan_seeds(DEFAULT_SEED, false)
-            .iter()
-            .take(8)
-            .map(|p| String::from_utf8_lossy(p).into_owned())
-            .collect(),
-    };
-    for variant in 0..16u64 {
-        let v = variant | variant << 8 | variant << 16;
-        let t = Instant::now();
-        if is_pack {
-            packs.run(&input, v);
-        } else {
-            plans.run(&input, v);
-        }
-        eprintln!(
-            "variant {v:#x}: {:.1} ms",
-            t.elapsed().as_secs_f64() * 1000.0
-        );
-    }
 }
