@@ -1409,6 +1409,88 @@ fn fuzz_replay() {
     );
 }
 
+/// `cdocheck ARGS…` as a user runs it, uncoloured.
+fn cdocheck(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_cdocheck"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+/// A run that panicked (exit 101, "panicked" on stderr) is a failure.
+fn no_panic(o: &std::process::Output, what: &str) -> Result<(), String> {
+    let err = String::from_utf8_lossy(&o.stderr);
+    if o.status.code() == Some(101) || err.contains("panicked") {
+        Err(format!("{what}: {}\n{err}", o.status))
+    } else {
+        Ok(())
+    }
+}
+
+/// The committed regressions through the binary, as a user meets them:
+/// each plan in every output format and both languages (a plan's problems
+/// are findings: exit 0 or 1), each pack with `--rules` in `check` and
+/// `rules` (it may be refused, exit 2, but nothing panics).
+#[test]
+fn fuzz_regressions_through_the_binary() {
+    let mut failures = Vec::new();
+    let plans = regressions("plan");
+    assert!(
+        !plans.is_empty(),
+        "no plan regression in tests/fixtures/fuzz/"
+    );
+    for path in &plans {
+        for format in render::Format::value_variants() {
+            let format = format.to_possible_value().expect("a named format");
+            for lang in ["en", "zh-CN"] {
+                let args = ["check", "--today", "2026-01-01", "--lang", lang, "--format"];
+                let mut args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_ref()).collect();
+                args.push(format.get_name().as_ref());
+                args.push(path.as_os_str());
+                let o = cdocheck(&args);
+                let what = format!("{} ({}, {lang})", path.display(), format.get_name());
+                match no_panic(&o, &what) {
+                    Err(e) => failures.push(e),
+                    Ok(()) if !matches!(o.status.code(), Some(0 | 1)) => failures.push(format!(
+                        "{what}: {}\n{}",
+                        o.status,
+                        String::from_utf8_lossy(&o.stderr)
+                    )),
+                    Ok(()) => {}
+                }
+            }
+        }
+    }
+    let packs = regressions("pack");
+    assert!(
+        !packs.is_empty(),
+        "no pack regression in tests/fixtures/fuzz/"
+    );
+    for path in &packs {
+        let rules = [path.as_os_str()];
+        for command in [
+            &[
+                "check",
+                "--today",
+                "2026-01-01",
+                "examples/shenzhen-2021.toml",
+            ][..],
+            &["rules"][..],
+        ] {
+            let mut args: Vec<&std::ffi::OsStr> = command.iter().map(|a| a.as_ref()).collect();
+            args.push("--rules".as_ref());
+            args.extend(rules);
+            let what = format!("{} ({})", path.display(), command[0]);
+            if let Err(e) = no_panic(&cdocheck(&args), &what) {
+                failures.push(e);
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
 // ---------------------------------------------------------------------------
 // The generator the seeds and the benchmark use.
 
