@@ -3,6 +3,7 @@
 //! evaluation runs. A pack with errors yields diagnostics into its own file.
 
 pub mod cond;
+pub mod init_data;
 mod raw;
 
 use std::collections::BTreeMap;
@@ -65,6 +66,8 @@ pub struct Pack {
     pub designated: Vec<Designated>,
     pub rules: Vec<Rule>,
     pub source: SourceId,
+    /// What `cdocheck init` needs beside the rules: texts, example dates, places.
+    pub init: init_data::InitData,
 }
 
 pub enum Applies {
@@ -335,6 +338,7 @@ impl Rules {
             designated,
             rules,
             source,
+            init: init_data::compile(file.init, &top, out),
         })
     }
 }

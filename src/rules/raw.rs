@@ -14,6 +14,8 @@ pub struct PackFile {
     pub keywords: BTreeMap<String, Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
     pub designated: Vec<Designated>,
+    /// What `cdocheck init` needs beside the rules (see `init_data`).
+    pub init: Option<super::init_data::RawInit>,
     #[serde(default)]
     pub rule: Vec<Rule>,
 }
