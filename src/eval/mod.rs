@@ -8,6 +8,7 @@ mod select;
 mod waiver;
 
 pub use cond::{matches_keywords, normalize_document_number};
+pub use select::select;
 
 use cond::{Ctx, Evidence, Tri};
 
@@ -28,6 +29,21 @@ pub struct Options {
     pub packs: Option<Vec<String>>,
     /// The language of messages.
     pub lang: Lang,
+}
+
+/// Whether `cond` holds on a plan (`root`) and, for a condition about an
+/// element, on that element (its header span and table): `None` when the
+/// answer is unknown. `init` drafts plans with it, as `check` judges them.
+pub fn holds(
+    cond: &crate::rules::Cond,
+    root: &Table,
+    elem: Option<(&Span, &Table)>,
+) -> Option<bool> {
+    match (Ctx { root, elem }).test(cond) {
+        Tri::True => Some(true),
+        Tri::False => Some(false),
+        Tri::Unknown => None,
+    }
 }
 
 /// One plan's result.
