@@ -58,7 +58,7 @@ pub enum Command {
         packs: PackArgs,
     },
     /// Write a commented plan skeleton for a jurisdiction, with `<…>` placeholders to fill in
-    Init(crate::init::InitArgs),
+    Init(InitArgs),
     /// Print the JSON Schema of plan format v1, for editors and validators
     Schema,
     /// Print a shell completion script
@@ -72,6 +72,80 @@ pub enum Command {
         /// A command: its page, cdocheck-COMMAND(1)
         command: Option<String>,
     },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// The jurisdiction: a city (Jiangmen, Shenzhen, 江门 …), a provincial
+    /// department, a place a pack given with --rules names, or any other
+    /// place [default: a placeholder]
+    #[arg(long, value_name = "NAME")]
+    pub jurisdiction: Option<String>,
+    /// Administrative level of the issuer [default: from the jurisdiction]
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub level: Option<crate::init::Level>,
+    /// Write the skeleton to FILE instead of standard output
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Overwrite FILE when it exists
+    #[arg(long, requires = "output")]
+    pub force: bool,
+    #[command(flatten)]
+    pub packs: PackArgs,
+}
+
+/// `cdocheck init`: the skeleton to standard output or, with `-o`, to a file
+/// written whole (never over an existing file without `--force`).
+fn init(
+    args: &InitArgs,
+    rules: &Rules,
+    lang: Lang,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<Outcome> {
+    let req = crate::init::Request {
+        jurisdiction: args.jurisdiction.clone(),
+        level: args.level,
+    };
+    let skeleton = match crate::init::skeleton(&req, rules, lang) {
+        Ok(s) => s,
+        Err(e) => {
+            writeln!(err, "{}", e.message(lang))?;
+            return Ok(Outcome::Broken);
+        }
+    };
+    let Some(path) = &args.output else {
+        out.write_all(skeleton.text.as_bytes())?;
+        return Ok(Outcome::Pass);
+    };
+    let shown = path.display();
+    if !args.force && path.exists() {
+        let msg = lang.pick(
+            format!("error: {shown} exists; nothing was written (use --force to overwrite it)"),
+            format!("错误：{shown} 已存在，未写入（如需覆盖，请加 --force）"),
+        );
+        writeln!(err, "{msg}")?;
+        return Ok(Outcome::Broken);
+    }
+    let n = skeleton.placeholders;
+    let (msg, outcome) = match crate::atomic::write(path, skeleton.text.as_bytes(), args.force) {
+        Ok(()) => (
+            lang.pick(
+                format!("wrote {shown}: fill in the {n} placeholders <…>; `cdocheck check {shown}` lists those left"),
+                format!("已写入 {shown}：请填写其中 {n} 处占位符 <…>；`cdocheck check {shown}` 会列出尚未填写的"),
+            ),
+            Outcome::Pass,
+        ),
+        Err(e) => (
+            lang.pick(
+                format!("error: cannot write {shown}: {e}"),
+                format!("错误：无法写入 {shown}：{e}"),
+            ),
+            Outcome::Broken,
+        ),
+    };
+    writeln!(err, "{msg}")?;
+    Ok(outcome)
 }
 
 /// The rule packs of commands that take no `--rules`.
@@ -249,9 +323,8 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<O
         Command::Check(c) => &c.rules,
         Command::Rules(r) => &r.rules,
         Command::Explain { packs, .. } | Command::TestRules { packs, .. } => packs,
-        Command::Init(_) | Command::Schema | Command::Completions { .. } | Command::Man { .. } => {
-            &NO_EXTRA_PACKS
-        }
+        Command::Init(a) => &a.packs,
+        Command::Schema | Command::Completions { .. } | Command::Man { .. } => &NO_EXTRA_PACKS,
     };
     let rules = match load_rules(&mut db, &packs.extra) {
         Ok(r) => r,
@@ -290,7 +363,7 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<O
             allow_no_plans,
             ..
         } => test_rules(&paths, allow_no_plans, &rules, lang, out, err),
-        Command::Init(a) => crate::init::run(&a, &rules, lang, out, err),
+        Command::Init(a) => init(&a, &rules, lang, out, err),
         Command::Schema => {
             out.write_all(crate::json_schema::render().as_bytes())?;
             Ok(Outcome::Pass)
