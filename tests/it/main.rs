@@ -5,5 +5,6 @@ mod common;
 mod discover;
 mod ergonomics;
 mod formats;
+mod init_packs;
 mod verdicts;
 mod wording;
