@@ -2,22 +2,37 @@
 //! throughput benchmark (`benches/throughput.rs`) and the fuzz harness
 //! (`tests/fuzz.rs`, as seeds).
 //!
-//! Plans are for the designated Guangdong pilot cities (Zhongshan with
-//! townships), the designated provincial departments, Shenzhen and Foshan
-//! (with their own packs) and Beijing; 8 to 40 units each, format version 1.
-//! No plan comes from a non-designated issuer, so GD003 (info) never fires.
-//! About 70% comply with every rule that applies to them, the city packs'
-//! required units and Shenzhen's district focus areas included (no finding
-//! of any severity, waived ones aside); the rest carry one to three
-//! [`Violation`]s, each with the code cdocheck reports for it after
-//! superseding (`GenPlan::codes`). Plan `i` of seed `s` depends on `(s, i)`
-//! only: the same seed gives the same bytes, whatever the corpus size, in
-//! any order.
+//! It builds on the data `cdocheck init` builds on, read through the
+//! library: the places, divisions and departments of the province files in
+//! `rules/provinces/`, the texts and example dates of the packs' `[init]`
+//! tables, and what the rules of the packs that apply ask of a plan (how
+//! many units of which kind, which named units, which duties and basis,
+//! which dates, who appoints a CDO), as `init::Draft` derives it. No place,
+//! pack, rule id or threshold is written here: a new pack or province file
+//! changes the corpus by itself.
+//!
+//! Issuers are every place whose plan can pass every rule that applies to
+//! it (so a place its notice does not designate, which GD003 advises on, is
+//! left out); 8 to 40 units each, format version 1. About 70% of the plans
+//! comply with every rule that applies (no finding of any severity, waived
+//! ones aside); the rest carry one to three [`Violation`]s, each with the
+//! code cdocheck reports for it after superseding (`GenPlan::codes`), read
+//! from the rules that ask for what the violation breaks. Plan `i` of seed
+//! `s` depends on `(s, i)` only: the same seed gives the same bytes,
+//! whatever the corpus size, in any order.
 #![allow(dead_code)]
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io;
 use std::path::Path;
+use std::sync::OnceLock;
+
+use cdocheck::eval::matches_keywords;
+use cdocheck::init::{Bound, Draft, Jurisdiction, NamedUnit, Need, Places, Texts, UnitFacts};
+use cdocheck::plan::{schema, Date};
+use cdocheck::rules::{Check, Rules, Scalar, SelectionCheck, WaiverCheck};
+use cdocheck::source::SourceDb;
 
 /// SplitMix64: small, fast and good enough for test data.
 #[derive(Clone, Debug)]
@@ -76,26 +91,24 @@ pub enum Violation {
     RankOther,
     /// A unit has no `[unit.cdo]`.
     MissingCdo,
-    /// A city plan with fewer than three county-level governments.
+    /// Fewer division governments than a `count` rule asks for.
     TooFewCountyUnits,
-    /// `[plan]` has no `contact_agency`.
+    /// Fewer departments than a `count` rule asks for.
+    TooFewDepartments,
+    /// `[plan]` has no `contact_agency`, which a rule asks for.
     MissingContactAgency,
     /// A milestone is due before the plan is published.
     MilestoneBeforePublication,
     /// A format error: an unknown key.
     UnknownKey,
-    /// A Beijing plan with fewer than 13 municipal departments.
-    TooFewDepartments,
-    /// A Beijing plan whose duties leave out `security`.
-    MissingSecurityDuty,
-    /// A city plan leaves out one of the units its city pack names
-    /// (Shenzhen: a pilot bureau; Foshan: Education or Industry and IT;
-    /// Beijing: one of the three commissions).
+    /// The duties leave out one a rule asks for.
+    MissingDuty,
+    /// A unit a `required` rule names is left out.
     MissingRequiredUnit,
-    /// A Shenzhen pilot district's focus lies outside its designated area.
+    /// A unit's focus lies outside the area a rule gives it.
     FocusOutsideArea,
-    /// `rule_packs` names `guangdong-2021` but not the city's own pack
-    /// (Shenzhen, Foshan), which then does not apply.
+    /// `rule_packs` leaves out the last pack that applies, which then does
+    /// not apply.
     PackLeftOut,
     /// A `<…>` placeholder is left in a milestone's deliverable.
     Placeholder,
@@ -104,182 +117,136 @@ pub enum Violation {
     BlankWaiver,
 }
 
-impl Violation {
-    /// Violations that cannot go together: with [`Violation::PackLeftOut`]
-    /// the city pack does not apply, so its own rules find nothing.
-    fn clashes(self, other: Violation) -> bool {
-        use Violation::*;
-        matches!(
-            (self, other),
-            (PackLeftOut, MissingRequiredUnit | FocusOutsideArea)
-                | (MissingRequiredUnit | FocusOutsideArea, PackLeftOut)
-        )
-    }
-}
-
-/// Who issues a plan. Every issuer is a designated pilot of its notice (or
-/// Beijing), so GD003 (info: a non-designated issuer) never fires.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    /// One of the designated Guangdong pilot cities (Shenzhen, Foshan and
-    /// Zhongshan aside).
-    GuangdongCity,
-    /// Zhongshan, a city without districts: townships count.
-    Zhongshan,
-    Shenzhen,
-    Foshan,
-    /// One of the six designated provincial departments.
-    ProvincialDepartment,
-    Beijing,
-}
-
-impl Kind {
-    /// The unit counts a plan of this kind can have.
-    pub fn units(self) -> (usize, usize) {
-        match self {
-            Kind::GuangdongCity | Kind::Zhongshan => (9, 40),
-            Kind::Shenzhen => (13, 40),
-            Kind::Foshan => (29, 40),
-            Kind::ProvincialDepartment => (8, 26),
-            Kind::Beijing => (16, 40),
-        }
-    }
-
-    fn violations(self) -> &'static [(Violation, u32)] {
-        use Violation::*;
-        match self {
-            Kind::GuangdongCity | Kind::Zhongshan => &[
-                (RankOther, 25),
-                (MissingCdo, 20),
-                (TooFewCountyUnits, 20),
-                (MissingContactAgency, 15),
-                (MilestoneBeforePublication, 15),
-                (UnknownKey, 5),
-                (Placeholder, 5),
-                (BlankWaiver, 5),
-            ],
-            Kind::Shenzhen => &[
-                (RankOther, 20),
-                (MissingCdo, 15),
-                (TooFewCountyUnits, 10),
-                (MissingRequiredUnit, 15),
-                (FocusOutsideArea, 15),
-                (PackLeftOut, 10),
-                (MissingContactAgency, 10),
-                (MilestoneBeforePublication, 10),
-                (UnknownKey, 5),
-                (Placeholder, 5),
-                (BlankWaiver, 5),
-            ],
-            Kind::Foshan => &[
-                (RankOther, 20),
-                (MissingCdo, 20),
-                (TooFewCountyUnits, 10),
-                (MissingRequiredUnit, 15),
-                (PackLeftOut, 10),
-                (MissingContactAgency, 10),
-                (MilestoneBeforePublication, 10),
-                (UnknownKey, 5),
-                (Placeholder, 5),
-                (BlankWaiver, 5),
-            ],
-            Kind::ProvincialDepartment => &[
-                (RankOther, 30),
-                (MissingCdo, 25),
-                (MissingContactAgency, 20),
-                (MilestoneBeforePublication, 20),
-                (UnknownKey, 5),
-                (Placeholder, 5),
-                (BlankWaiver, 5),
-            ],
-            Kind::Beijing => &[
-                (TooFewDepartments, 30),
-                (MissingSecurityDuty, 20),
-                (MissingRequiredUnit, 20),
-                (MilestoneBeforePublication, 20),
-                (UnknownKey, 10),
-                (Placeholder, 5),
-            ],
-        }
-    }
-}
+/// How likely each violation is, among those a plan can have.
+const VIOLATIONS: &[(Violation, u32)] = &[
+    (Violation::RankOther, 20),
+    (Violation::MissingCdo, 18),
+    (Violation::TooFewCountyUnits, 15),
+    (Violation::TooFewDepartments, 12),
+    (Violation::MissingContactAgency, 12),
+    (Violation::MilestoneBeforePublication, 12),
+    (Violation::MissingDuty, 12),
+    (Violation::MissingRequiredUnit, 15),
+    (Violation::FocusOutsideArea, 12),
+    (Violation::PackLeftOut, 10),
+    (Violation::UnknownKey, 5),
+    (Violation::Placeholder, 5),
+    (Violation::BlankWaiver, 5),
+];
 
 /// One generated plan.
 #[derive(Clone, Debug)]
 pub struct GenPlan {
-    /// A file name, unique within a corpus: `00042-jiangmen.toml`.
+    /// A file name, unique within a corpus: `00042-jiangmen-30.toml`.
     pub file_name: String,
     pub text: String,
-    pub kind: Kind,
+    /// The id of the issuing place in the province or pack data.
+    pub issuer: String,
     pub units: usize,
     pub violations: Vec<Violation>,
     /// The code cdocheck reports for each of `violations`, in order (among
     /// others it may report): it depends on the packs that apply, e.g. a
-    /// rank below deputy is SZ002 in Shenzhen (superseding GD005) and GD005
-    /// elsewhere.
-    pub codes: Vec<&'static str>,
+    /// rank below deputy is reported by the rule that supersedes the
+    /// others asking for the rank.
+    pub codes: Vec<String>,
     /// A unit whose rank is `other` under a recorded waiver.
     pub waived: bool,
 }
 
 impl GenPlan {
     /// Each violation with the code cdocheck reports for it.
-    pub fn expected(&self) -> impl Iterator<Item = (Violation, &'static str)> + '_ {
+    pub fn expected(&self) -> impl Iterator<Item = (Violation, &str)> + '_ {
         self.violations
             .iter()
             .copied()
-            .zip(self.codes.iter().copied())
+            .zip(self.codes.iter().map(String::as_str))
     }
 }
 
 /// Plan `index` of the corpus of `seed`.
 pub fn generate(seed: u64, index: u64) -> GenPlan {
+    let model = model();
     let mut rng = Rng::for_item(seed, index);
-    let kind = *pick_weighted(
-        &mut rng,
-        &[
-            (Kind::GuangdongCity, 55),
-            (Kind::Zhongshan, 5),
-            (Kind::Shenzhen, 12),
-            (Kind::Foshan, 6),
-            (Kind::ProvincialDepartment, 10),
-            (Kind::Beijing, 12),
-        ],
-    );
-    let (lo, hi) = kind.units();
-    let units = rng.range(lo, hi);
+    let weights: Vec<(usize, u32)> = model
+        .issuers
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (i, x.weight))
+        .collect();
+    let issuer = *pick_weighted(&mut rng, &weights);
+    let x = &model.issuers[issuer];
+    let units = rng.range(x.units.0, x.units.1);
     let mut violations: Vec<Violation> = Vec::new();
     if rng.chance(30) {
-        let n = rng.range(1, 3);
+        let possible: Vec<(Violation, u32)> = VIOLATIONS
+            .iter()
+            .copied()
+            .filter(|(v, _)| {
+                x.full.allows(*v) || (*v == Violation::PackLeftOut && x.reduced.is_some())
+            })
+            .filter(|(v, _)| match v {
+                Violation::Placeholder => model.placeholder.is_some(),
+                Violation::BlankWaiver => model.blank_waiver.is_some(),
+                Violation::PackLeftOut => model.left_out.is_some(),
+                _ => true,
+            })
+            .collect();
+        let n = rng.range(1, 3).min(possible.len());
         while violations.len() < n {
-            let v = *pick_weighted(&mut rng, kind.violations());
-            if !violations.iter().any(|&w| w == v || w.clashes(v)) {
+            let v = *pick_weighted(&mut rng, &possible);
+            if !violations.contains(&v) {
                 violations.push(v);
             }
         }
+        // Without the left-out pack, what it alone asks for cannot be broken.
+        if let Some(reduced) = violations
+            .contains(&Violation::PackLeftOut)
+            .then_some(x.reduced.as_ref())
+            .flatten()
+        {
+            violations.retain(|v| *v == Violation::PackLeftOut || reduced.allows(*v));
+        }
     }
-    let mut plan = generate_with(&mut rng, kind, units, &violations);
+    let mut plan = generate_with(&mut rng, issuer, units, &violations);
     plan.file_name = format!("{index:05}-{}", plan.file_name);
     plan
 }
 
-/// A plan of the given kind and size with exactly these violations.
-pub fn generate_with(rng: &mut Rng, kind: Kind, units: usize, violations: &[Violation]) -> GenPlan {
+/// A plan of issuer `issuer` (an index into the model's issuers) with
+/// `units` units and exactly these violations.
+pub fn generate_with(
+    rng: &mut Rng,
+    issuer: usize,
+    units: usize,
+    violations: &[Violation],
+) -> GenPlan {
+    let model = model();
+    let x = &model.issuers[issuer];
+    let left_out = violations.contains(&Violation::PackLeftOut);
+    let profile = match (&x.reduced, left_out) {
+        (Some(r), true) => r,
+        _ => &x.full,
+    };
     let mut g = Gen {
         rng,
         out: String::with_capacity(400 * units + 2000),
         violations,
+        codes: HashMap::new(),
         waived: false,
         unknown_written: false,
-        city_pack: true,
-        no_cdo_district: false,
+        x,
+        p: profile,
+        rules: model.rules,
     };
-    let name = g.plan(kind, units);
-    let codes = violations.iter().map(|v| g.code(kind, *v)).collect();
+    let name = g.plan(units, left_out);
+    let codes = violations
+        .iter()
+        .map(|v| g.codes.get(v).cloned().unwrap_or_default())
+        .collect();
     GenPlan {
         file_name: format!("{name}.toml"),
         text: g.out,
-        kind,
+        issuer: x.j.place.id.clone(),
         units,
         violations: violations.to_vec(),
         codes,
@@ -287,10 +254,17 @@ pub fn generate_with(rng: &mut Rng, kind: Kind, units: usize, violations: &[Viol
     }
 }
 
-/// A compliant 30-unit Guangdong city plan (for latency measurements).
+/// A compliant 30-unit plan of the first city that only its province's
+/// notice covers (for latency measurements).
 pub fn typical_city_plan(seed: u64) -> GenPlan {
+    let model = model();
+    let issuer = model
+        .issuers
+        .iter()
+        .position(|x| x.j.place.kind == "government" && x.full.packs.len() == 1)
+        .expect("a city that only its province's notice covers");
     let mut rng = Rng::new(seed);
-    generate_with(&mut rng, Kind::GuangdongCity, 30, &[])
+    generate_with(&mut rng, issuer, 30, &[])
 }
 
 /// Writes plans `0..n` of `seed` into `dir`; returns how many have
@@ -319,428 +293,315 @@ fn pick_weighted<'a, T>(rng: &mut Rng, xs: &'a [(T, u32)]) -> &'a T {
 }
 
 // ---------------------------------------------------------------------------
-// Data: places and bureaus.
+// The model: the packs and the province files, read once.
 
-struct City {
-    en: &'static str,
-    zh: &'static str,
-    prefix: &'static str,
-    /// Districts, county-level cities and counties: (English, Chinese, suffix).
-    counties: &'static [(&'static str, &'static str)],
+struct Model {
+    rules: &'static Rules,
+    issuers: Vec<Issuer>,
+    /// The rules of the checker's own mechanisms, by what they check.
+    placeholder: Option<String>,
+    blank_waiver: Option<String>,
+    left_out: Option<String>,
 }
 
-const CITIES: &[City] = &[
-    City {
-        en: "Guangzhou",
-        zh: "广州",
-        prefix: "gz",
-        counties: &[
-            ("Yuexiu District", "越秀区"),
-            ("Haizhu District", "海珠区"),
-            ("Liwan District", "荔湾区"),
-            ("Tianhe District", "天河区"),
-            ("Baiyun District", "白云区"),
-            ("Huangpu District", "黄埔区"),
-            ("Panyu District", "番禺区"),
-            ("Huadu District", "花都区"),
-            ("Nansha District", "南沙区"),
-            ("Conghua District", "从化区"),
-            ("Zengcheng District", "增城区"),
-        ],
-    },
-    City {
-        en: "Zhuhai",
-        zh: "珠海",
-        prefix: "zh",
-        counties: &[
-            ("Xiangzhou District", "香洲区"),
-            ("Doumen District", "斗门区"),
-            ("Jinwan District", "金湾区"),
-        ],
-    },
-    City {
-        en: "Shaoguan",
-        zh: "韶关",
-        prefix: "sg",
-        counties: &[
-            ("Wujiang District", "武江区"),
-            ("Zhenjiang District", "浈江区"),
-            ("Qujiang District", "曲江区"),
-            ("Lechang City", "乐昌市"),
-            ("Nanxiong City", "南雄市"),
-            ("Renhua County", "仁化县"),
-            ("Shixing County", "始兴县"),
-            ("Wengyuan County", "翁源县"),
-            ("Xinfeng County", "新丰县"),
-            ("Ruyuan Yao Autonomous County", "乳源瑶族自治县"),
-        ],
-    },
-    City {
-        en: "Heyuan",
-        zh: "河源",
-        prefix: "hy",
-        counties: &[
-            ("Yuancheng District", "源城区"),
-            ("Dongyuan County", "东源县"),
-            ("Heping County", "和平县"),
-            ("Longchuan County", "龙川县"),
-            ("Zijin County", "紫金县"),
-            ("Lianping County", "连平县"),
-        ],
-    },
-    City {
-        en: "Jiangmen",
-        zh: "江门",
-        prefix: "jm",
-        counties: &[
-            ("Pengjiang District", "蓬江区"),
-            ("Jianghai District", "江海区"),
-            ("Xinhui District", "新会区"),
-            ("Taishan City", "台山市"),
-            ("Kaiping City", "开平市"),
-            ("Heshan City", "鹤山市"),
-            ("Enping City", "恩平市"),
-        ],
-    },
-    City {
-        en: "Maoming",
-        zh: "茂名",
-        prefix: "mm",
-        counties: &[
-            ("Maonan District", "茂南区"),
-            ("Dianbai District", "电白区"),
-            ("Gaozhou City", "高州市"),
-            ("Huazhou City", "化州市"),
-            ("Xinyi City", "信宜市"),
-        ],
-    },
-    City {
-        en: "Zhaoqing",
-        zh: "肇庆",
-        prefix: "zq",
-        counties: &[
-            ("Duanzhou District", "端州区"),
-            ("Dinghu District", "鼎湖区"),
-            ("Gaoyao District", "高要区"),
-            ("Sihui City", "四会市"),
-            ("Guangning County", "广宁县"),
-            ("Huaiji County", "怀集县"),
-            ("Fengkai County", "封开县"),
-            ("Deqing County", "德庆县"),
-        ],
-    },
-];
+/// A place whose plans the corpus writes.
+struct Issuer {
+    j: Jurisdiction,
+    weight: u32,
+    /// The range of unit counts its plans have.
+    units: (usize, usize),
+    /// What the packs that apply ask.
+    full: Profile,
+    /// The same with the last of those packs left out of `rule_packs`.
+    reduced: Option<Profile>,
+    own: NamedUnit,
+    divisions: Vec<NamedUnit>,
+    departments: Vec<NamedUnit>,
+    institutions: Vec<NamedUnit>,
+    /// A provincial department's line in the cities.
+    lines: Vec<NamedUnit>,
+}
 
-const ZHONGSHAN: City = City {
-    en: "Zhongshan",
-    zh: "中山",
-    prefix: "zs",
-    counties: &[
-        ("Shiqi Subdistrict", "石岐街道"),
-        ("East District Subdistrict", "东区街道"),
-        ("Torch Development Zone Subdistrict", "火炬开发区街道"),
-        ("Xiaolan Town", "小榄镇"),
-        ("Guzhen Town", "古镇镇"),
-        ("Tanzhou Town", "坦洲镇"),
-        ("Huangpu Town", "黄圃镇"),
-        ("Sanxiang Town", "三乡镇"),
-        ("Nanlang Town", "南朗镇"),
-    ],
-};
+/// What the packs of one selection ask of a plan, as the generator uses it.
+struct Profile {
+    /// The selected packs other than those always on, for `rule_packs`.
+    packs: Vec<String>,
+    always: Vec<String>,
+    facts: cdocheck::init::Facts,
+    texts: Texts,
+    plan: Vec<Need>,
+    milestone: Vec<Need>,
+    division_level: &'static str,
+    /// (kind, level, min, rule) of each `count` rule.
+    counts: Vec<(&'static str, &'static str, usize, String)>,
+    /// The units `required` rules name: (unit, rule).
+    required: Vec<(NamedUnit, String)>,
+    /// Kinds and levels `required` rules ask for without naming a unit.
+    generic: Vec<(&'static str, &'static str)>,
+    /// What the unit rules ask of each unit the generator may write, by id.
+    needs: HashMap<String, Vec<Need>>,
+}
 
-const SHENZHEN: City = City {
-    en: "Shenzhen",
-    zh: "深圳",
-    prefix: "sz",
-    // The four pilot districts first: the plan must include them (SZ001).
-    counties: &[
-        ("Futian District", "福田区"),
-        ("Nanshan District", "南山区"),
-        ("Bao'an District", "宝安区"),
-        ("Pingshan District", "坪山区"),
-        ("Luohu District", "罗湖区"),
-        ("Yantian District", "盐田区"),
-        ("Longgang District", "龙岗区"),
-        ("Longhua District", "龙华区"),
-        ("Guangming District", "光明区"),
-    ],
-};
+fn model() -> &'static Model {
+    static MODEL: OnceLock<Model> = OnceLock::new();
+    MODEL.get_or_init(|| {
+        let mut db = SourceDb::default();
+        let rules: &'static Rules = Box::leak(Box::new(
+            Rules::builtin(&mut db).expect("the built-in packs load"),
+        ));
+        let places = Places::builtin().expect("the built-in province data load");
+        let issuers = places
+            .all(rules)
+            .into_iter()
+            .filter_map(|j| Issuer::new(j, rules))
+            .collect();
+        let rule_of =
+            |f: &dyn Fn(&Check) -> bool| rules.all().find(|r| f(&r.check)).map(|r| r.id.clone());
+        Model {
+            placeholder: rule_of(&|c| matches!(c, Check::Placeholder)),
+            blank_waiver: rule_of(&|c| matches!(c, Check::Waiver(WaiverCheck::Blank))),
+            left_out: rule_of(&|c| matches!(c, Check::Selection(SelectionCheck::LeftOut))),
+            rules,
+            issuers,
+        }
+    })
+}
 
-const FOSHAN: City = City {
-    en: "Foshan",
-    zh: "佛山",
-    prefix: "fs",
-    counties: &[
-        ("Chancheng District", "禅城区"),
-        ("Nanhai District", "南海区"),
-        ("Shunde District", "顺德区"),
-        ("Sanshui District", "三水区"),
-        ("Gaoming District", "高明区"),
-    ],
-};
+impl Issuer {
+    /// The place as an issuer, when a plan of its can pass every rule.
+    fn new(j: Jurisdiction, rules: &'static Rules) -> Option<Issuer> {
+        let own = j.own_unit()?;
+        let divisions = j.divisions();
+        let departments = j.departments();
+        let institutions = j.institutions();
+        let lines = j.city_lines();
+        let mut candidates: Vec<NamedUnit> = vec![own.clone()];
+        candidates.extend(divisions.iter().cloned());
+        candidates.extend(j.zones());
+        candidates.extend(departments.iter().cloned());
+        candidates.extend(institutions.iter().cloned());
+        candidates.extend(lines.iter().cloned());
+        let full = Draft::new(Some(j.clone()), None, None, rules, None);
+        if !full.unmet.is_empty() || full.packs.len() < 2 {
+            return None;
+        }
+        let full = Profile::new(&full, &candidates);
+        if full.required.iter().any(|(u, _)| !candidates.contains(u)) {
+            return None;
+        }
+        let reduced = (full.packs.len() >= 2).then(|| {
+            let keep: Vec<String> = full.packs[..full.packs.len() - 1].to_vec();
+            let d = Draft::new(Some(j.clone()), None, None, rules, Some(&keep));
+            Profile::new(&d, &candidates)
+        });
+        let government = j.place.kind == "government";
+        let units = if government {
+            (full.min_units(&own).max(8), 40)
+        } else {
+            (8, (1 + institutions.len() + lines.len()).min(40))
+        };
+        if units.0 > units.1 {
+            return None;
+        }
+        Some(Issuer {
+            // Plans under more packs exercise more rules.
+            weight: if government {
+                2 + 3 * full.packs.len() as u32
+            } else {
+                1
+            },
+            units,
+            full,
+            reduced,
+            own,
+            divisions,
+            departments,
+            institutions,
+            lines,
+            j,
+        })
+    }
+}
 
-const BEIJING: City = City {
-    en: "Beijing",
-    zh: "北京",
-    prefix: "bj",
-    counties: &[
-        ("Dongcheng District", "东城区"),
-        ("Xicheng District", "西城区"),
-        ("Chaoyang District", "朝阳区"),
-        ("Haidian District", "海淀区"),
-        ("Fengtai District", "丰台区"),
-        ("Shijingshan District", "石景山区"),
-        ("Mentougou District", "门头沟区"),
-        ("Fangshan District", "房山区"),
-        ("Tongzhou District", "通州区"),
-        ("Shunyi District", "顺义区"),
-        ("Changping District", "昌平区"),
-        ("Daxing District", "大兴区"),
-        ("Huairou District", "怀柔区"),
-        ("Pinggu District", "平谷区"),
-        ("Miyun District", "密云区"),
-        ("Yanqing District", "延庆区"),
-    ],
-};
+impl Profile {
+    fn new(d: &Draft, candidates: &[NamedUnit]) -> Profile {
+        let (always, packs): (Vec<&&cdocheck::rules::Pack>, Vec<_>) = d
+            .packs
+            .iter()
+            .partition(|p| matches!(p.applies, cdocheck::rules::Applies::Always));
+        let required = d
+            .units
+            .iter()
+            .filter(|u| u.item.is_some())
+            .filter_map(|u| {
+                let (name, name_zh) = u.name.clone()?;
+                let unit = NamedUnit {
+                    id: u.id.clone(),
+                    name,
+                    name_zh,
+                    kind: u.kind,
+                    level: u.level,
+                };
+                Some((unit, u.item.clone()?.0))
+            })
+            .collect();
+        let generic = d
+            .units
+            .iter()
+            .filter(|u| u.item.is_some() && u.name.is_none())
+            .map(|u| (u.kind, u.level))
+            .collect();
+        let facts: Vec<UnitFacts> = candidates.iter().map(facts_of).collect();
+        let needs = candidates
+            .iter()
+            .map(|u| u.id.clone())
+            .zip(d.unit_needs(&facts))
+            .collect();
+        Profile {
+            packs: packs.iter().map(|p| p.name.clone()).collect(),
+            always: always.iter().map(|p| p.name.clone()).collect(),
+            facts: d.facts.clone(),
+            texts: d.texts.clone(),
+            plan: d.plan.clone(),
+            milestone: d.milestone.clone(),
+            division_level: d.division_level(),
+            counts: d
+                .counts
+                .iter()
+                .map(|c| (c.kind, c.level, c.min.max(0) as usize, c.rule.clone()))
+                .collect(),
+            required,
+            generic,
+            needs,
+        }
+    }
 
-/// All 21 cities of Guangdong, for the provincial departments' city bureaus.
-const GUANGDONG_CITIES: &[(&str, &str, &str)] = &[
-    ("Guangzhou", "广州", "gz"),
-    ("Shenzhen", "深圳", "sz"),
-    ("Zhuhai", "珠海", "zh"),
-    ("Shantou", "汕头", "st"),
-    ("Foshan", "佛山", "fs"),
-    ("Shaoguan", "韶关", "sg"),
-    ("Heyuan", "河源", "hy"),
-    ("Meizhou", "梅州", "mz"),
-    ("Huizhou", "惠州", "hz"),
-    ("Shanwei", "汕尾", "sw"),
-    ("Dongguan", "东莞", "dg"),
-    ("Zhongshan", "中山", "zs"),
-    ("Jiangmen", "江门", "jm"),
-    ("Yangjiang", "阳江", "yj"),
-    ("Zhanjiang", "湛江", "zj"),
-    ("Maoming", "茂名", "mm"),
-    ("Zhaoqing", "肇庆", "zq"),
-    ("Qingyuan", "清远", "qy"),
-    ("Chaozhou", "潮州", "cz"),
-    ("Jieyang", "揭阳", "jy"),
-    ("Yunfu", "云浮", "yf"),
-];
+    fn plan_need(&self, key: &str) -> Option<&Need> {
+        self.plan.iter().find(|n| n.key == key)
+    }
 
-/// A city bureau: id suffix, English name (after "<City> Municipal "),
-/// Chinese name (after "<城>市"), and kind.
-type Bureau = (&'static str, &'static str, &'static str, &'static str);
+    fn unit_need(&self, id: &str, key: &str) -> Option<&Need> {
+        self.needs.get(id)?.iter().find(|n| n.key == key)
+    }
 
-/// The eight Shenzhen pilot units come first (SZ001 requires them).
-const BUREAUS: &[Bureau] = &[
-    ("psb", "Public Security Bureau", "公安局", "department"),
-    (
-        "hrss",
-        "Human Resources and Social Security Bureau",
-        "人力资源和社会保障局",
-        "department",
-    ),
-    (
-        "nr",
-        "Planning and Natural Resources Bureau",
-        "规划和自然资源局",
-        "department",
-    ),
-    (
-        "ee",
-        "Ecology and Environment Bureau",
-        "生态环境局",
-        "department",
-    ),
-    (
-        "amr",
-        "Administration for Market Regulation",
-        "市场监督管理局",
-        "department",
-    ),
-    (
-        "hsa",
-        "Healthcare Security Administration",
-        "医疗保障局",
-        "department",
-    ),
-    (
-        "lfsb",
-        "Local Financial Supervision and Administration Bureau",
-        "地方金融监督管理局",
-        "department",
-    ),
-    ("met", "Meteorological Bureau", "气象局", "department"),
-    (
-        "gsdmb",
-        "Government Service Data Management Bureau",
-        "政务服务数据管理局",
-        "department",
-    ),
-    (
-        "drc",
-        "Development and Reform Commission",
-        "发展和改革委员会",
-        "department",
-    ),
-    ("edu", "Education Bureau", "教育局", "department"),
-    (
-        "st",
-        "Science and Technology Bureau",
-        "科学技术局",
-        "department",
-    ),
-    (
-        "iit",
-        "Industry and Information Technology Bureau",
-        "工业和信息化局",
-        "department",
-    ),
-    ("ca", "Civil Affairs Bureau", "民政局", "department"),
-    ("just", "Justice Bureau", "司法局", "department"),
-    ("fin", "Finance Bureau", "财政局", "department"),
-    (
-        "hurd",
-        "Housing and Urban-Rural Development Bureau",
-        "住房和城乡建设局",
-        "department",
-    ),
-    ("tr", "Transport Bureau", "交通运输局", "department"),
-    ("wr", "Water Affairs Bureau", "水务局", "department"),
-    (
-        "ara",
-        "Agriculture and Rural Affairs Bureau",
-        "农业农村局",
-        "department",
-    ),
-    ("com", "Commerce Bureau", "商务局", "department"),
-    (
-        "crtt",
-        "Culture, Radio, Television, Tourism and Sports Bureau",
-        "文化广电旅游体育局",
-        "department",
-    ),
-    ("hc", "Health Commission", "卫生健康委员会", "department"),
-    (
-        "em",
-        "Emergency Management Bureau",
-        "应急管理局",
-        "department",
-    ),
-    ("aud", "Audit Bureau", "审计局", "department"),
-    ("stat", "Statistics Bureau", "统计局", "department"),
-    (
-        "um",
-        "Urban Management and Comprehensive Law Enforcement Bureau",
-        "城市管理和综合执法局",
-        "department",
-    ),
-    (
-        "va",
-        "Veterans Affairs Bureau",
-        "退役军人事务局",
-        "department",
-    ),
-    ("for", "Forestry Bureau", "林业局", "department"),
-    (
-        "sasac",
-        "State-owned Assets Supervision and Administration Commission",
-        "国有资产监督管理委员会",
-        "department",
-    ),
-    (
-        "era",
-        "Ethnic and Religious Affairs Bureau",
-        "民族宗教事务局",
-        "department",
-    ),
-    ("ps", "Port Services Bureau", "口岸办公室", "department"),
-    (
-        "gao",
-        "General Office of the People's Government",
-        "人民政府办公室",
-        "department",
-    ),
-    (
-        "hpf",
-        "Housing Provident Fund Management Centre",
-        "住房公积金管理中心",
-        "institution",
-    ),
-    (
-        "prtc",
-        "Public Resources Trading Centre",
-        "公共资源交易中心",
-        "institution",
-    ),
-    ("bdc", "Big Data Centre", "大数据中心", "institution"),
-];
+    /// The most units of this kind and level a rule asks for.
+    fn min_of(&self, kind: &str, level: &str) -> usize {
+        let counted = self
+            .counts
+            .iter()
+            .filter(|c| c.0 == kind && c.1 == level)
+            .map(|c| c.2)
+            .max()
+            .unwrap_or(0);
+        let generic = usize::from(self.generic.iter().any(|g| g.0 == kind && g.1 == level));
+        counted.max(generic)
+    }
 
-/// The six designated provincial departments: id, English, Chinese, the
-/// city bureau's English and Chinese names.
-const PROVINCIAL: &[(&str, &str, &str, &str, &str)] = &[
-    (
-        "gdpsd",
-        "Guangdong Provincial Department of Public Security",
-        "广东省公安厅",
-        "Public Security Bureau",
-        "公安局",
-    ),
-    (
-        "gdhrss",
-        "Guangdong Provincial Department of Human Resources and Social Security",
-        "广东省人力资源和社会保障厅",
-        "Human Resources and Social Security Bureau",
-        "人力资源和社会保障局",
-    ),
-    (
-        "gdnr",
-        "Guangdong Provincial Department of Natural Resources",
-        "广东省自然资源厅",
-        "Natural Resources Bureau",
-        "自然资源局",
-    ),
-    (
-        "gdee",
-        "Guangdong Provincial Department of Ecology and Environment",
-        "广东省生态环境厅",
-        "Ecology and Environment Bureau",
-        "生态环境局",
-    ),
-    (
-        "gdhsa",
-        "Guangdong Provincial Healthcare Security Administration",
-        "广东省医疗保障局",
-        "Healthcare Security Administration",
-        "医疗保障局",
-    ),
-    (
-        "gdlfsb",
-        "Guangdong Provincial Local Financial Supervision and Administration Bureau",
-        "广东省地方金融监督管理局",
-        "Local Financial Supervision and Administration Bureau",
-        "地方金融监督管理局",
-    ),
-];
+    /// The fewest units a compliant city plan has: its government, the
+    /// units the rules name, and enough divisions and departments.
+    fn min_units(&self, own: &NamedUnit) -> usize {
+        let (div, dept) = (
+            ("government", self.division_level),
+            ("department", self.facts.level),
+        );
+        let others = self
+            .required
+            .iter()
+            .filter(|(u, _)| u != own && (u.kind, u.level) != div && (u.kind, u.level) != dept)
+            .count();
+        let divs = self.min_of(div.0, div.1).max(self.fixed(div.0, div.1));
+        let depts = self.min_of(dept.0, dept.1).max(self.fixed(dept.0, dept.1));
+        1 + others + divs + depts
+    }
 
-/// Institutions under a provincial department (kind `institution`).
-const PROVINCIAL_INSTITUTIONS: &[(&str, &str, &str)] = &[
-    ("ic", "Information Centre", "信息中心"),
-    ("dc", "Data Centre", "数据中心"),
-    ("sc", "Service Centre", "服务中心"),
-    ("ri", "Research Institute", "研究院"),
-];
+    /// The `count` rule asking for the most units of this kind and level.
+    fn count_rule(
+        &self,
+        kind: &str,
+        level: &str,
+    ) -> Option<&(&'static str, &'static str, usize, String)> {
+        self.counts
+            .iter()
+            .filter(|c| c.0 == kind && c.1 == level)
+            .max_by_key(|c| c.2)
+    }
 
-const DUTIES_EXTRA: &[&str] = &[
-    "digital-government",
-    "data-management",
-    "supervision",
-    "talent",
-    "security",
-    "special-exploration",
-    "digital-literacy",
-];
+    fn fixed(&self, kind: &str, level: &str) -> usize {
+        self.required
+            .iter()
+            .filter(|(u, _)| u.kind == kind && u.level == level)
+            .count()
+    }
+
+    /// Can a plan under these packs have this violation?
+    fn allows(&self, v: Violation) -> bool {
+        let any_unit = |key: &str, f: &dyn Fn(&Need) -> bool| {
+            self.needs
+                .values()
+                .flatten()
+                .any(|n| n.key == key && !n.rules.is_empty() && f(n))
+        };
+        match v {
+            Violation::RankOther => any_unit("cdo.rank", &|_| true),
+            Violation::MissingCdo => any_unit("cdo", &|n| n.present),
+            Violation::TooFewCountyUnits => self
+                .count_rule("government", self.division_level)
+                .is_some_and(|c| c.2 >= 2),
+            Violation::TooFewDepartments => self
+                .count_rule("department", self.facts.level)
+                .is_some_and(|c| c.2 / 2 > self.fixed("department", self.facts.level)),
+            Violation::MissingContactAgency => self
+                .plan_need("plan.contact_agency")
+                .is_some_and(|n| n.present && !n.rules.is_empty()),
+            Violation::MilestoneBeforePublication => self.milestone_rule().is_some(),
+            Violation::MissingDuty => self
+                .plan_need("cdo.duties")
+                .is_some_and(|n| !n.items.is_empty()),
+            Violation::MissingRequiredUnit => !self.required.is_empty(),
+            Violation::FocusOutsideArea => any_unit("focus", &|n| !n.keywords.is_empty()),
+            Violation::PackLeftOut => false,
+            Violation::UnknownKey | Violation::Placeholder => true,
+            Violation::BlankWaiver => self.waivable_rank().is_some(),
+        }
+    }
+
+    /// The rule that dates milestones after publication.
+    fn milestone_rule(&self) -> Option<&str> {
+        let due = self.milestone.iter().find(|n| n.key == "due")?;
+        due.after
+            .iter()
+            .find(|(b, _)| matches!(b, Bound::Field(f) if f == "plan.published"))
+            .map(|(_, r)| r.as_str())
+    }
+
+    /// A waivable rule asking for a unit's rank, when there is one.
+    fn waivable_rank(&self) -> Option<&str> {
+        let rules = model_rules();
+        self.needs
+            .values()
+            .flatten()
+            .filter(|n| n.key == "cdo.rank")
+            .filter_map(|n| n.rules.first())
+            .find(|r| rules.rule(r).is_some_and(|r| r.waivable))
+            .map(String::as_str)
+    }
+}
+
+fn model_rules() -> &'static Rules {
+    model().rules
+}
+
+fn facts_of(u: &NamedUnit) -> UnitFacts {
+    UnitFacts {
+        name: Some(u.name.clone()),
+        name_zh: u.name_zh.clone(),
+        kind: u.kind,
+        level: u.level,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Words that are no place's: focus areas and deliverables.
 
 const FOCUS: &[&str] = &[
     "Shared urban grid-management data across departments",
@@ -755,69 +616,17 @@ const FOCUS: &[&str] = &[
     "Ecological monitoring data",
     "One-stop government services online",
     "Data for emergency management",
+    "Personal data privacy protection",
 ];
 
-/// The designated area of each Shenzhen pilot district (SZ008), in the
-/// order of `SHENZHEN.counties`: focuses in the area, and the rule's
-/// keywords for it.
-const SZ_AREAS: &[(&[&str], &[&str])] = &[
-    (
-        &[
-            "Public data opening",
-            "Opening public data to enterprises and citizens",
-        ],
-        &["open", "开放"],
-    ),
-    (
-        &["Data security monitoring", "Security of public data"],
-        &["security", "安全"],
-    ),
-    (
-        &[
-            "Data-driven social governance",
-            "Social governance on shared grid data",
-        ],
-        &["social governance", "社会治理"],
-    ),
-    (
-        &[
-            "Chief information officer and chief privacy officer",
-            "Personal data privacy protection",
-        ],
-        &["privacy", "隐私", "chief information officer", "首席信息官"],
-    ),
+const DELIVERABLES: &[&str] = &[
+    "CDO posts of all pilot units designated and filed with the leading group office",
+    "CDOs appointed in all pilot units",
+    "Data work rules issued by each pilot unit",
+    "Mid-term evaluation of the pilot units",
+    "Public data catalogue of every pilot unit published",
+    "Pilot summary report submitted to the data management bureau",
 ];
-
-/// The bureaus a city pack requires, by id: Shenzhen's eight pilot units
-/// (SZ001), Foshan's Education and Industry and IT bureaus (FS006),
-/// Beijing's three commissions (BJ005).
-const SZ_REQUIRED: &[&str] = &["psb", "hrss", "nr", "ee", "amr", "hsa", "lfsb", "met"];
-const FS_REQUIRED: &[&str] = &["edu", "iit"];
-const BJ_REQUIRED: &[&str] = &["drc", "edu", "st"];
-
-/// Beijing's own names for some bureaus: id, English, Chinese.
-const BEIJING_NAMES: &[(&str, &str, &str)] = &[
-    (
-        "drc",
-        "Commission of Development and Reform",
-        "发展和改革委员会",
-    ),
-    ("edu", "Education Commission", "教育委员会"),
-    ("st", "Science and Technology Commission", "科学技术委员会"),
-    (
-        "iit",
-        "Bureau of Economy and Information Technology",
-        "经济和信息化局",
-    ),
-];
-
-/// The index of a bureau in `BUREAUS`.
-fn bureau(id: &str) -> usize {
-    BUREAUS
-        .iter()
-        .position(|b| b.0 == id)
-        .unwrap_or_else(|| panic!("no bureau `{id}`"))
-}
 
 // ---------------------------------------------------------------------------
 // Writing a plan.
@@ -826,49 +635,33 @@ struct Gen<'a> {
     rng: &'a mut Rng,
     out: String,
     violations: &'a [Violation],
+    /// The code each violation written earns.
+    codes: HashMap<Violation, String>,
     waived: bool,
     /// The unknown key is already written.
     unknown_written: bool,
-    /// The city's own pack (shenzhen-2021, foshan-2021) applies: its
-    /// `rule_packs`, when written, names it.
-    city_pack: bool,
-    /// The unit without a CDO post is a district government (in Foshan,
-    /// FS002 then supersedes GD004).
-    no_cdo_district: bool,
+    x: &'a Issuer,
+    p: &'a Profile,
+    rules: &'static Rules,
 }
 
 /// One unit, before it is written.
 struct Unit {
+    u: NamedUnit,
+    /// Its id in the plan (institutions repeat with a number).
     id: String,
-    name: String,
-    name_zh: String,
-    level: &'static str,
-    kind: &'static str,
-    focus: Option<&'static str>,
-    /// Filed with the leading group office, appointed by the unit.
-    department_style: bool,
-    /// The unit's leader holds the post (not a deputy).
+    focus: Option<String>,
     chief: bool,
     rank_other: bool,
     no_cdo: bool,
 }
 
 impl Unit {
-    fn new(
-        id: String,
-        name: String,
-        name_zh: String,
-        level: &'static str,
-        kind: &'static str,
-    ) -> Unit {
+    fn new(u: &NamedUnit) -> Unit {
         Unit {
-            id,
-            name,
-            name_zh,
-            level,
-            kind,
+            id: u.id.clone(),
+            u: u.clone(),
             focus: None,
-            department_style: kind != "government",
             chief: false,
             rank_other: false,
             no_cdo: false,
@@ -896,6 +689,10 @@ fn days(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+fn day_of(d: Date) -> i64 {
+    days(d.year.into(), d.month.into(), d.day.into())
+}
+
 fn date(z: i64) -> String {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
@@ -909,37 +706,22 @@ fn date(z: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+fn text(s: &Scalar) -> String {
+    match s {
+        Scalar::Str(s) => s.clone(),
+        Scalar::Int(i) => i.to_string(),
+        Scalar::Bool(b) => b.to_string(),
+    }
+}
+
 impl Gen<'_> {
     fn has(&self, v: Violation) -> bool {
         self.violations.contains(&v)
     }
 
-    /// The code cdocheck reports for `v` in the plan just written.
-    fn code(&self, kind: Kind, v: Violation) -> &'static str {
-        let shenzhen = kind == Kind::Shenzhen && self.city_pack;
-        let foshan = kind == Kind::Foshan && self.city_pack;
-        match v {
-            // SZ002 supersedes GD005 on the same unit.
-            Violation::RankOther if shenzhen => "SZ002",
-            Violation::RankOther => "GD005",
-            // FS002 supersedes GD004 on a district government.
-            Violation::MissingCdo if foshan && self.no_cdo_district => "FS002",
-            Violation::MissingCdo => "GD004",
-            Violation::TooFewCountyUnits => "GD001",
-            Violation::MissingContactAgency => "GD009",
-            Violation::MilestoneBeforePublication => "CORE007",
-            Violation::UnknownKey => "PF002",
-            Violation::TooFewDepartments => "BJ001",
-            Violation::MissingSecurityDuty => "BJ004",
-            Violation::MissingRequiredUnit => match kind {
-                Kind::Shenzhen => "SZ001",
-                Kind::Foshan => "FS006",
-                _ => "BJ005",
-            },
-            Violation::FocusOutsideArea => "SZ008",
-            Violation::PackLeftOut => "CORE010",
-            Violation::Placeholder => "CORE008",
-            Violation::BlankWaiver => "CORE009",
+    fn code(&mut self, v: Violation, code: impl Into<String>) {
+        if self.has(v) {
+            self.codes.entry(v).or_insert_with(|| code.into());
         }
     }
 
@@ -949,375 +731,314 @@ impl Gen<'_> {
     }
 
     fn kv(&mut self, k: &str, v: &str) {
-        let _ = writeln!(self.out, "{k} = \"{v}\"");
+        let _ = writeln!(self.out, "{k} = {}", cdocheck::init::quote(v));
     }
 
     /// Writes the plan; returns a short name for its file.
-    fn plan(&mut self, kind: Kind, n: usize) -> String {
-        match kind {
-            Kind::GuangdongCity => {
-                let city = self.rng.pick(CITIES);
-                self.city(kind, city, n)
-            }
-            Kind::Zhongshan => self.city(kind, &ZHONGSHAN, n),
-            Kind::Shenzhen => self.city(kind, &SHENZHEN, n),
-            Kind::Foshan => self.city(kind, &FOSHAN, n),
-            Kind::ProvincialDepartment => self.provincial(n),
-            Kind::Beijing => self.city(kind, &BEIJING, n),
+    fn plan(&mut self, n: usize, left_out: bool) -> String {
+        let mut units = if self.x.j.place.kind == "government" {
+            self.city_units(n)
+        } else {
+            self.department_units(n)
+        };
+        debug_assert_eq!(units.len(), n);
+        let (published, pilot_end) = self.dates();
+        self.header(published, pilot_end, left_out);
+        self.cdo_role();
+        self.governance();
+        self.violate_units(&mut units);
+        let waiver = self.maybe_waiver(&mut units);
+        self.units(&units);
+        self.milestones(published, pilot_end);
+        if let Some(w) = waiver {
+            self.waivers(&w);
         }
+        // An unknown key is a format diagnostic, not a rule's.
+        self.code(Violation::UnknownKey, "PF002");
+        let m = model();
+        for (v, id) in [
+            (Violation::Placeholder, &m.placeholder),
+            (Violation::PackLeftOut, &m.left_out),
+        ] {
+            self.code(v, id.clone().unwrap_or_default());
+        }
+        let stem = match self.x.j.place.kind {
+            "government" => slug(&self.x.j.place.name),
+            _ => self.x.j.place.id.clone(),
+        };
+        format!("{stem}-{n}")
     }
 
-    fn city(&mut self, kind: Kind, city: &City, n: usize) -> String {
-        let beijing = kind == Kind::Beijing;
-        let (en, zh, p) = (city.en, city.zh, city.prefix);
-        // Unit levels: Beijing is a provincial-level municipality.
-        let (own, below) = if beijing {
-            ("province", "prefecture")
-        } else if kind == Kind::Zhongshan {
-            ("prefecture", "township")
-        } else {
-            ("prefecture", "county")
-        };
-        let mut units = Vec::with_capacity(n);
-        let mut gov = Unit::new(
-            format!("{p}-gov"),
-            format!("{en} Municipal People's Government"),
-            format!("{zh}市人民政府"),
-            own,
-            "government",
-        );
-        gov.department_style = false;
-        if !beijing {
-            units.push(gov);
+    /// A city's units: its government, the units its rules name, division
+    /// governments and departments enough for its `count` rules, then more
+    /// of either, then institutions.
+    fn city_units(&mut self, n: usize) -> Vec<Unit> {
+        let (own_level, div_level) = (self.p.facts.level, self.p.division_level);
+        let mut fixed: Vec<(NamedUnit, String)> = self.p.required.clone();
+        let mut dropped = None;
+        if self.has(Violation::MissingRequiredUnit) {
+            let i = self.rng.below(fixed.len());
+            let (unit, rule) = fixed.remove(i);
+            self.code(Violation::MissingRequiredUnit, rule);
+            dropped = Some(unit);
         }
-        // Counties and districts.
-        let mut counties: Vec<usize> = (0..city.counties.len()).collect();
-        let required = match kind {
-            Kind::Shenzhen => 4,
-            _ => 0,
-        };
-        self.rng.shuffle(&mut counties[required..]);
         let few = self.has(Violation::TooFewCountyUnits);
         let few_depts = self.has(Violation::TooFewDepartments);
-        let min_depts = match kind {
-            Kind::Foshan => 23,
-            Kind::Shenzhen => 8,
-            Kind::Beijing if few_depts => self.rng.range(8, 12),
-            Kind::Beijing => 13,
-            _ => 5,
-        };
-        let room = n - units.len() - usize::from(beijing);
-        let n_counties = if few {
-            self.rng.range(1, 2)
-        } else if few_depts {
-            // Districts fill the room the few departments leave.
-            (room - min_depts).min(counties.len())
-        } else {
-            let lo = if beijing { 2 } else { required.max(3) };
-            let hi = counties.len().min(room - min_depts);
-            self.rng.range(lo, hi.max(lo))
-        };
-        // Shenzhen's four pilot districts come first, unshuffled: one of
-        // them may get a focus outside its designated area (SZ008).
-        let wrong_focus = (kind == Kind::Shenzhen && self.has(Violation::FocusOutsideArea))
-            .then(|| self.rng.below(n_counties.min(SZ_AREAS.len())));
-        for &c in &counties[..n_counties] {
-            let (cen, czh) = city.counties[c];
-            let city_level = cen.ends_with("City");
-            let (name, name_zh) = if city_level {
-                let short = cen.trim_end_matches(" City");
-                (
-                    format!("{short} Municipal People's Government"),
-                    format!("{czh}人民政府"),
-                )
-            } else if cen.ends_with("Subdistrict") {
-                (format!("{cen} Office, {en}"), format!("{zh}市{czh}办事处"))
-            } else if kind == Kind::Zhongshan {
-                (
-                    format!("{cen} People's Government, {en}"),
-                    format!("{zh}市{czh}人民政府"),
-                )
-            } else {
-                (
-                    format!("{cen} People's Government"),
-                    format!("{czh}人民政府"),
-                )
-            };
-            let mut u = Unit::new(slug(cen), name, name_zh, below, "government");
-            if kind == Kind::Shenzhen && c < SZ_AREAS.len() {
-                let (designated, keywords) = SZ_AREAS[c];
-                u.focus = Some(if wrong_focus == Some(c) {
-                    let elsewhere: Vec<&'static str> = FOCUS
-                        .iter()
-                        .copied()
-                        .filter(|f| !keywords.iter().any(|k| f.to_lowercase().contains(k)))
-                        .collect();
-                    *self.rng.pick(&elsewhere)
-                } else {
-                    *self.rng.pick(designated)
-                });
-            } else if kind == Kind::Shenzhen || self.rng.chance(60) {
-                u.focus = Some(*self.rng.pick(FOCUS));
-            }
-            u.department_style = false;
-            units.push(u);
-        }
-        if beijing {
-            let mut z = Unit::new(
-                "etown".into(),
-                "Beijing Economic-Technological Development Area".into(),
-                "北京经济技术开发区".into(),
-                "prefecture",
-                "zone",
-            );
-            z.department_style = false;
-            units.push(z);
-        }
-        // Departments: the ones the city pack requires first (all but one
-        // with MissingRequiredUnit; that one is left out altogether), then a
-        // random choice.
-        let required_bureaus: &[&str] = match kind {
-            Kind::Shenzhen => SZ_REQUIRED,
-            Kind::Foshan => FS_REQUIRED,
-            Kind::Beijing => BJ_REQUIRED,
-            _ => &[],
-        };
-        let mut fixed: Vec<&str> = required_bureaus.to_vec();
-        if self.has(Violation::MissingRequiredUnit) && !fixed.is_empty() {
-            fixed.remove(self.rng.below(fixed.len()));
-        }
-        let mut bureaus: Vec<usize> = fixed.iter().map(|id| bureau(id)).collect();
-        let mut rest: Vec<usize> = (0..BUREAUS.len())
-            .filter(|&b| !required_bureaus.contains(&BUREAUS[b].0))
+        let is_div = |u: &NamedUnit| u.kind == "government" && u.level == div_level;
+        let is_dept = |u: &NamedUnit| u.kind == "department" && u.level == own_level;
+        let div_min = self.p.min_of("government", div_level);
+        let dept_min = self.p.min_of("department", own_level);
+        // The division governments: the named ones first, unshuffled.
+        let mut divs: Vec<NamedUnit> = fixed
+            .iter()
+            .filter(|f| is_div(&f.0))
+            .map(|f| f.0.clone())
+            .collect();
+        let mut rest: Vec<NamedUnit> = self
+            .x
+            .divisions
+            .iter()
+            .filter(|d| !divs.contains(d) && !self.p.required.iter().any(|r| r.0 == **d))
+            .cloned()
             .collect();
         self.rng.shuffle(&mut rest);
-        if kind != Kind::Shenzhen {
-            // Departments before institutions, so the minimum is departments.
-            rest.sort_by_key(|&b| BUREAUS[b].3 != "department");
+        divs.extend(rest);
+        let mut depts: Vec<NamedUnit> = fixed
+            .iter()
+            .filter(|f| is_dept(&f.0))
+            .map(|f| f.0.clone())
+            .collect();
+        let n_fixed_depts = depts.len();
+        let mut rest: Vec<NamedUnit> = self
+            .x
+            .departments
+            .iter()
+            .filter(|d| is_dept(d) && !self.p.required.iter().any(|r| r.0 == **d))
+            .cloned()
+            .collect();
+        self.rng.shuffle(&mut rest);
+        depts.extend(rest);
+        let mut others: Vec<NamedUnit> = fixed
+            .iter()
+            .map(|f| f.0.clone())
+            .filter(|u| !is_div(u) && !is_dept(u) && *u != self.x.own)
+            .collect();
+        // The city's own government, unless it is the named unit left out.
+        let mut units: Vec<Unit> = Some(&self.x.own)
+            .filter(|o| dropped.as_ref() != Some(*o))
+            .map(Unit::new)
+            .into_iter()
+            .collect();
+        for u in others.drain(..) {
+            units.push(Unit::new(&u));
         }
-        bureaus.extend(rest);
-        if kind != Kind::Shenzhen {
-            // Past the minimum, institutions may come in too.
-            self.rng.shuffle(&mut bureaus[min_depts..]);
-        }
-        let n_bureaus = if few_depts {
-            min_depts
+        let n_depts = if few_depts {
+            let c = self
+                .p
+                .count_rule("department", own_level)
+                .expect("a count of departments");
+            let code = c.3.clone();
+            self.code(Violation::TooFewDepartments, code);
+            self.rng
+                .range((dept_min / 2).max(n_fixed_depts), dept_min - 1)
         } else {
-            n - units.len()
+            dept_min.max(n_fixed_depts)
         };
-        for &b in bureaus.iter().take(n_bureaus) {
-            let (id, ben, bzh, bkind) = BUREAUS[b];
-            let bkind: &'static str = bkind;
-            let (ben, bzh) = match BEIJING_NAMES.iter().find(|x| x.0 == id) {
-                Some(&(_, ben, bzh)) if beijing => (ben, bzh),
-                _ => (ben, bzh),
-            };
-            let (name, name_zh) = if ben.starts_with("General Office") {
-                (
-                    format!("{ben} of {en} Municipality"),
-                    format!("{zh}市{bzh}"),
-                )
-            } else if beijing {
-                (format!("Beijing Municipal {ben}"), format!("北京市{bzh}"))
-            } else {
-                (format!("{en} Municipal {ben}"), format!("{zh}市{bzh}"))
-            };
-            let mut u = Unit::new(format!("{p}-{id}"), name, name_zh, own, bkind);
-            u.chief = id == "gsdmb" && self.rng.chance(70);
-            units.push(u);
-        }
-        // Beijing with few departments: institutions fill the remaining room.
+        let n_divs = if few {
+            let c = self
+                .p
+                .count_rule("government", div_level)
+                .expect("a count of divisions");
+            let code = c.3.clone();
+            self.code(Violation::TooFewCountyUnits, code);
+            self.rng.range(1, (div_min - 1).min(2))
+        } else {
+            let room = n.saturating_sub(units.len() + n_depts);
+            let lo = div_min.max(
+                divs.iter()
+                    .take_while(|d| self.p.required.iter().any(|r| r.0 == **d))
+                    .count(),
+            );
+            let hi = divs.len().min(room).max(lo);
+            self.rng.range(lo, hi)
+        };
+        units.extend(divs.iter().take(n_divs).map(Unit::new));
+        let room = n.saturating_sub(units.len());
+        let extra_depts = if few_depts {
+            0
+        } else {
+            room.saturating_sub(n_depts)
+                .min(depts.len().saturating_sub(n_depts))
+        };
+        units.extend(
+            depts
+                .iter()
+                .take(n_depts + self.rng.range(0, extra_depts))
+                .map(Unit::new),
+        );
+        // Institutions fill the room left.
         let mut extra = 0;
+        let inst = self.x.institutions.clone();
+        let divs_left: Vec<NamedUnit> = if few {
+            Vec::new()
+        } else {
+            divs[n_divs..].to_vec()
+        };
+        let mut divs_left = divs_left.into_iter();
         while units.len() < n {
-            let (id, ien, izh) = PROVINCIAL_INSTITUTIONS[extra % PROVINCIAL_INSTITUTIONS.len()];
-            units.push(Unit::new(
-                format!("{p}-{id}{}", extra / PROVINCIAL_INSTITUTIONS.len()),
-                format!("{en} Municipal {ien}"),
-                format!("{zh}市{izh}"),
-                own,
-                "institution",
-            ));
+            if let Some(d) = divs_left.next().filter(|_| self.rng.chance(50)) {
+                units.push(Unit::new(&d));
+                continue;
+            }
+            let i = &inst[extra % inst.len()];
+            let mut u = Unit::new(i);
+            u.id = format!("{}{}", i.id, extra / inst.len());
+            units.push(u);
             extra += 1;
         }
-        debug_assert_eq!(units.len(), n, "{kind:?}");
-
-        let published = match kind {
-            Kind::Beijing => days(2023, 10, 20) + self.rng.range(0, 30) as i64,
-            Kind::Foshan => days(2021, 6, 1) + self.rng.range(0, 100) as i64,
-            _ => days(2021, 5, 14) + self.rng.range(0, 230) as i64,
-        };
-        let pilot_end = match kind {
-            Kind::Foshan => days(2021, 12, 31),
-            Kind::Beijing => days(2024, 12, 31),
-            _ => *self
-                .rng
-                .pick(&[days(2022, 12, 31), days(2023, 6, 30), days(2023, 12, 31)]),
-        };
-        let title = format!("Pilot Work Plan for the Chief Data Officer System in {en}");
-        let title_zh = format!("{zh}市首席数据官制度试点工作方案");
-        let issuer = format!("General Office of the {en} Municipal People's Government");
-        let (province, contact) = if beijing {
-            ("Beijing", None)
-        } else {
-            (
-                "Guangdong",
-                Some(format!("{en} Government Service Data Management Bureau")),
-            )
-        };
-        let mut basis = vec!["粤办函〔2021〕63号"];
-        if kind == Kind::Shenzhen {
-            basis.push("深府〔2020〕89号");
-        }
-        if beijing {
-            basis.clear();
-        }
-        let header = PlanHeader {
-            comment: format!("{en} ({zh}市) Chief Data Officer pilot plan"),
-            title,
-            title_zh,
-            jurisdiction: en.to_string(),
-            jurisdiction_zh: format!("{zh}市"),
-            level: if beijing { "province" } else { "prefecture" },
-            province,
-            issuer: if beijing {
-                "Beijing Municipal Bureau of Economy and Information Technology".into()
-            } else {
-                issuer
-            },
-            published,
-            pilot_end,
-            basis,
-            contact,
-            packs: self.packs(kind),
-        };
-        self.header(&header);
-        self.cdo_role(kind);
-        self.governance(en, kind);
-        self.violate_units(&mut units, kind);
-        let waiver = self.maybe_waiver(&mut units, kind);
-        self.units(&units, kind);
-        self.milestones(published, pilot_end);
-        if let Some(w) = waiver {
-            self.waivers(&w, kind, en);
-        }
-        format!("{}-{}", slug(en), n)
+        units.truncate(n);
+        units
     }
 
-    fn provincial(&mut self, n: usize) -> String {
-        let (pid, pen, pzh, ben, bzh) = *self.rng.pick(PROVINCIAL);
-        let mut units = vec![Unit::new(
-            pid.to_string(),
-            pen.to_string(),
-            pzh.to_string(),
-            "province",
-            "department",
-        )];
-        let cities = GUANGDONG_CITIES.len();
+    /// A provincial department's units: itself, some institutions, its
+    /// line in the province's cities.
+    fn department_units(&mut self, n: usize) -> Vec<Unit> {
+        let x = self.x;
+        let mut units = vec![Unit::new(&x.own)];
         let n_inst = self.rng.range(
-            n.saturating_sub(cities + 1),
-            PROVINCIAL_INSTITUTIONS.len().min(n - 6),
+            n.saturating_sub(x.lines.len() + 1),
+            x.institutions.len().min(n - 6),
         );
-        for &(iid, ien, izh) in &PROVINCIAL_INSTITUTIONS[..n_inst] {
-            let short = pen.trim_start_matches("Guangdong Provincial ");
-            units.push(Unit::new(
-                format!("{pid}-{iid}"),
-                format!("{ien} of the {short}"),
-                format!("{}{izh}", pzh.trim_start_matches("广东省")),
-                "province",
-                "institution",
-            ));
-        }
-        let mut order: Vec<usize> = (0..cities).collect();
+        units.extend(x.institutions[..n_inst].iter().map(Unit::new));
+        let mut order: Vec<usize> = (0..x.lines.len()).collect();
         self.rng.shuffle(&mut order);
         for &c in order.iter().take(n - units.len()) {
-            let (cen, czh, cp) = GUANGDONG_CITIES[c];
-            units.push(Unit::new(
-                format!("{cp}-{}", pid.trim_start_matches("gd")),
-                format!("{cen} Municipal {ben}"),
-                format!("{czh}市{bzh}"),
-                "prefecture",
-                "department",
-            ));
+            units.push(Unit::new(&x.lines[c]));
         }
-        let published = days(2021, 5, 20) + self.rng.range(0, 150) as i64;
-        let pilot_end = days(2022, 12, 31);
-        let short = pen.trim_start_matches("Guangdong Provincial ");
-        let header = PlanHeader {
-            comment: format!("{pen} ({pzh}) Chief Data Officer pilot plan"),
-            title: format!("Chief Data Officer Pilot Work Plan of the {short}"),
-            title_zh: format!("{pzh}首席数据官制度试点工作方案"),
-            jurisdiction: pen.to_string(),
-            jurisdiction_zh: pzh.to_string(),
-            level: "province",
-            province: "Guangdong",
-            issuer: format!("General Office of the {short}"),
-            published,
-            pilot_end,
-            basis: vec!["粤办函〔2021〕63号"],
-            contact: Some("Guangdong Government Service Data Management Bureau".into()),
-            packs: self.packs(Kind::ProvincialDepartment),
-        };
-        self.header(&header);
-        self.cdo_role(Kind::ProvincialDepartment);
-        self.governance(short, Kind::ProvincialDepartment);
-        self.violate_units(&mut units, Kind::ProvincialDepartment);
-        let waiver = self.maybe_waiver(&mut units, Kind::ProvincialDepartment);
-        self.units(&units, Kind::ProvincialDepartment);
-        self.milestones(published, pilot_end);
-        if let Some(w) = waiver {
-            self.waivers(&w, Kind::ProvincialDepartment, short);
-        }
-        format!("{pid}-{n}")
+        units
     }
 
-    /// The plan's `rule_packs`: mostly none (packs chosen by "applies
-    /// when"), sometimes every pack that applies (CORE010 otherwise); with
-    /// PackLeftOut, `guangdong-2021` alone, leaving out the city's pack.
-    fn packs(&mut self, kind: Kind) -> Option<&'static [&'static str]> {
-        if self.has(Violation::PackLeftOut) {
-            self.city_pack = false;
-            return Some(&["guangdong-2021"]);
+    /// Publication and the pilot's end: near the packs' example, within
+    /// the rules' limits.
+    fn dates(&mut self) -> (i64, i64) {
+        let need = self.p.plan_need("plan.published");
+        let after = need
+            .iter()
+            .flat_map(|n| &n.after)
+            .filter_map(|(b, _)| match b {
+                Bound::Date(d) => Some(day_of(*d)),
+                Bound::Field(_) => None,
+            })
+            .max();
+        let end_need = self.p.plan_need("plan.pilot_end");
+        let end_by = end_need
+            .iter()
+            .flat_map(|n| &n.before)
+            .filter_map(|(b, _)| match b {
+                Bound::Date(d) => Some(day_of(*d)),
+                Bound::Field(_) => None,
+            })
+            .min();
+        let example = self
+            .p
+            .texts
+            .published
+            .map(day_of)
+            .or(after.map(|a| a + 60))
+            .unwrap_or_else(|| days(2024, 1, 1));
+        let mut published = example - 40 + self.rng.range(0, 80) as i64;
+        if let Some(a) = after {
+            published = published.max(a + 1);
         }
-        let (pct, packs): (u32, &'static [&'static str]) = match kind {
-            Kind::Shenzhen => (50, &["guangdong-2021", "shenzhen-2021"]),
-            Kind::Foshan => (30, &["core", "guangdong-2021", "foshan-2021"]),
-            Kind::Beijing => (30, &["beijing-2023"]),
-            Kind::GuangdongCity | Kind::Zhongshan | Kind::ProvincialDepartment => {
-                (10, &["guangdong-2021"])
-            }
-        };
-        self.rng.chance(pct).then_some(packs)
+        if let Some(e) = end_by {
+            published = published.min(e - 40);
+        }
+        let pilot_end = end_by.unwrap_or_else(|| published + self.rng.range(400, 950) as i64);
+        (published, pilot_end)
     }
 
-    fn header(&mut self, h: &PlanHeader) {
-        let _ = writeln!(self.out, "# {}", h.comment);
+    fn header(&mut self, published: i64, pilot_end: i64, left_out: bool) {
+        let f = self.p.facts.clone();
+        let t = self.p.texts.clone();
+        let j = f.jurisdiction.clone().unwrap_or_default();
+        let zh = f.jurisdiction_zh.clone().unwrap_or_else(|| j.clone());
+        let _ = writeln!(self.out, "# {j} ({zh}) Chief Data Officer pilot plan");
         self.line("# Generated for cdocheck's benchmarks and fuzz seeds: names are real, posts and dates made up.");
         self.line("");
         self.line("format = 1");
         self.line("");
         self.line("[plan]");
-        self.kv("title", &h.title);
-        self.kv("title_zh", &h.title_zh);
-        self.kv("jurisdiction", &h.jurisdiction);
-        self.kv("jurisdiction_zh", &h.jurisdiction_zh);
-        self.kv("level", h.level);
-        self.kv("province", h.province);
-        self.kv("issuer", &h.issuer);
-        let signed = h.published - self.rng.range(1, 12) as i64;
+        let (title, title_zh) = t
+            .title
+            .clone()
+            .unwrap_or_else(|| (format!("Chief Data Officer Pilot Plan of {j}"), None));
+        self.kv("title", &title);
+        if let Some(tz) = title_zh {
+            self.kv("title_zh", &tz);
+        }
+        self.kv("jurisdiction", &j);
+        if let Some(z) = &f.jurisdiction_zh {
+            self.kv("jurisdiction_zh", z);
+        }
+        self.kv("level", f.level);
+        self.kv("province", f.province.as_deref().unwrap_or("Unknown"));
+        let issuer = t
+            .issuer
+            .as_ref()
+            .map_or_else(|| format!("General Office of {j}"), |i| i.0.clone());
+        self.kv("issuer", &issuer);
+        let signed = published - self.rng.range(1, 12) as i64;
         let _ = writeln!(self.out, "signed = {}", date(signed));
-        let _ = writeln!(self.out, "published = {}", date(h.published));
-        let _ = writeln!(self.out, "pilot_end = {}", date(h.pilot_end));
-        if let Some(packs) = h.packs {
+        let _ = writeln!(self.out, "published = {}", date(published));
+        let _ = writeln!(self.out, "pilot_end = {}", date(pilot_end));
+        let packs: Option<Vec<String>> = if left_out {
+            Some(self.p.packs.clone())
+        } else if self.rng.chance(20) {
+            let mut all = if self.rng.chance(50) {
+                self.p.always.clone()
+            } else {
+                Vec::new()
+            };
+            all.extend(self.p.packs.iter().cloned());
+            Some(all)
+        } else {
+            None
+        };
+        if let Some(packs) = packs {
             let list: Vec<String> = packs.iter().map(|p| format!("\"{p}\"")).collect();
             let _ = writeln!(self.out, "rule_packs = [{}]", list.join(", "));
         }
-        if !h.basis.is_empty() {
-            let list: Vec<String> = h.basis.iter().map(|p| format!("\"{p}\"")).collect();
+        if let Some(basis) = self
+            .p
+            .plan_need("plan.basis")
+            .filter(|n| !n.items.is_empty())
+        {
+            let list: Vec<String> = basis
+                .items
+                .iter()
+                .map(|(i, _)| format!("\"{i}\""))
+                .collect();
             let _ = writeln!(self.out, "basis = [{}]", list.join(", "));
         }
-        if let Some(c) = &h.contact {
-            if !self.has(Violation::MissingContactAgency) {
-                self.kv("contact_agency", c);
+        let contact_need = self
+            .p
+            .plan_need("plan.contact_agency")
+            .filter(|n| n.present)
+            .cloned();
+        let contact = t.contact_agency.as_ref().map(|c| c.0.clone()).or_else(|| {
+            contact_need
+                .as_ref()
+                .map(|_| format!("{j} Government Service Data Management Bureau"))
+        });
+        match (&contact_need, self.has(Violation::MissingContactAgency)) {
+            (Some(n), true) => {
+                let rule = n.rules.first().cloned().unwrap_or_default();
+                self.code(Violation::MissingContactAgency, rule);
+            }
+            _ => {
+                if let Some(c) = contact {
+                    self.kv("contact_agency", &c);
+                }
             }
         }
         if self.has(Violation::UnknownKey) && self.rng.chance(50) {
@@ -1328,45 +1049,34 @@ impl Gen<'_> {
         self.line("");
     }
 
-    fn cdo_role(&mut self, kind: Kind) {
-        let mut duties: Vec<&str> = match kind {
-            Kind::Beijing => vec![
-                "digital-government",
-                "data-management",
-                "supervision",
-                "digital-literacy",
-                "talent",
-                "security",
-            ],
-            Kind::Shenzhen => vec![
-                "digital-government",
-                "data-management",
-                "data-integration",
-                "decision-making",
-                "planning",
-                "supervision",
-                "talent",
-                "special-exploration",
-            ],
-            Kind::Foshan => vec![
-                "digital-government",
-                "data-integration",
-                "decision-making",
-                "planning",
-                "supervision",
-                "talent",
-            ],
-            _ => vec!["data-integration", "decision-making", "planning"],
-        };
-        if self.has(Violation::MissingSecurityDuty) {
-            duties.retain(|d| *d != "security");
-        } else {
-            for _ in 0..self.rng.range(0, 4) {
-                let d = *self.rng.pick(DUTIES_EXTRA);
-                if !duties.contains(&d) {
-                    duties.push(d);
-                }
+    fn cdo_role(&mut self) {
+        let need = self.p.plan_need("cdo.duties").cloned();
+        let mut duties: Vec<String> = need
+            .iter()
+            .flat_map(|n| &n.items)
+            .map(|(i, _)| i.clone())
+            .collect();
+        let mut dropped = None;
+        if self.has(Violation::MissingDuty) && !duties.is_empty() {
+            let i = self.rng.below(duties.len());
+            let d = duties.remove(i);
+            let rule = need
+                .iter()
+                .flat_map(|n| &n.items)
+                .find(|(x, _)| *x == d)
+                .and_then(|(_, by)| by.first().cloned())
+                .unwrap_or_default();
+            self.code(Violation::MissingDuty, rule);
+            dropped = Some(d);
+        }
+        for _ in 0..self.rng.range(0, 4) {
+            let d = self.rng.pick(schema::DUTIES).to_string();
+            if !duties.contains(&d) && dropped.as_ref() != Some(&d) {
+                duties.push(d);
             }
+        }
+        if duties.is_empty() {
+            duties.push(schema::DUTIES[0].to_string());
         }
         self.line("[cdo]");
         let list: Vec<String> = duties.iter().map(|d| format!("\"{d}\"")).collect();
@@ -1379,20 +1089,34 @@ impl Gen<'_> {
             }
             self.line("]");
         }
-        if kind == Kind::Foshan || self.rng.chance(40) {
-            self.line("qualifications = [\"administration\", \"leadership\", \"big-data\"]");
+        let quals = self
+            .p
+            .plan_need("cdo.qualifications")
+            .filter(|n| !n.items.is_empty());
+        let quals: Option<Vec<String>> = match quals {
+            Some(n) => Some(n.items.iter().map(|(i, _)| i.clone()).collect()),
+            None if self.rng.chance(40) => Some(
+                schema::QUALIFICATIONS
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect(),
+            ),
+            None => None,
+        };
+        if let Some(q) = quals {
+            let list: Vec<String> = q.iter().map(|d| format!("\"{d}\"")).collect();
+            let _ = writeln!(self.out, "qualifications = [{}]", list.join(", "));
         }
         self.line("");
     }
 
-    fn governance(&mut self, who: &str, kind: Kind) {
+    fn governance(&mut self) {
+        let who = self.p.facts.jurisdiction.clone().unwrap_or_default();
         self.line("[governance]");
-        if kind != Kind::Beijing {
-            let _ = writeln!(
-                self.out,
-                "leading_group = \"{who} Digital Government Reform and Construction Leading Group\""
-            );
-        }
+        let _ = writeln!(
+            self.out,
+            "leading_group = \"{who} Digital Government Reform and Construction Leading Group\""
+        );
         if self.rng.chance(50) {
             let _ = writeln!(
                 self.out,
@@ -1422,50 +1146,116 @@ impl Gen<'_> {
         self.line("");
     }
 
-    /// Marks the units that break a rule.
-    fn violate_units(&mut self, units: &mut [Unit], kind: Kind) {
-        if kind == Kind::Beijing {
-            return;
-        }
+    /// What the rules ask of a unit's key: the first rule asking.
+    fn unit_rule(&self, u: &Unit, key: &str) -> Option<String> {
+        self.p
+            .unit_need(&u.u.id, key)
+            .and_then(|n| n.rules.first().cloned())
+    }
+
+    /// Marks the units that break a rule, and gives each unit its focus.
+    fn violate_units(&mut self, units: &mut [Unit]) {
         let n = units.len();
         let no_cdo = self.rng.below(n);
         if self.has(Violation::MissingCdo) {
-            units[no_cdo].no_cdo = true;
-            self.no_cdo_district =
-                units[no_cdo].kind == "government" && units[no_cdo].level == "county";
+            // A unit a rule asks a CDO post of.
+            let i = (0..n)
+                .map(|k| (no_cdo + k) % n)
+                .find(|&i| self.unit_rule(&units[i], "cdo").is_some())
+                .expect("a unit that needs a CDO post");
+            units[i].no_cdo = true;
+            let rule = self.unit_rule(&units[i], "cdo").unwrap_or_default();
+            self.code(Violation::MissingCdo, rule);
         }
         if self.has(Violation::RankOther) {
             // Another unit than the one without a CDO.
-            let i = (no_cdo + 1 + self.rng.below(n - 1)) % n;
+            let start = self.rng.below(n);
+            let i = (0..n)
+                .map(|k| (start + k) % n)
+                .find(|&i| !units[i].no_cdo && self.unit_rule(&units[i], "cdo.rank").is_some())
+                .expect("a unit whose rank a rule judges");
             units[i].rank_other = true;
+            let rule = self.unit_rule(&units[i], "cdo.rank").unwrap_or_default();
+            self.code(Violation::RankOther, rule);
+        }
+        let wrong = self.has(Violation::FocusOutsideArea).then(|| {
+            let areas: Vec<usize> = (0..n)
+                .filter(|&i| {
+                    self.p
+                        .unit_need(&units[i].u.id, "focus")
+                        .is_some_and(|f| !f.keywords.is_empty())
+                })
+                .collect();
+            *self.rng.pick(&areas)
+        });
+        for (i, u) in units.iter_mut().enumerate() {
+            let need = self.p.unit_need(&u.u.id, "focus").cloned();
+            let division = u.u.kind == "government" && u.u.level == self.p.division_level;
+            u.focus = match need {
+                Some(n) if !n.keywords.is_empty() => {
+                    let (kws, says, rule) = &n.keywords[0];
+                    let fits = |f: &str| matches_keywords(f, kws);
+                    Some(if wrong == Some(i) {
+                        self.codes
+                            .entry(Violation::FocusOutsideArea)
+                            .or_insert_with(|| rule.clone());
+                        let elsewhere: Vec<&str> =
+                            FOCUS.iter().copied().filter(|f| !fits(f)).collect();
+                        self.rng.pick(&elsewhere).to_string()
+                    } else {
+                        let mut within: Vec<String> = FOCUS
+                            .iter()
+                            .copied()
+                            .filter(|f| fits(f))
+                            .map(String::from)
+                            .collect();
+                        if let Some(s) = says.as_ref().map(|s| s.en.clone()).filter(|s| fits(s)) {
+                            let mut c = s.chars();
+                            within.extend(c.next().map(|f| f.to_uppercase().chain(c).collect()));
+                        }
+                        if within.is_empty() {
+                            within.push(kws[0].clone());
+                        }
+                        self.rng.pick(&within).clone()
+                    })
+                }
+                Some(n) if n.present => Some(self.rng.pick(FOCUS).to_string()),
+                _ if division && self.rng.chance(60) => Some(self.rng.pick(FOCUS).to_string()),
+                _ => None,
+            };
+        }
+        for u in units.iter_mut() {
+            u.chief = u.u.kind == "department" && self.rng.chance(5);
         }
     }
 
     /// Sometimes (in a compliant plan) a unit whose CDO is below deputy
     /// rank, under a recorded waiver; with BlankWaiver, always, under a
     /// waiver with a blank reason or approver. Returns the waiver.
-    fn maybe_waiver(&mut self, units: &mut [Unit], kind: Kind) -> Option<Waiver> {
-        if kind == Kind::Beijing {
-            return None;
-        }
+    fn maybe_waiver(&mut self, units: &mut [Unit]) -> Option<Waiver> {
         let blank = self.has(Violation::BlankWaiver);
         if !blank && (!self.violations.is_empty() || !self.rng.chance(10)) {
             return None;
         }
-        let i = self.rng.range(1, units.len() - 1);
-        let u = &units[i];
-        if u.kind == "government" || u.no_cdo || u.rank_other {
+        let waivable = |g: &Gen, u: &Unit| {
+            u.u.kind != "government"
+                && !u.no_cdo
+                && !u.rank_other
+                && g.unit_rule(u, "cdo.rank")
+                    .and_then(|r| g.rules.rule(&r))
+                    .is_some_and(|r| r.waivable)
+        };
+        let n = units.len();
+        let i = self.rng.range(1, n - 1);
+        if !waivable(self, &units[i]) {
             if !blank {
                 return None;
             }
             // A blank waiver needs a unit: the next one that will do.
-            let j = (1..units.len())
-                .map(|k| (i + k) % units.len())
-                .find(|&j| {
-                    let u = &units[j];
-                    u.kind != "government" && !u.no_cdo && !u.rank_other
-                })
-                .expect("a department or institution with a CDO post");
+            let j = (1..n)
+                .map(|k| (i + k) % n)
+                .find(|&j| waivable(self, &units[j]))
+                .expect("a unit whose rank a waivable rule judges");
             return Some(self.waive(&mut units[j], true));
         }
         Some(self.waive(&mut units[i], blank))
@@ -1474,28 +1264,41 @@ impl Gen<'_> {
     fn waive(&mut self, u: &mut Unit, blank: bool) -> Waiver {
         u.rank_other = true;
         self.waived = !blank;
+        let rule = self.unit_rule(u, "cdo.rank").unwrap_or_default();
         let blank = blank.then(|| {
             let value = *self.rng.pick(&["", "   ", "\u{3000}"]);
             (self.rng.chance(50), value)
         });
+        let id = model().blank_waiver.clone().unwrap_or_default();
+        self.code(Violation::BlankWaiver, id);
         Waiver {
             unit: u.id.clone(),
+            rule,
             blank,
         }
     }
 
-    fn units(&mut self, units: &[Unit], kind: Kind) {
-        let inline = kind == Kind::Beijing && self.rng.chance(60);
+    fn units(&mut self, units: &[Unit]) {
+        // Inline `cdo` tables, when no rule asks for more than the post.
+        let plain = units.iter().all(|u| {
+            self.p
+                .needs
+                .get(&u.u.id)
+                .is_none_or(|ns| ns.iter().all(|n| !n.present || !n.key.starts_with("cdo.")))
+        });
+        let inline = plain && self.rng.chance(25);
         let unknown_at = (self.has(Violation::UnknownKey) && !self.unknown_written)
             .then(|| self.rng.below(units.len()));
         for (i, u) in units.iter().enumerate() {
             self.line("[[unit]]");
             self.kv("id", &u.id);
-            self.kv("name", &u.name);
-            self.kv("name_zh", &u.name_zh);
-            self.kv("level", u.level);
-            self.kv("kind", u.kind);
-            if let Some(f) = u.focus {
+            self.kv("name", &u.u.name);
+            if let Some(zh) = &u.u.name_zh {
+                self.kv("name_zh", zh);
+            }
+            self.kv("level", u.u.level);
+            self.kv("kind", u.u.kind);
+            if let Some(f) = &u.focus {
                 self.kv("focus", f);
             }
             if unknown_at == Some(i) {
@@ -1505,30 +1308,28 @@ impl Gen<'_> {
                 self.line("");
                 continue;
             }
-            let leader = match (u.kind, u.level) {
-                ("government", "county" | "prefecture") if kind == Kind::Beijing => {
-                    "District Mayor"
-                }
-                ("government", "county") => "District Mayor",
-                ("government", "township") => "Town Head",
-                ("government", _) => "Mayor",
+            let leader = match (u.u.kind, u.u.level == self.p.facts.level) {
+                ("government", true) => "Mayor",
+                ("government", false) if u.u.level == "township" => "Town Head",
+                ("government", false) => "District Mayor",
                 ("zone", _) => "Director of the Management Committee",
                 _ => "Director",
             };
+            let rank_need = self.p.unit_need(&u.u.id, "cdo.rank");
+            let allows = |v: &str| {
+                rank_need
+                    .and_then(|n| n.values.as_ref())
+                    .is_none_or(|vs| vs.iter().any(|s| text(s) == v))
+            };
             let (position, rank) = if u.rank_other {
                 ("Chief Engineer".to_string(), "other")
-            } else if u.chief {
+            } else if u.chief && allows("chief") {
                 ("Director".to_string(), "chief")
             } else {
                 (
                     format!("Deputy {leader} in charge of digital government"),
                     "deputy",
                 )
-            };
-            let appointed_by = if u.department_style {
-                "unit"
-            } else {
-                "leading-group"
             };
             if inline {
                 let _ = writeln!(
@@ -1543,12 +1344,31 @@ impl Gen<'_> {
             self.kv("position", &position);
             self.kv("rank", rank);
             self.line("oversees_digital_government = true");
-            if self.rng.chance(20) {
+            let concurrent_ok = self
+                .p
+                .unit_need(&u.u.id, "cdo.concurrent")
+                .and_then(|n| n.values.as_ref())
+                .is_none_or(|vs| vs.contains(&Scalar::Bool(true)));
+            if concurrent_ok && self.rng.chance(20) {
                 self.line("concurrent = true");
             }
-            if kind == Kind::Shenzhen || self.rng.chance(60) {
-                self.kv("appointed_by", appointed_by);
-                if u.department_style {
+            let asked: Vec<(String, String)> = ["appointed_by", "filed_with"]
+                .iter()
+                .filter_map(|k| {
+                    let n = self.p.unit_need(&u.u.id, &format!("cdo.{k}"))?;
+                    let v = n.values.as_ref()?.first()?;
+                    n.present.then(|| (k.to_string(), text(v)))
+                })
+                .collect();
+            if !asked.is_empty() {
+                for (k, v) in asked {
+                    self.kv(&k, &v);
+                }
+            } else if self.rng.chance(60) {
+                if u.u.kind == "government" {
+                    self.kv("appointed_by", "leading-group");
+                } else {
+                    self.kv("appointed_by", "unit");
                     self.kv("filed_with", "leading-group-office");
                 }
             }
@@ -1565,15 +1385,9 @@ impl Gen<'_> {
         dues.sort();
         if self.has(Violation::MilestoneBeforePublication) {
             dues[0] = published - self.rng.range(1, 60) as i64;
+            let rule = self.p.milestone_rule().unwrap_or_default().to_string();
+            self.code(Violation::MilestoneBeforePublication, rule);
         }
-        const DELIVERABLES: &[&str] = &[
-            "CDO posts of all pilot units designated and filed with the leading group office",
-            "CDOs appointed in all pilot units",
-            "Data work rules issued by each pilot unit",
-            "Mid-term evaluation of the pilot units",
-            "Public data catalogue of every pilot unit published",
-            "Pilot summary report submitted to the provincial data management bureau",
-        ];
         for (i, d) in dues.iter().enumerate() {
             self.line("[[milestone]]");
             let _ = writeln!(self.out, "due = {}", date(*d));
@@ -1590,14 +1404,8 @@ impl Gen<'_> {
         }
     }
 
-    fn waivers(&mut self, w: &Waiver, kind: Kind, who: &str) {
-        // In Shenzhen SZ002 supersedes GD005: a waiver of GD005 would match
-        // nothing (CORE005).
-        let rule = if kind == Kind::Shenzhen && self.city_pack {
-            "SZ002"
-        } else {
-            "GD005"
-        };
+    fn waivers(&mut self, w: &Waiver) {
+        let who = self.p.facts.jurisdiction.clone().unwrap_or_default();
         let mut reason =
             "The unit's chief engineer leads its digital work; no deputy leader oversees it"
                 .to_string();
@@ -1608,7 +1416,7 @@ impl Gen<'_> {
             None => {}
         }
         self.line("[[waiver]]");
-        self.kv("rule", rule);
+        self.kv("rule", &w.rule);
         self.kv("unit", &w.unit);
         self.kv("reason", &reason);
         self.kv("approved_by", &approver);
@@ -1619,22 +1427,8 @@ impl Gen<'_> {
 /// A `[[waiver]]` of a unit's rank below deputy.
 struct Waiver {
     unit: String,
+    /// The rule that judges the unit's rank (after superseding).
+    rule: String,
     /// Blank: (the reason rather than the approver, the blank value).
     blank: Option<(bool, &'static str)>,
-}
-
-struct PlanHeader {
-    comment: String,
-    title: String,
-    title_zh: String,
-    jurisdiction: String,
-    jurisdiction_zh: String,
-    level: &'static str,
-    province: &'static str,
-    issuer: String,
-    published: i64,
-    pilot_end: i64,
-    basis: Vec<&'static str>,
-    contact: Option<String>,
-    packs: Option<&'static [&'static str]>,
 }
