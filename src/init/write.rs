@@ -547,9 +547,32 @@ below. To have an editor check the plan as you type, save the output of
 
     /// The `[plan]` table: who issues the plan, when, under which notices.
     fn plan_table(&mut self) {
+        self.line("[plan]");
+        self.who();
+        self.dates();
+        self.basis();
+        self.contact();
+        self.extra(
+            "plan",
+            &[
+                "title",
+                "jurisdiction",
+                "level",
+                "province",
+                "issuer",
+                "published",
+                "pilot_end",
+                "basis",
+                "contact_agency",
+            ],
+        );
+        self.blank();
+    }
+
+    /// Title, jurisdiction, level, province and issuer.
+    fn who(&mut self) {
         let f = self.draft.facts.clone();
         let texts = self.draft.texts.clone();
-        self.line("[plan]");
         match &texts.title {
             Some((en, zh)) => {
                 self.kv("title", &quote(en), &[]);
@@ -595,6 +618,11 @@ below. To have an editor check the plan as you type, save the output of
         }
         let v = self.placeholder(T("Issuing office", "印发单位"));
         self.kv("issuer", &v, &[]);
+    }
+
+    /// `signed` (once issued), `published`, and `pilot_end` when a rule
+    /// asks for it: placeholders, with an example and the rules' limits.
+    fn dates(&mut self) {
         let published = self.published_example();
         self.comment(
             &self
@@ -616,7 +644,10 @@ below. To have an editor check the plan as you type, save the output of
             notes.extend(self.need_notes(Some(end)));
             self.kv("pilot_end", "\"<YYYY-MM-DD>\"", &notes);
         }
-        self.basis();
+    }
+
+    /// `contact_agency`, with the rules asking for it and an example.
+    fn contact(&mut self) {
         let contact = self.plan_need("plan.contact_agency").cloned();
         let mut text = self
             .t(T(
@@ -627,7 +658,7 @@ below. To have an editor check the plan as you type, save the output of
         if let Some(n) = contact.as_ref().filter(|n| !n.rules.is_empty()) {
             text.push_str(&self.paren(&self.rules(&n.rules)));
         }
-        if let Some(c) = &texts.contact_agency {
+        if let Some(c) = &self.draft.texts.contact_agency {
             text.push_str(self.pick(", ", "，"));
             text.push_str(&self.example(c));
         }
@@ -638,21 +669,6 @@ below. To have an editor check the plan as you type, save the output of
             "实施中问题的反映单位",
         ));
         self.kv("contact_agency", &v, &[]);
-        self.extra(
-            "plan",
-            &[
-                "title",
-                "jurisdiction",
-                "level",
-                "province",
-                "issuer",
-                "published",
-                "pilot_end",
-                "basis",
-                "contact_agency",
-            ],
-        );
-        self.blank();
     }
 
     /// `e.g. …`, in the language of the skeleton.
@@ -727,44 +743,7 @@ below. To have an editor check the plan as you type, save the output of
             .filter(|n| !n.items.is_empty())
             .cloned();
         match duties {
-            Some(n) => {
-                let mut by: Vec<(String, Vec<String>)> = Vec::new();
-                for (item, rules) in &n.items {
-                    for r in rules {
-                        match by.iter_mut().find(|(x, _)| x == r) {
-                            Some((_, items)) => items.push(item.clone()),
-                            None => by.push((r.clone(), vec![item.clone()])),
-                        }
-                    }
-                }
-                let asks: Vec<String> = by
-                    .iter()
-                    .map(|(r, items)| format!("{r}: {}", items.join(", ")))
-                    .collect();
-                let text = self
-                    .pick(
-                        "The packs ask for {a}.\nAdd the other duties the plan assigns.",
-                        "规则包要求的职责：{a}。\n如方案另有职责，照此添加。",
-                    )
-                    .replace("{a}", &asks.join(self.pick("; ", "；")));
-                self.comment(&text);
-                let ordered: Vec<&str> = schema::DUTIES
-                    .iter()
-                    .copied()
-                    .filter(|d| n.items.iter().any(|(i, _)| i == d))
-                    .chain(
-                        n.items
-                            .iter()
-                            .map(|(i, _)| i.as_str())
-                            .filter(|i| !schema::DUTIES.contains(i)),
-                    )
-                    .collect();
-                self.line("duties = [");
-                for duty in ordered {
-                    self.line(&format!("  {},", quote(duty)));
-                }
-                self.line("]");
-            }
+            Some(n) => self.duties(&n),
             None => {
                 self.comment(self.t(T(
                     "No pack asks for particular duties: write those the plan assigns.",
@@ -774,11 +753,56 @@ below. To have an editor check the plan as you type, save the output of
                 self.kv("duties", &v, &[]);
             }
         }
-        match self
+        self.qualifications();
+        self.extra("cdo", &["duties", "qualifications"]);
+        self.blank();
+    }
+
+    /// The duties the rules ask for, in the format's order, with who asks.
+    fn duties(&mut self, n: &Need) {
+        let mut by: Vec<(String, Vec<String>)> = Vec::new();
+        for (item, rules) in &n.items {
+            for r in rules {
+                match by.iter_mut().find(|(x, _)| x == r) {
+                    Some((_, items)) => items.push(item.clone()),
+                    None => by.push((r.clone(), vec![item.clone()])),
+                }
+            }
+        }
+        let asks: Vec<String> = by
+            .iter()
+            .map(|(r, items)| format!("{r}: {}", items.join(", ")))
+            .collect();
+        let text = self
+            .pick(
+                "The packs ask for {a}.\nAdd the other duties the plan assigns.",
+                "规则包要求的职责：{a}。\n如方案另有职责，照此添加。",
+            )
+            .replace("{a}", &asks.join(self.pick("; ", "；")));
+        self.comment(&text);
+        let known = schema::DUTIES
+            .iter()
+            .copied()
+            .filter(|d| n.items.iter().any(|(i, _)| i == d));
+        let other = n
+            .items
+            .iter()
+            .map(|(i, _)| i.as_str())
+            .filter(|i| !schema::DUTIES.contains(i));
+        self.line("duties = [");
+        for duty in known.chain(other) {
+            self.line(&format!("  {},", quote(duty)));
+        }
+        self.line("]");
+    }
+
+    /// `qualifications`: written when a rule asks for them, else shown.
+    fn qualifications(&mut self) {
+        let need = self
             .plan_need("cdo.qualifications")
             .filter(|n| !n.items.is_empty())
-            .cloned()
-        {
+            .cloned();
+        match need {
             Some(n) => {
                 let text = self
                     .pick(
@@ -804,8 +828,6 @@ below. To have an editor check the plan as you type, save the output of
                 self.comment(&text);
             }
         }
-        self.extra("cdo", &["duties", "qualifications"]);
-        self.blank();
     }
 
     /// The `[governance]` table.
