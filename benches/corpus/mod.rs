@@ -773,121 +773,118 @@ impl Gen<'_> {
     /// governments and departments enough for its `count` rules, then more
     /// of either, then institutions.
     fn city_units(&mut self, n: usize) -> Vec<Unit> {
-        let (own_level, div_level) = (self.p.facts.level, self.p.division_level);
-        let mut fixed: Vec<(NamedUnit, String)> = self.p.required.clone();
-        let mut dropped = None;
-        if self.has(Violation::MissingRequiredUnit) {
-            let i = self.rng.below(fixed.len());
-            let (unit, rule) = fixed.remove(i);
-            self.code(Violation::MissingRequiredUnit, rule);
-            dropped = Some(unit);
-        }
-        let few = self.has(Violation::TooFewCountyUnits);
-        let few_depts = self.has(Violation::TooFewDepartments);
-        let is_div = |u: &NamedUnit| u.kind == "government" && u.level == div_level;
-        let is_dept = |u: &NamedUnit| u.kind == "department" && u.level == own_level;
-        let div_min = self.p.min_of("government", div_level);
-        let dept_min = self.p.min_of("department", own_level);
-        // The division governments: the named ones first, unshuffled.
-        let mut divs: Vec<NamedUnit> = fixed
-            .iter()
-            .filter(|f| is_div(&f.0))
-            .map(|f| f.0.clone())
-            .collect();
-        let mut rest: Vec<NamedUnit> = self
-            .x
-            .divisions
-            .iter()
-            .filter(|d| !divs.contains(d) && !self.p.required.iter().any(|r| r.0 == **d))
-            .cloned()
-            .collect();
-        self.rng.shuffle(&mut rest);
-        divs.extend(rest);
-        let mut depts: Vec<NamedUnit> = fixed
-            .iter()
-            .filter(|f| is_dept(&f.0))
-            .map(|f| f.0.clone())
-            .collect();
-        let n_fixed_depts = depts.len();
-        let mut rest: Vec<NamedUnit> = self
-            .x
-            .departments
-            .iter()
-            .filter(|d| is_dept(d) && !self.p.required.iter().any(|r| r.0 == **d))
-            .cloned()
-            .collect();
-        self.rng.shuffle(&mut rest);
-        depts.extend(rest);
-        let mut others: Vec<NamedUnit> = fixed
-            .iter()
-            .map(|f| f.0.clone())
-            .filter(|u| !is_div(u) && !is_dept(u) && *u != self.x.own)
-            .collect();
-        // The city's own government, unless it is the named unit left out.
-        let mut units: Vec<Unit> = Some(&self.x.own)
-            .filter(|o| dropped.as_ref() != Some(*o))
-            .map(Unit::new)
-            .into_iter()
-            .collect();
-        for u in others.drain(..) {
-            units.push(Unit::new(&u));
-        }
-        let n_depts = if few_depts {
-            let c = self
-                .p
-                .count_rule("department", own_level)
-                .expect("a count of departments");
-            let code = c.3.clone();
-            self.code(Violation::TooFewDepartments, code);
-            self.rng
-                .range((dept_min / 2).max(n_fixed_depts), dept_min - 1)
-        } else {
-            dept_min.max(n_fixed_depts)
-        };
-        let n_divs = if few {
-            let c = self
-                .p
-                .count_rule("government", div_level)
-                .expect("a count of divisions");
-            let code = c.3.clone();
-            self.code(Violation::TooFewCountyUnits, code);
-            self.rng.range(1, (div_min - 1).min(2))
-        } else {
-            let room = n.saturating_sub(units.len() + n_depts);
-            let lo = div_min.max(
-                divs.iter()
-                    .take_while(|d| self.p.required.iter().any(|r| r.0 == **d))
-                    .count(),
-            );
-            let hi = divs.len().min(room).max(lo);
-            self.rng.range(lo, hi)
-        };
+        let (mut units, divs, fixed_divs, depts, fixed_depts) = self.city_candidates();
+        let n_depts = self.department_count(fixed_depts);
+        let n_divs = self.division_count(n, units.len() + n_depts, fixed_divs, divs.len());
         units.extend(divs.iter().take(n_divs).map(Unit::new));
         let room = n.saturating_sub(units.len());
-        let extra_depts = if few_depts {
+        let extra_depts = if self.has(Violation::TooFewDepartments) {
             0
         } else {
             room.saturating_sub(n_depts)
                 .min(depts.len().saturating_sub(n_depts))
         };
-        units.extend(
-            depts
-                .iter()
-                .take(n_depts + self.rng.range(0, extra_depts))
-                .map(Unit::new),
-        );
-        // Institutions fill the room left.
-        let mut extra = 0;
-        let inst = self.x.institutions.clone();
-        let divs_left: Vec<NamedUnit> = if few {
-            Vec::new()
+        let take = n_depts + self.rng.range(0, extra_depts);
+        units.extend(depts.iter().take(take).map(Unit::new));
+        let spare = if self.has(Violation::TooFewCountyUnits) {
+            &[][..]
         } else {
-            divs[n_divs..].to_vec()
+            &divs[n_divs..]
         };
-        let mut divs_left = divs_left.into_iter();
+        self.fill(&mut units, n, spare);
+        units
+    }
+
+    /// A city's units to choose from: those it starts with (its government
+    /// and the named units that are neither divisions nor departments), its
+    /// division governments and its departments, the named ones first (with
+    /// how many are named), the others shuffled. With MissingRequiredUnit,
+    /// one named unit is left out altogether.
+    #[allow(clippy::type_complexity)]
+    fn city_candidates(&mut self) -> (Vec<Unit>, Vec<NamedUnit>, usize, Vec<NamedUnit>, usize) {
+        let (own_level, div_level) = (self.p.facts.level, self.p.division_level);
+        let mut fixed: Vec<NamedUnit> = self.p.required.iter().map(|r| r.0.clone()).collect();
+        let mut dropped = None;
+        if self.has(Violation::MissingRequiredUnit) {
+            let i = self.rng.below(fixed.len());
+            self.code(Violation::MissingRequiredUnit, self.p.required[i].1.clone());
+            dropped = Some(fixed.remove(i));
+        }
+        let required = |u: &NamedUnit| self.p.required.iter().any(|r| r.0 == *u);
+        let is_div = |u: &NamedUnit| u.kind == "government" && u.level == div_level;
+        let is_dept = |u: &NamedUnit| u.kind == "department" && u.level == own_level;
+        let ordered = |rng: &mut Rng, named: Vec<NamedUnit>, all: &[NamedUnit]| {
+            let mut rest: Vec<NamedUnit> = all.iter().filter(|d| !required(d)).cloned().collect();
+            rng.shuffle(&mut rest);
+            let n = named.len();
+            (named.into_iter().chain(rest).collect::<Vec<_>>(), n)
+        };
+        let named_divs = fixed.iter().filter(|u| is_div(u)).cloned().collect();
+        let (divs, fixed_divs) = ordered(self.rng, named_divs, &self.x.divisions);
+        let all_depts: Vec<NamedUnit> = self
+            .x
+            .departments
+            .iter()
+            .filter(|d| is_dept(d))
+            .cloned()
+            .collect();
+        let named_depts = fixed.iter().filter(|u| is_dept(u)).cloned().collect();
+        let (depts, fixed_depts) = ordered(self.rng, named_depts, &all_depts);
+        // The city's own government, unless it is the named unit left out.
+        let own = Some(&self.x.own).filter(|o| dropped.as_ref() != Some(*o));
+        let others = fixed
+            .iter()
+            .filter(|u| !is_div(u) && !is_dept(u) && **u != self.x.own);
+        let units = own.into_iter().chain(others).map(Unit::new).collect();
+        (units, divs, fixed_divs, depts, fixed_depts)
+    }
+
+    /// How many departments: as many as the `count` rules ask (or the
+    /// named ones), or with TooFewDepartments fewer than its rule asks.
+    fn department_count(&mut self, fixed: usize) -> usize {
+        let level = self.p.facts.level;
+        let min = self.p.min_of("department", level);
+        if !self.has(Violation::TooFewDepartments) {
+            return min.max(fixed);
+        }
+        let c = self
+            .p
+            .count_rule("department", level)
+            .expect("a count of departments");
+        let code = c.3.clone();
+        self.code(Violation::TooFewDepartments, code);
+        self.rng.range((min / 2).max(fixed), min - 1)
+    }
+
+    /// How many division governments: at least as many as the rules ask
+    /// (and the named ones), as the room allows; with TooFewCountyUnits one
+    /// or two, fewer than its rule asks.
+    fn division_count(&mut self, n: usize, taken: usize, fixed: usize, available: usize) -> usize {
+        let level = self.p.division_level;
+        let min = self.p.min_of("government", level);
+        if !self.has(Violation::TooFewCountyUnits) {
+            let lo = min.max(fixed);
+            let hi = available.min(n.saturating_sub(taken)).max(lo);
+            return self.rng.range(lo, hi);
+        }
+        let c = self
+            .p
+            .count_rule("government", level)
+            .expect("a count of divisions");
+        let code = c.3.clone();
+        self.code(Violation::TooFewCountyUnits, code);
+        self.rng.range(1, (min - 1).min(2))
+    }
+
+    /// Fills the room left with spare division governments (now and then)
+    /// and institutions (numbered when they repeat).
+    fn fill(&mut self, units: &mut Vec<Unit>, n: usize, spare: &[NamedUnit]) {
+        let inst = &self.x.institutions;
+        let mut spare = spare.iter();
+        let mut extra = 0;
         while units.len() < n {
-            if let Some(d) = divs_left.next().filter(|_| self.rng.chance(50)) {
-                units.push(Unit::new(&d));
+            if let Some(d) = spare.next().filter(|_| self.rng.chance(50)) {
+                units.push(Unit::new(d));
                 continue;
             }
             let i = &inst[extra % inst.len()];
@@ -897,7 +894,6 @@ impl Gen<'_> {
             extra += 1;
         }
         units.truncate(n);
-        units
     }
 
     /// A provincial department's units: itself, some institutions, its
@@ -991,6 +987,20 @@ impl Gen<'_> {
         let _ = writeln!(self.out, "signed = {}", date(signed));
         let _ = writeln!(self.out, "published = {}", date(published));
         let _ = writeln!(self.out, "pilot_end = {}", date(pilot_end));
+        self.packs_and_basis(left_out);
+        self.contact(&j);
+        if self.has(Violation::UnknownKey) && self.rng.chance(50) {
+            // A key from an older draft of the format.
+            self.kv("contact_agncy", "Office of the leading group");
+            self.unknown_written = true;
+        }
+        self.line("");
+    }
+
+    /// `rule_packs` (mostly none: packs chosen by "applies when";
+    /// sometimes every pack that applies; with PackLeftOut all but the
+    /// last), and the `basis` the rules ask for.
+    fn packs_and_basis(&mut self, left_out: bool) {
         let packs: Option<Vec<String>> = if left_out {
             Some(self.p.packs.clone())
         } else if self.rng.chance(20) {
@@ -1008,11 +1018,11 @@ impl Gen<'_> {
             let list: Vec<String> = packs.iter().map(|p| format!("\"{p}\"")).collect();
             let _ = writeln!(self.out, "rule_packs = [{}]", list.join(", "));
         }
-        if let Some(basis) = self
+        let basis = self
             .p
             .plan_need("plan.basis")
-            .filter(|n| !n.items.is_empty())
-        {
+            .filter(|n| !n.items.is_empty());
+        if let Some(basis) = basis {
             let list: Vec<String> = basis
                 .items
                 .iter()
@@ -1020,17 +1030,27 @@ impl Gen<'_> {
                 .collect();
             let _ = writeln!(self.out, "basis = [{}]", list.join(", "));
         }
-        let contact_need = self
+    }
+
+    /// `contact_agency`: the packs' example, written unless the plan is
+    /// to leave it out.
+    fn contact(&mut self, j: &str) {
+        let need = self
             .p
             .plan_need("plan.contact_agency")
             .filter(|n| n.present)
             .cloned();
-        let contact = t.contact_agency.as_ref().map(|c| c.0.clone()).or_else(|| {
-            contact_need
-                .as_ref()
-                .map(|_| format!("{j} Government Service Data Management Bureau"))
-        });
-        match (&contact_need, self.has(Violation::MissingContactAgency)) {
+        let contact = self
+            .p
+            .texts
+            .contact_agency
+            .as_ref()
+            .map(|c| c.0.clone())
+            .or_else(|| {
+                need.as_ref()
+                    .map(|_| format!("{j} Government Service Data Management Bureau"))
+            });
+        match (&need, self.has(Violation::MissingContactAgency)) {
             (Some(n), true) => {
                 let rule = n.rules.first().cloned().unwrap_or_default();
                 self.code(Violation::MissingContactAgency, rule);
@@ -1041,12 +1061,6 @@ impl Gen<'_> {
                 }
             }
         }
-        if self.has(Violation::UnknownKey) && self.rng.chance(50) {
-            // A key from an older draft of the format.
-            self.kv("contact_agncy", "Office of the leading group");
-            self.unknown_written = true;
-        }
-        self.line("");
     }
 
     fn cdo_role(&mut self) {
@@ -1308,72 +1322,78 @@ impl Gen<'_> {
                 self.line("");
                 continue;
             }
-            let leader = match (u.u.kind, u.u.level == self.p.facts.level) {
-                ("government", true) => "Mayor",
-                ("government", false) if u.u.level == "township" => "Town Head",
-                ("government", false) => "District Mayor",
-                ("zone", _) => "Director of the Management Committee",
-                _ => "Director",
-            };
-            let rank_need = self.p.unit_need(&u.u.id, "cdo.rank");
-            let allows = |v: &str| {
-                rank_need
-                    .and_then(|n| n.values.as_ref())
-                    .is_none_or(|vs| vs.iter().any(|s| text(s) == v))
-            };
-            let (position, rank) = if u.rank_other {
-                ("Chief Engineer".to_string(), "other")
-            } else if u.chief && allows("chief") {
-                ("Director".to_string(), "chief")
-            } else {
-                (
-                    format!("Deputy {leader} in charge of digital government"),
-                    "deputy",
-                )
-            };
-            if inline {
-                let _ = writeln!(
-                    self.out,
-                    "cdo = {{ position = \"{position}\", rank = \"{rank}\", oversees_digital_government = true }}"
-                );
-                self.line("");
-                continue;
-            }
-            self.line("");
-            self.line("[unit.cdo]");
-            self.kv("position", &position);
-            self.kv("rank", rank);
-            self.line("oversees_digital_government = true");
-            let concurrent_ok = self
-                .p
-                .unit_need(&u.u.id, "cdo.concurrent")
-                .and_then(|n| n.values.as_ref())
-                .is_none_or(|vs| vs.contains(&Scalar::Bool(true)));
-            if concurrent_ok && self.rng.chance(20) {
-                self.line("concurrent = true");
-            }
-            let asked: Vec<(String, String)> = ["appointed_by", "filed_with"]
-                .iter()
-                .filter_map(|k| {
-                    let n = self.p.unit_need(&u.u.id, &format!("cdo.{k}"))?;
-                    let v = n.values.as_ref()?.first()?;
-                    n.present.then(|| (k.to_string(), text(v)))
-                })
-                .collect();
-            if !asked.is_empty() {
-                for (k, v) in asked {
-                    self.kv(&k, &v);
-                }
-            } else if self.rng.chance(60) {
-                if u.u.kind == "government" {
-                    self.kv("appointed_by", "leading-group");
-                } else {
-                    self.kv("appointed_by", "unit");
-                    self.kv("filed_with", "leading-group-office");
-                }
-            }
-            self.line("");
+            self.cdo(u, inline);
         }
+    }
+
+    /// A unit's CDO post, as the rules that judge it ask (or with the
+    /// violation it was given): inline, or as a `[unit.cdo]` table.
+    fn cdo(&mut self, u: &Unit, inline: bool) {
+        let leader = match (u.u.kind, u.u.level == self.p.facts.level) {
+            ("government", true) => "Mayor",
+            ("government", false) if u.u.level == "township" => "Town Head",
+            ("government", false) => "District Mayor",
+            ("zone", _) => "Director of the Management Committee",
+            _ => "Director",
+        };
+        let rank_need = self.p.unit_need(&u.u.id, "cdo.rank");
+        let allows = |v: &str| {
+            rank_need
+                .and_then(|n| n.values.as_ref())
+                .is_none_or(|vs| vs.iter().any(|s| text(s) == v))
+        };
+        let (position, rank) = if u.rank_other {
+            ("Chief Engineer".to_string(), "other")
+        } else if u.chief && allows("chief") {
+            ("Director".to_string(), "chief")
+        } else {
+            (
+                format!("Deputy {leader} in charge of digital government"),
+                "deputy",
+            )
+        };
+        if inline {
+            let _ = writeln!(
+                self.out,
+                "cdo = {{ position = \"{position}\", rank = \"{rank}\", oversees_digital_government = true }}"
+            );
+            self.line("");
+            return;
+        }
+        self.line("");
+        self.line("[unit.cdo]");
+        self.kv("position", &position);
+        self.kv("rank", rank);
+        self.line("oversees_digital_government = true");
+        let concurrent_ok = self
+            .p
+            .unit_need(&u.u.id, "cdo.concurrent")
+            .and_then(|n| n.values.as_ref())
+            .is_none_or(|vs| vs.contains(&Scalar::Bool(true)));
+        if concurrent_ok && self.rng.chance(20) {
+            self.line("concurrent = true");
+        }
+        let asked: Vec<(String, String)> = ["appointed_by", "filed_with"]
+            .iter()
+            .filter_map(|k| {
+                let n = self.p.unit_need(&u.u.id, &format!("cdo.{k}"))?;
+                let v = n.values.as_ref()?.first()?;
+                n.present.then(|| (k.to_string(), text(v)))
+            })
+            .collect();
+        if !asked.is_empty() {
+            for (k, v) in asked {
+                self.kv(&k, &v);
+            }
+        } else if self.rng.chance(60) {
+            if u.u.kind == "government" {
+                self.kv("appointed_by", "leading-group");
+            } else {
+                self.kv("appointed_by", "unit");
+                self.kv("filed_with", "leading-group-office");
+            }
+        }
+        self.line("");
     }
 
     fn milestones(&mut self, published: i64, pilot_end: i64) {
