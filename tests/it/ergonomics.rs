@@ -109,6 +109,32 @@ fn beijing_skeleton_is_a_provincial_level_plan() {
 }
 
 #[test]
+fn skeletons_follow_the_packs_rules() {
+    // FS006 names two bureaus, named as the province data names a city's;
+    // FS004 sets the end of the pilot.
+    let text = assert_placeholders_only(&["--jurisdiction", "Foshan"]);
+    assert!(text.contains("name = \"Foshan Municipal Education Bureau\""));
+    assert!(text.contains("name_zh = \"佛山市工业和信息化局\""));
+    assert!(text.contains("not after 2021-12-31 (FS004)"), "{text}");
+    // SZ008 gives each pilot district its area; SZ002 allows chief or deputy,
+    // and which is the planner's to say.
+    let text = assert_placeholders_only(&["--jurisdiction", "Shenzhen"]);
+    assert!(text.contains("about public data opening (SZ008)"), "{text}");
+    assert!(
+        text.contains("rank = \"<chief or deputy>\"   # SZ002"),
+        "{text}"
+    );
+    assert!(text.contains("not before the notice was signed, 2021-04-23 (GD010)"));
+    // Zhongshan has no districts: its towns and sub-districts count (GD001).
+    let text = assert_placeholders_only(&["--jurisdiction", "Zhongshan"]);
+    assert_eq!(text.matches("level = \"township\"").count(), 3, "{text}");
+    // A provincial department is a unit of its own plan; no count applies.
+    let text = assert_placeholders_only(&["--jurisdiction", "Department of Public Security"]);
+    assert!(text.contains("name_zh = \"广东省公安厅\""), "{text}");
+    assert!(text.contains("level = \"province\""));
+}
+
+#[test]
 fn other_places_get_a_generic_skeleton() {
     let text = assert_placeholders_only(&["--jurisdiction", "Springfield"]);
     assert!(text.contains("jurisdiction = \"Springfield\""));
