@@ -178,11 +178,19 @@ impl Problems {
     }
 
     fn push_code(&mut self, code: Code, span: Span, msg: String) {
+        self.push_help(code, span, msg, None);
+    }
+
+    fn push_help(&mut self, code: Code, span: Span, msg: String, help: Option<String>) {
         let at = Location {
             source: self.source,
             span,
         };
-        self.findings.push(code.at(at, msg));
+        let f = code.at(at, msg);
+        self.findings.push(match help {
+            Some(help) => f.with_help(help),
+            None => f,
+        });
     }
 }
 
@@ -212,15 +220,10 @@ impl Rules {
             source,
             findings: Vec::new(),
         };
-        let file: raw::PackFile = match toml::from_str(text) {
-            Ok(f) => f,
-            Err(e) => {
-                let msg = format!("this rule pack cannot be read: {}", e.message());
-                problems.push_code(Code::RP001, e.span().unwrap_or(0..0), msg);
-                return Err(problems.findings);
-            }
+        let Some((file, rules)) = raw::parse(text, &mut problems) else {
+            return Err(problems.findings);
         };
-        let pack = self.compile_pack(file, source, &mut problems);
+        let pack = self.compile_pack(file, rules, source, &mut problems);
         if problems.findings.is_empty() {
             self.packs.extend(pack);
             Ok(())
@@ -248,6 +251,7 @@ impl Rules {
     fn compile_pack(
         &self,
         file: raw::PackFile,
+        raw_rules: Vec<raw::Rule>,
         source: SourceId,
         out: &mut Problems,
     ) -> Option<Pack> {
@@ -290,7 +294,7 @@ impl Rules {
             })
             .collect();
         let mut rules: Vec<Rule> = Vec::new();
-        for r in file.rule {
+        for r in raw_rules {
             let dup = rules.iter().any(|x| x.id == *r.id.get_ref())
                 || self.rule(r.id.get_ref()).is_some();
             if dup {
@@ -314,13 +318,13 @@ impl Rules {
                             sup.get_ref()
                         ),
                     ),
-                    Some(t) if t.given.as_deref() != r.given.as_ref().map(|g| g.get_ref().as_str()) => out.push(
+                    Some(t) if t.given.as_deref() != r.kind.given().map(|g| g.get_ref().as_str()) => out.push(
                         sup.span(),
                         format!(
                             "`{}` is about each `{}`, this rule about each `{}`: a rule supersedes only rules about the same element",
                             sup.get_ref(),
                             t.given.as_deref().unwrap_or("plan"),
-                            r.given.as_ref().map_or("plan", |g| g.get_ref().as_str()),
+                            r.kind.given().map_or("plan", |g| g.get_ref().as_str()),
                         ),
                     ),
                     Some(_) => {}
@@ -383,8 +387,8 @@ fn compile_rule(
     out: &mut Problems,
 ) -> Option<Rule> {
     let before = out.findings.len();
-    let given = r.given.as_ref().map(|g| g.get_ref().clone());
-    if let Some(g) = &r.given {
+    let given = r.kind.given().map(|g| g.get_ref().clone());
+    if let Some(g) = r.kind.given() {
         if !matches!(g.get_ref().as_str(), "unit" | "milestone" | "waiver") {
             out.push(
                 g.span(),
@@ -403,14 +407,11 @@ fn compile_rule(
         );
         None
     });
-    let when = r.when.as_ref().and_then(|w| c.cond(w, out));
-    let at = r.at.as_ref().and_then(|a| at_path(a, &c, out));
-    let check = compile_check(&r, &c, out);
-    let provenance = Provenance::parse(r.citation.provenance.get_ref()).or_else(|| {
-        out.push(r.citation.provenance.span(), "provenance is \"text\" (read in the official text), \"report\" (known from reports of it) or \"convention\" (a drafting convention or the checker's own rule)");
-        None
-    });
+    let when = r.kind.when().and_then(|w| c.cond(w, out));
+    let at = r.kind.at().and_then(|a| at_path(a, &c, out));
     let zh = r.zh.as_ref();
+    let check = compile_check(&r.kind, zh, &c, out);
+    let citation = compile_citation(r.citation, pack, out);
     let texts = [
         Some(&r.message),
         Some(&r.help),
@@ -425,10 +426,15 @@ fn compile_rule(
     if out.findings.len() > before {
         return None;
     }
+    let zh_of = |f: fn(&raw::RuleZh) -> Option<&String>| zh.and_then(f).cloned();
+    let first_label = match &r.kind {
+        raw::Kind::Unique(u) => u.first_label.clone(),
+        _ => None,
+    };
     Some(Rule {
         id: r.id.get_ref().clone(),
         pack: pack.to_string(),
-        statement: Text::new(r.statement, zh.map(|z| z.statement.clone())),
+        statement: Text::new(r.statement, zh_of(|z| Some(&z.statement))),
         severity: severity?,
         supersedes: r.supersedes.iter().map(|s| s.get_ref().clone()).collect(),
         waivable: r.waivable,
@@ -436,40 +442,46 @@ fn compile_rule(
         given,
         check: check?,
         at,
-        message: Text::new(
-            r.message.into_inner(),
-            zh.map(|z| z.message.get_ref().clone()),
-        ),
-        help: Text::new(r.help.into_inner(), zh.map(|z| z.help.get_ref().clone())),
+        message: Text::new(r.message.into_inner(), zh_of(|z| Some(z.message.get_ref()))),
+        help: Text::new(r.help.into_inner(), zh_of(|z| Some(z.help.get_ref()))),
         label: r.label.map(|l| {
             Text::new(
                 l.into_inner(),
-                zh.and_then(|z| z.label.as_ref())
-                    .map(|l| l.get_ref().clone()),
+                zh_of(|z| z.label.as_ref().map(Spanned::get_ref)),
             )
         }),
-        first_label: r
-            .first_label
-            .map(|l| Text::new(l, zh.and_then(|z| z.first_label.clone()))),
-        rationale: Text::new(r.rationale, zh.map(|z| z.rationale.clone())),
-        example_fail: r.example_fail,
-        example_pass: r.example_pass,
-        citation: Arc::new(Citation {
-            pack: pack.to_string(),
-            document: r.citation.document,
-            section: r.citation.section,
-            section_zh: r.citation.section_zh,
-            quote: r.citation.quote,
-            quote_en: r.citation.quote_en,
-            provenance: provenance?,
-            source: r.citation.source,
-            source_zh: r.citation.source_zh,
-        }),
+        first_label: first_label.map(|l| Text::new(l, zh_of(|z| z.first_label.as_ref()))),
+        // Optional in packs of one's own; a test holds the shipped ones to them.
+        rationale: Text::new(
+            r.rationale.unwrap_or_default(),
+            zh_of(|z| z.rationale.as_ref()),
+        ),
+        example_fail: r.example_fail.unwrap_or_default(),
+        example_pass: r.example_pass.unwrap_or_default(),
+        citation: citation?,
         defined: Location {
             source,
             span: r.id.span(),
         },
     })
+}
+
+fn compile_citation(c: raw::Citation, pack: &str, out: &mut Problems) -> Option<Arc<Citation>> {
+    let Some(provenance) = Provenance::parse(c.provenance.get_ref()) else {
+        out.push(c.provenance.span(), "provenance is \"text\" (read in the official text), \"report\" (known from reports of it) or \"convention\" (a drafting convention or the checker's own rule)");
+        return None;
+    };
+    Some(Arc::new(Citation {
+        pack: pack.to_string(),
+        document: c.document,
+        section: c.section,
+        section_zh: c.section_zh,
+        quote: c.quote,
+        quote_en: c.quote_en,
+        provenance,
+        source: c.source,
+        source_zh: c.source_zh,
+    }))
 }
 
 /// `at` names a table or field; `unit` (given unit) is the element itself.
@@ -485,130 +497,123 @@ fn at_path(a: &Spanned<String>, c: &cond::Compiler, out: &mut Problems) -> Optio
     c.path(a, out)
 }
 
-fn compile_check(r: &raw::Rule, c: &cond::Compiler, out: &mut Problems) -> Option<Check> {
-    let kind = r.kind.get_ref().as_str();
-    let need = |what: &str, out: &mut Problems| {
-        out.push(r.kind.span(), format!("a `{kind}` rule needs `{what}`"));
-    };
+/// The kind's own part of a rule: one function per kind. The keys each kind
+/// has, and which it needs, were settled when the pack was read.
+fn compile_check(
+    kind: &raw::Kind,
+    zh: Option<&raw::RuleZh>,
+    c: &cond::Compiler,
+    out: &mut Problems,
+) -> Option<Check> {
     match kind {
-        "assert" => match &r.require {
-            Some(req) => Some(Check::Assert {
-                require: c.cond(req, out)?,
-            }),
-            None => {
-                need("require", out);
-                None
-            }
-        },
-        "count" => {
-            let (Some(w), Some(min), Some(_)) = (&r.where_, r.min, &r.given) else {
-                need("given`, `where` and `min", out);
-                return None;
-            };
-            let notes = r
-                .note
-                .iter()
-                .filter_map(|n| {
-                    Some((
-                        c.cond(&n.when, out)?,
-                        Text::new(n.says.clone(), n.says_zh.clone()),
-                    ))
-                })
-                .collect();
-            Some(Check::Count {
-                where_: c.cond(w, out)?,
-                min,
-                counted: r
-                    .counted
-                    .as_ref()
-                    .map(|en| Text::new(en.clone(), r.zh.as_ref().and_then(|z| z.counted.clone()))),
-                notes,
+        raw::Kind::Assert(k) => compile_assert(k, c, out),
+        raw::Kind::Count(k) => compile_count(k, zh, c, out),
+        raw::Kind::Unique(k) => compile_unique(k, c, out),
+        raw::Kind::Required(k) => compile_required(k, c, out),
+        raw::Kind::Expr(k) => compile_expr(k, out),
+        raw::Kind::Waiver(k) => compile_waiver(k, out),
+        raw::Kind::Selection(k) => compile_selection(k, out),
+        raw::Kind::Placeholder(k) => compile_placeholder(k),
+    }
+}
+
+fn compile_assert(k: &raw::Assert, c: &cond::Compiler, out: &mut Problems) -> Option<Check> {
+    Some(Check::Assert {
+        require: c.cond(&k.require, out)?,
+    })
+}
+
+fn compile_count(
+    k: &raw::Count,
+    zh: Option<&raw::RuleZh>,
+    c: &cond::Compiler,
+    out: &mut Problems,
+) -> Option<Check> {
+    let notes = k
+        .note
+        .iter()
+        .filter_map(|n| {
+            let says = Text::new(n.says.clone(), n.says_zh.clone());
+            Some((c.cond(&n.when, out)?, says))
+        })
+        .collect();
+    let counted = k.counted.as_ref().map(|en| {
+        let zh = zh.and_then(|z| z.counted.clone());
+        Text::new(en.clone(), zh)
+    });
+    Some(Check::Count {
+        where_: c.cond(&k.where_, out)?,
+        min: k.min,
+        counted,
+        notes,
+    })
+}
+
+fn compile_unique(k: &raw::Unique, c: &cond::Compiler, out: &mut Problems) -> Option<Check> {
+    Some(Check::Unique {
+        field: c.path(&k.field, out)?,
+    })
+}
+
+fn compile_required(k: &raw::Required, c: &cond::Compiler, out: &mut Problems) -> Option<Check> {
+    let items: Vec<_> = k
+        .item
+        .iter()
+        .filter_map(|i| {
+            Some(Item {
+                name: i.name.clone(),
+                name_zh: i.name_zh.clone(),
+                where_: c.cond(&i.where_, out)?,
             })
-        }
-        "unique" => match (&r.field, &r.given) {
-            (Some(f), Some(_)) => Some(Check::Unique {
-                field: c.path(f, out)?,
-            }),
-            _ => {
-                need("given` and `field", out);
-                None
-            }
-        },
-        "required" => {
-            if r.item.is_empty() || r.given.is_none() {
-                need("given` and one or more `[[rule.item]]", out);
-                return None;
-            }
-            let items: Vec<_> = r
-                .item
-                .iter()
-                .filter_map(|i| {
-                    Some(Item {
-                        name: i.name.clone(),
-                        name_zh: i.name_zh.clone(),
-                        where_: c.cond(&i.where_, out)?,
-                    })
-                })
-                .collect();
-            (items.len() == r.item.len()).then_some(Check::Required { items })
-        }
-        "expr" => {
-            let Some(e) = &r.expr else {
-                need("expr", out);
-                return None;
-            };
-            match cel::Program::compile(e.get_ref()) {
-                Ok(p) => Some(Check::Expr {
-                    program: Arc::new(p),
-                }),
-                Err(err) => {
-                    out.push(
-                        e.span(),
-                        format!("this CEL expression does not compile: {err}"),
-                    );
-                    None
-                }
-            }
-        }
-        "waiver" => {
-            let check = r.check.as_ref().map(|c| c.get_ref().as_str());
-            let w = match check {
-                Some("unknown-target") => WaiverCheck::UnknownTarget,
-                Some("not-waivable") => WaiverCheck::NotWaivable,
-                Some("unused") => WaiverCheck::Unused,
-                Some("expired") => WaiverCheck::Expired,
-                Some("blank") => WaiverCheck::Blank,
-                _ => {
-                    let span = r.check.as_ref().map_or(r.kind.span(), Spanned::span);
-                    out.push(span, "a `waiver` rule needs `check`: \"unknown-target\", \"not-waivable\", \"unused\", \"expired\" or \"blank\"");
-                    return None;
-                }
-            };
-            Some(Check::Waiver(w))
-        }
-        "selection" => {
-            let check = r.check.as_ref().map(|c| c.get_ref().as_str());
-            let s = match check {
-                Some("left-out") => SelectionCheck::LeftOut,
-                Some("none-applies") => SelectionCheck::NoneApplies,
-                Some("near-miss") => SelectionCheck::NearMiss,
-                _ => {
-                    let span = r.check.as_ref().map_or(r.kind.span(), Spanned::span);
-                    out.push(span, "a `selection` rule needs `check`: \"left-out\", \"none-applies\" or \"near-miss\"");
-                    return None;
-                }
-            };
-            Some(Check::Selection(s))
-        }
-        "placeholder" => Some(Check::Placeholder),
-        _ => {
-            out.push(
-                r.kind.span(),
-                format!("unknown rule kind `{kind}`; the kinds are: assert, count, unique, required, expr, waiver, selection, placeholder"),
-            );
+        })
+        .collect();
+    (items.len() == k.item.len()).then_some(Check::Required { items })
+}
+
+fn compile_expr(k: &raw::Expr, out: &mut Problems) -> Option<Check> {
+    match cel::Program::compile(k.expr.get_ref()) {
+        Ok(p) => Some(Check::Expr {
+            program: Arc::new(p),
+        }),
+        Err(err) => {
+            let msg = format!("this CEL expression does not compile: {err}");
+            out.push(k.expr.span(), msg);
             None
         }
     }
+}
+
+fn compile_waiver(k: &raw::Waiver, out: &mut Problems) -> Option<Check> {
+    let check = match k.check.get_ref().as_str() {
+        "unknown-target" => WaiverCheck::UnknownTarget,
+        "not-waivable" => WaiverCheck::NotWaivable,
+        "unused" => WaiverCheck::Unused,
+        "expired" => WaiverCheck::Expired,
+        "blank" => WaiverCheck::Blank,
+        _ => {
+            out.push(k.check.span(), "the `check` of a `waiver` rule is \"unknown-target\", \"not-waivable\", \"unused\", \"expired\" or \"blank\"");
+            return None;
+        }
+    };
+    Some(Check::Waiver(check))
+}
+
+fn compile_selection(k: &raw::Selection, out: &mut Problems) -> Option<Check> {
+    let check = match k.check.get_ref().as_str() {
+        "left-out" => SelectionCheck::LeftOut,
+        "none-applies" => SelectionCheck::NoneApplies,
+        "near-miss" => SelectionCheck::NearMiss,
+        _ => {
+            out.push(k.check.span(), "the `check` of a `selection` rule is \"left-out\", \"none-applies\" or \"near-miss\"");
+            return None;
+        }
+    };
+    Some(Check::Selection(check))
+}
+
+/// Its only key, `when`, is the rule's.
+fn compile_placeholder(_: &raw::Placeholder) -> Option<Check> {
+    Some(Check::Placeholder)
 }
 
 fn check_placeholders(t: &Spanned<String>, out: &mut Problems) {
@@ -652,6 +657,49 @@ mod tests {
             .map(|r| r.id.as_str())
             .collect();
         assert!(missing.is_empty(), "rules without a source: {missing:?}");
+    }
+
+    /// The rules that lack a rationale (in either language) or an example.
+    fn unexplained(rules: &Rules) -> Vec<&str> {
+        let blank = |s: &str| s.trim().is_empty();
+        rules
+            .all()
+            .filter(|r| {
+                blank(&r.rationale.en)
+                    || r.rationale.zh.as_deref().is_none_or(blank)
+                    || blank(&r.example_fail)
+                    || blank(&r.example_pass)
+            })
+            .map(|r| r.id.as_str())
+            .collect()
+    }
+
+    /// Packs of one's own may leave out the rationale and examples; the
+    /// shipped ones may not: `explain` and docs/rules.md show them.
+    #[test]
+    fn every_shipped_rule_has_a_rationale_and_examples() {
+        let mut db = SourceDb::default();
+        let mut rules = Rules::builtin(&mut db).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(unexplained(&rules), Vec::<&str>::new());
+        let terse = r#"[pack]
+name = "terse"
+title = "t"
+document = "d"
+[[rule]]
+id = "T001"
+statement = "s"
+severity = "error"
+kind = "placeholder"
+message = "m"
+help = "h"
+[rule.citation]
+document = "d"
+provenance = "convention"
+"#;
+        rules
+            .add(&mut db, "terse.toml", terse)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(unexplained(&rules), ["T001"], "the check sees a gap");
     }
 
     #[test]
