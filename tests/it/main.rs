@@ -6,5 +6,6 @@ mod discover;
 mod ergonomics;
 mod formats;
 mod init_packs;
+mod packs;
 mod verdicts;
 mod wording;
