@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::finding::Finding;
+use crate::message::Message;
 pub use crate::report::Entry;
 
 /// The baseline file as written: `{"version": 1, "findings": [...]}`.
@@ -26,14 +27,12 @@ pub struct Baseline {
 }
 
 impl Baseline {
-    pub fn parse(text: &str) -> Result<Baseline, String> {
-        let file: File =
-            serde_json::from_str(text).map_err(|e| format!("not a cdocheck baseline: {e}"))?;
+    pub fn parse(text: &str) -> Result<Baseline, Message> {
+        let file: File = serde_json::from_str(text)
+            .map_err(|e| Message::new("baseline.not-json").arg("detail", e.to_string()))?;
         if file.version != 1 {
-            return Err(format!(
-                "baseline version {} is not supported; cdocheck writes version 1",
-                file.version
-            ));
+            let version = file.version.to_string();
+            return Err(Message::new("baseline.version").arg("version", version));
         }
         let mut by_path: BTreeMap<String, Vec<Entry>> = BTreeMap::new();
         for e in file.findings {
@@ -68,7 +67,7 @@ mod tests {
             source: SourceId(0),
             span: start..start + 1,
         };
-        let mut f = Finding::new(code, Severity::Error, String::new(), at);
+        let mut f = Finding::new(code, Severity::Error, Message::plain(""), at);
         f.unit = Some(unit.into());
         f.key = Some(key.into());
         f
@@ -95,9 +94,11 @@ mod tests {
     fn bad_baselines_say_why() {
         assert!(Baseline::parse("[]")
             .unwrap_err()
+            .to_string()
             .contains("not a cdocheck baseline"));
         assert!(Baseline::parse(r#"{"version":2,"findings":[]}"#)
             .unwrap_err()
+            .to_string()
             .contains("version 2"));
     }
 }

@@ -12,6 +12,7 @@ use crate::baseline::Baseline;
 use crate::discover::Input;
 use crate::eval::{self, Options};
 use crate::finding::{Code, Location, Severity};
+use crate::message::Message;
 use crate::plan::Plan;
 use crate::portfolio;
 use crate::render::{Emitter, Finish};
@@ -97,19 +98,10 @@ pub fn check_file(s: &Settings, input: &Input) -> (FileReport, SourceDb) {
             let source = db.add(Source::new(input.display.clone(), ""));
             let f = Code::PF001
                 .at(Location { source, span: 0..0 }, why.clone())
-                .with_help(s.opts.lang.pick(
-                    "fix or remove this entry; the other files were checked",
-                    "请修正或移除此项；其他文件已照常检查",
-                ));
+                .with_help(Message::new("pf001.entry.help"));
             Plan::unreadable(source, f)
         }
-        None => Plan::read(
-            &mut db,
-            &input.path,
-            &input.display,
-            s.max_bytes,
-            s.opts.lang,
-        ),
+        None => Plan::read(&mut db, &input.path, &input.display, s.max_bytes),
     };
     let mut checked = eval::check(&plan, s.rules, &s.opts);
     let stale = s

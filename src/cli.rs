@@ -11,9 +11,11 @@ use crate::atomic::AtomicFile;
 use crate::baseline::Baseline;
 use crate::check::{self, Output, Settings};
 use crate::discover::{self, Walk};
+use crate::error::Error;
 use crate::eval::Options;
 use crate::finding::{Code, Finding, Location, Severity};
 use crate::lang::Lang;
+use crate::message::Message;
 use crate::plan::Date;
 use crate::render::{self, explain, human::Human, rules_md, rules_table, Config, Format};
 use crate::rules::Rules;
@@ -334,20 +336,15 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<O
             for p in &problems {
                 human.finding(err, db.get(p.at.source), p)?;
             }
-            let msg = lang.pick(
-                "error: the rule packs have errors; nothing was checked",
-                "错误：规则包有误，未进行检查",
-            );
-            writeln!(err, "{msg}")?;
-            return Ok(Outcome::Broken);
+            return fail(err, Error::PacksHaveErrors, lang);
         }
     };
     match args.command {
-        Command::Check(c) => check(*c, &rules, lang, out, err),
+        // Machine-read output never follows the environment's language.
+        Command::Check(c) => check(*c, &rules, (lang, args.lang.unwrap_or(Lang::En)), out, err),
         Command::Rules(r) => {
             if let Some(p) = r.pack.as_deref().filter(|p| rules.pack(p).is_none()) {
-                no_such_pack(err, &rules, p, lang)?;
-                return Ok(Outcome::Broken);
+                return fail(err, no_such_pack(&rules, p), lang);
             }
             let width = (!io::stdout().is_terminal()).then_some(100);
             let text = if r.markdown {
@@ -376,31 +373,19 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<O
             if crate::docgen::man(Args::command(), command.as_deref(), out)? {
                 return Ok(Outcome::Pass);
             }
-            let names = crate::docgen::commands(&Args::command()).join(", ");
-            let name = command.unwrap_or_default();
-            let msg = lang.pick(
-                format!("error: no command `{name}`; the commands are: {names}"),
-                format!("错误：没有命令 `{name}`；现有命令：{names}"),
-            );
-            writeln!(err, "{msg}")?;
-            Ok(Outcome::Broken)
+            let e = Error::NoCommand {
+                name: command.unwrap_or_default(),
+                commands: crate::docgen::commands(&Args::command()),
+            };
+            fail(err, e, lang)
         }
-        Command::Explain { code, .. } => {
-            match explain::explain(&rules, &code, lang) {
-                Some(text) => {
-                    out.write_all(text.as_bytes())?;
-                    Ok(Outcome::Pass)
-                }
-                None => {
-                    let msg = lang.pick(
-                    format!("error: no rule or format code `{code}`; `cdocheck rules` lists the rules"),
-                    format!("错误：没有规则或格式代码 `{code}`；`cdocheck rules` 列出全部规则"),
-                );
-                    writeln!(err, "{msg}")?;
-                    Ok(Outcome::Broken)
-                }
+        Command::Explain { code, .. } => match explain::explain(&rules, &code, lang) {
+            Some(text) => {
+                out.write_all(text.as_bytes())?;
+                Ok(Outcome::Pass)
             }
-        }
+            None => fail(err, Error::NoCode { code }, lang),
+        },
     }
 }
 
@@ -408,6 +393,7 @@ fn config(rules: &Rules, lang: Lang, color: bool) -> Config<'_> {
     Config {
         rules,
         lang,
+        machine_lang: lang,
         color,
         summary: false,
         statistics: false,
@@ -415,13 +401,17 @@ fn config(rules: &Rules, lang: Lang, color: bool) -> Config<'_> {
     }
 }
 
-fn no_such_pack(err: &mut dyn Write, rules: &Rules, name: &str, lang: Lang) -> io::Result<()> {
-    let packs = rules.pack_names().join(", ");
-    let msg = lang.pick(
-        format!("error: there is no rule pack named `{name}`; the packs are: {packs}"),
-        format!("错误：没有名为 `{name}` 的规则包；现有规则包：{packs}"),
-    );
-    writeln!(err, "{msg}")
+fn no_such_pack(rules: &Rules, name: &str) -> Error {
+    Error::NoSuchPack {
+        name: name.to_string(),
+        packs: rules.pack_names().into_iter().map(str::to_string).collect(),
+    }
+}
+
+/// Says why the command cannot run; exit 2.
+fn fail(err: &mut dyn Write, e: Error, lang: Lang) -> io::Result<Outcome> {
+    writeln!(err, "{}", e.line().get(lang))?;
+    Ok(Outcome::Broken)
 }
 
 fn load_rules(db: &mut SourceDb, extra: &[PathBuf]) -> Result<Rules, Vec<Finding>> {
@@ -431,7 +421,7 @@ fn load_rules(db: &mut SourceDb, extra: &[PathBuf]) -> Result<Rules, Vec<Finding
         let files = match discover::discover(std::slice::from_ref(path), &Walk::default()) {
             Ok(inputs) => inputs,
             Err(e) => {
-                problems.push(unreadable(db, &path.to_string_lossy(), e));
+                problems.push(unreadable(db, &path.to_string_lossy(), e.message()));
                 continue;
             }
         };
@@ -442,7 +432,7 @@ fn load_rules(db: &mut SourceDb, extra: &[PathBuf]) -> Result<Rules, Vec<Finding
                         problems.append(&mut p);
                     }
                 }
-                Err(e) => problems.push(unreadable(db, &f.display, e.to_string())),
+                Err(e) => problems.push(unreadable(db, &f.display, Message::plain(e.to_string()))),
             }
         }
     }
@@ -453,17 +443,19 @@ fn load_rules(db: &mut SourceDb, extra: &[PathBuf]) -> Result<Rules, Vec<Finding
     }
 }
 
-fn unreadable(db: &mut SourceDb, name: &str, why: String) -> Finding {
+fn unreadable(db: &mut SourceDb, name: &str, why: Message) -> Finding {
     let source = db.add(Source::new(name, ""));
     Code::RP001.at(
         Location { source, span: 0..0 },
-        format!("{name}: cannot be read: {why}"),
+        Message::new("rp001.unreadable")
+            .arg("name", name)
+            .arg("error", why),
     )
 }
 
 /// Standard output holds exactly one output: `--format`, or one
 /// `--output FORMAT=-` (any spelling of standard output) in its place.
-fn stdout_format(args: &mut CheckArgs, lang: Lang) -> Result<Format, String> {
+fn stdout_format(args: &mut CheckArgs) -> Result<Format, Error> {
     let is_stdout = |p: &Path| {
         matches!(
             p.to_str(),
@@ -477,39 +469,27 @@ fn stdout_format(args: &mut CheckArgs, lang: Lang) -> Result<Format, String> {
     match (to_stdout.as_slice(), args.format) {
         ([], format) => Ok(format.unwrap_or(Format::Human)),
         ([(format, _)], None) => Ok(*format),
-        _ => Err(lang
-            .pick(
-                "standard output holds one output: give `--format` or one `--output FORMAT=-`, not both",
-                "标准输出只能容纳一种输出：请使用 `--format` 或一个 `--output FORMAT=-`，不要同时使用",
-            )
-            .to_string()),
+        _ => Err(Error::StdoutTwice),
     }
 }
 
 fn check(
     mut args: CheckArgs,
     rules: &Rules,
-    lang: Lang,
+    (lang, machine_lang): (Lang, Lang),
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<Outcome> {
-    let format = match stdout_format(&mut args, lang) {
+    let format = match stdout_format(&mut args) {
         Ok(f) => f,
-        Err(e) => {
-            writeln!(err, "{}{e}", lang.pick("error: ", "错误："))?;
-            return Ok(Outcome::Broken);
-        }
+        Err(e) => return fail(err, e, lang),
     };
     if let Some(p) = args.packs.iter().find(|p| rules.pack(p).is_none()) {
-        no_such_pack(err, rules, p, lang)?;
-        return Ok(Outcome::Broken);
+        return fail(err, no_such_pack(rules, p), lang);
     }
     let walk = match Walk::new(&args.include, &args.exclude, args.follow_symlinks) {
         Ok(w) => w,
-        Err(e) => {
-            writeln!(err, "error: {e}")?;
-            return Ok(Outcome::Broken);
-        }
+        Err(e) => return fail(err, e, lang),
     };
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -523,17 +503,11 @@ fn check(
             }
             found.inputs
         }
-        Err(e) => {
-            writeln!(err, "error: {e}")?;
-            return Ok(Outcome::Broken);
-        }
+        Err(e) => return fail(err, e, lang),
     };
     if args.no_waivers {
-        let msg = lang.pick(
-            "note: --no-waivers: every waiver is ignored; waived findings count as findings",
-            "注意：--no-waivers：不认可任何例外情形，已按例外处理的问题照常计入",
-        );
-        writeln!(err, "{msg}")?;
+        let note = Message::new("note").arg("message", Message::new("note.no-waivers"));
+        writeln!(err, "{}", note.get(lang))?;
     }
     let color = match args.color {
         Color::Always => true,
@@ -544,6 +518,7 @@ fn check(
         summary: args.summary,
         statistics: args.statistics,
         quiet: args.quiet,
+        machine_lang,
         ..config(rules, lang, color)
     };
     // Extra outputs go to files, written whole at the end, never in colour.
@@ -561,10 +536,7 @@ fn check(
     }
     let (mut outputs, files) = match open_outputs(wanted) {
         Ok(opened) => opened,
-        Err(e) => {
-            writeln!(err, "error: {e}")?;
-            return Ok(Outcome::Broken);
-        }
+        Err(e) => return fail(err, e, lang),
     };
     outputs.insert(
         0,
@@ -575,12 +547,9 @@ fn check(
     );
     let baseline = match args.baseline.as_deref().map(load_baseline).transpose() {
         Ok(b) => b,
-        Err(e) => {
-            writeln!(err, "error: {e}")?;
-            return Ok(Outcome::Broken);
-        }
+        Err(e) => return fail(err, e, lang),
     };
-    let settings = settings(&args, rules, lang, baseline, inputs.len());
+    let settings = settings(&args, rules, baseline, inputs.len());
     let totals = check::run(&inputs, &settings, &mut outputs)?;
     drop(outputs);
     for f in files {
@@ -596,11 +565,14 @@ fn check(
 /// Opens a file for each extra output; an error names the file.
 fn open_outputs<'a>(
     wanted: Vec<(Box<dyn render::Emitter + 'a>, &Path)>,
-) -> Result<(Vec<Output<'a>>, Vec<AtomicFile>), String> {
+) -> Result<(Vec<Output<'a>>, Vec<AtomicFile>), Error> {
     let mut outputs = Vec::new();
     let mut files = Vec::new();
     for (emitter, path) in wanted {
-        let cannot = |e: io::Error| format!("cannot write {}: {e}", path.display());
+        let cannot = |e: io::Error| Error::Output {
+            path: path.display().to_string(),
+            detail: e.to_string(),
+        };
         let file = AtomicFile::create(path).map_err(cannot)?;
         outputs.push(Output {
             emitter,
@@ -611,16 +583,20 @@ fn open_outputs<'a>(
     Ok((outputs, files))
 }
 
-fn load_baseline(path: &Path) -> Result<Baseline, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    Baseline::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+fn load_baseline(path: &Path) -> Result<Baseline, Error> {
+    let error = |why| Error::Baseline {
+        path: path.display().to_string(),
+        why,
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| error(Message::new("baseline.unreadable").arg("detail", e.to_string())))?;
+    Baseline::parse(&text).map_err(error)
 }
 
 /// What the run needs from the command line.
 fn settings<'r>(
     args: &CheckArgs,
     rules: &'r Rules,
-    lang: Lang,
     baseline: Option<Baseline>,
     files: usize,
 ) -> Settings<'r> {
@@ -630,7 +606,6 @@ fn settings<'r>(
             today: args.today.unwrap_or_else(Date::today),
             waivers: !args.no_waivers,
             packs: (!args.packs.is_empty()).then(|| args.packs.clone()),
-            lang,
         },
         fail_on: match args.fail_on {
             FailOn::Error => Some(Severity::Error),
@@ -661,11 +636,15 @@ fn no_plans(
     if !found.inputs.is_empty() {
         return Ok(false);
     }
-    let msg = found.skipped.nothing_found(lang);
+    let why = found.skipped.nothing_found();
     if !allow {
-        writeln!(err, "{}{msg}", lang.pick("error: ", "错误："))?;
+        writeln!(err, "{}", Error::NoPlans(why).line().get(lang))?;
     } else if !quiet {
-        writeln!(err, "{}{msg}", lang.pick("note: ", "注意："))?;
+        writeln!(
+            err,
+            "{}",
+            Message::new("note").arg("message", why).get(lang)
+        )?;
     }
     Ok(!allow)
 }
@@ -690,10 +669,7 @@ fn test_rules(
             }
             found.inputs
         }
-        Err(e) => {
-            writeln!(err, "error: {e}")?;
-            return Ok(Outcome::Broken);
-        }
+        Err(e) => return fail(err, e, lang),
     };
     let today = Date::today();
     let (mut passed, mut failed) = (0, 0);

@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use walkdir::{DirEntry, WalkDir};
 
-use crate::lang::Lang;
+use crate::error::Error;
+use crate::message::{Arg, Message};
 
 /// One file to check, with the path as the user will see it.
 #[derive(Clone, Debug)]
@@ -23,7 +24,7 @@ pub struct Input {
     pub display: String,
     /// Why this entry cannot be checked (a symlink loop, an unreadable
     /// directory), found while walking.
-    pub problem: Option<String>,
+    pub problem: Option<Message>,
 }
 
 /// How to walk.
@@ -42,7 +43,7 @@ impl Walk {
         include: &[String],
         exclude: &[String],
         follow_symlinks: bool,
-    ) -> Result<Walk, String> {
+    ) -> Result<Walk, Error> {
         Ok(Walk {
             include: globs(include)?,
             exclude: globs(exclude)?,
@@ -114,15 +115,21 @@ impl Walk {
     }
 }
 
-fn globs(patterns: &[String]) -> Result<Option<GlobSet>, String> {
+fn globs(patterns: &[String]) -> Result<Option<GlobSet>, Error> {
     if patterns.is_empty() {
         return Ok(None);
     }
     let mut b = GlobSetBuilder::new();
     for p in patterns {
-        b.add(Glob::new(p).map_err(|e| format!("invalid glob `{p}`: {e}"))?);
+        b.add(Glob::new(p).map_err(|e| Error::BadGlob {
+            glob: p.clone(),
+            detail: e.kind().to_string(),
+        })?);
     }
-    b.build().map(Some).map_err(|e| e.to_string())
+    b.build().map(Some).map_err(|e| Error::BadGlob {
+        glob: patterns.join(" "),
+        detail: e.to_string(),
+    })
 }
 
 /// Why an entry was skipped.
@@ -185,101 +192,41 @@ impl Skipped {
 
     /// What was skipped, e.g. `3 entries skipped: 2 symlinks (not followed
     /// without --follow-symlinks), 1 excluded by --exclude`.
-    pub fn describe(&self, lang: Lang) -> String {
-        let plural =
-            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-        let reasons: Vec<(usize, String, String)> = vec![
-            (
-                self.symlinks,
-                plural(
-                    self.symlinks,
-                    "symlink (not followed without --follow-symlinks)",
-                    "symlinks (not followed without --follow-symlinks)",
-                ),
-                format!(
-                    "{} 个符号链接（未使用 --follow-symlinks 时不跟随）",
-                    self.symlinks
-                ),
-            ),
-            (
-                self.hidden,
-                plural(
-                    self.hidden,
-                    "hidden file or directory",
-                    "hidden files or directories",
-                ),
-                format!("{} 个隐藏文件或目录", self.hidden),
-            ),
-            (
-                self.vcs,
-                plural(self.vcs, "VCS directory", "VCS directories"),
-                format!("{} 个版本控制目录", self.vcs),
-            ),
-            (
-                self.excluded,
-                format!("{} excluded by --exclude", self.excluded),
-                format!("{} 项被 --exclude 排除", self.excluded),
-            ),
+    pub fn describe(&self) -> Message {
+        let count = |id_one, id_many, n: usize| {
+            let id = if n == 1 { id_one } else { id_many };
+            Message::new(id).arg("count", n.to_string())
+        };
+        let reasons: Vec<Arg> = [
+            (self.symlinks, "skip.symlinks.one", "skip.symlinks.many"),
+            (self.hidden, "skip.hidden.one", "skip.hidden.many"),
+            (self.vcs, "skip.vcs.one", "skip.vcs.many"),
+            (self.excluded, "skip.excluded.one", "skip.excluded.many"),
             (
                 self.not_included,
-                plural(
-                    self.not_included,
-                    "file not matching --include",
-                    "files not matching --include",
-                ),
-                format!("{} 个文件不匹配 --include", self.not_included),
+                "skip.not-included.one",
+                "skip.not-included.many",
             ),
-            (
-                self.not_toml,
-                plural(
-                    self.not_toml,
-                    "file not named *.toml",
-                    "files not named *.toml",
-                ),
-                format!("{} 个文件不是 *.toml", self.not_toml),
-            ),
-            (
-                self.special,
-                plural(
-                    self.special,
-                    "special file (not a regular file)",
-                    "special files (not regular files)",
-                ),
-                format!("{} 个特殊文件（非普通文件）", self.special),
-            ),
-        ];
+            (self.not_toml, "skip.not-toml.one", "skip.not-toml.many"),
+            (self.special, "skip.special.one", "skip.special.many"),
+        ]
+        .into_iter()
+        .filter(|(n, ..)| *n > 0)
+        .map(|(n, one, many)| count(one, many, n).into())
+        .collect();
         let total = self.total();
-        let listed: Vec<String> = reasons
-            .into_iter()
-            .filter(|(n, _, _)| *n > 0)
-            .map(|(_, en, zh)| lang.pick(en, zh))
-            .collect();
-        match lang {
-            Lang::En => {
-                let head = plural(total, "entry skipped", "entries skipped");
-                if listed.is_empty() {
-                    head
-                } else {
-                    format!("{head}: {}", listed.join(", "))
-                }
-            }
-            Lang::Zh => {
-                if listed.is_empty() {
-                    format!("跳过 {total} 项")
-                } else {
-                    format!("跳过 {total} 项：{}", listed.join("，"))
-                }
-            }
+        if reasons.is_empty() {
+            count("skip.total.one", "skip.total.many", total)
+        } else {
+            count("skip.total.one.reasons", "skip.total.many.reasons", total)
+                .arg("reasons", Arg::List(reasons))
         }
     }
 
     /// The message for a scan that found no plan file, e.g. `no plan files
     /// found; 3 entries skipped: 2 symlinks (…), 1 excluded by --exclude`.
-    pub fn nothing_found(&self, lang: Lang) -> String {
-        lang.pick(
-            format!("no plan files found; {}", self.describe(lang)),
-            format!("未找到方案文件；{}", self.describe(lang)),
-        )
+    pub fn nothing_found(&self) -> Message {
+        Message::new("skip.none").arg("skipped", self.describe())
     }
 }
 
@@ -293,7 +240,7 @@ pub struct Found {
 
 /// Expands paths into files. A path given that does not exist is an error
 /// for the whole run; everything below it is an entry.
-pub fn discover(paths: &[PathBuf], walk: &Walk) -> Result<Vec<Input>, String> {
+pub fn discover(paths: &[PathBuf], walk: &Walk) -> Result<Vec<Input>, Error> {
     scan(paths, walk).map(|found| found.inputs)
 }
 
@@ -301,7 +248,7 @@ pub fn discover(paths: &[PathBuf], walk: &Walk) -> Result<Vec<Input>, String> {
 /// (`a.toml`, `./a.toml`, `d/../a.toml`, through a directory given, through
 /// a symlink) is kept once, under the first spelling given; the files are
 /// then sorted by their spelling.
-pub fn scan(paths: &[PathBuf], walk: &Walk) -> Result<Found, String> {
+pub fn scan(paths: &[PathBuf], walk: &Walk) -> Result<Found, Error> {
     let mut found = Found::default();
     let mut seen = HashSet::new();
     let mut keep = |inputs: &mut Vec<Input>, i: Input| {
@@ -311,7 +258,7 @@ pub fn scan(paths: &[PathBuf], walk: &Walk) -> Result<Found, String> {
     };
     for p in paths {
         if std::fs::symlink_metadata(p).is_err() {
-            return Err(format!("{}: no such file or directory", display(p)));
+            return Err(Error::NoSuchPath { path: display(p) });
         }
         if !p.is_dir() {
             // A file named on the command line is checked whatever its name.
@@ -340,10 +287,12 @@ pub fn scan(paths: &[PathBuf], walk: &Walk) -> Result<Found, String> {
                 Err(err) => {
                     let path = err.path().map_or_else(|| p.clone(), Path::to_path_buf);
                     let why = match err.loop_ancestor() {
-                        Some(a) => format!("a symlink loop: this leads back to {}", display(a)),
-                        None => err
-                            .io_error()
-                            .map_or_else(|| err.to_string(), ToString::to_string),
+                        Some(a) => Message::new("walk.loop").arg("path", display(a)),
+                        None => Message::new("pf001.unreadable").arg(
+                            "error",
+                            err.io_error()
+                                .map_or_else(|| err.to_string(), ToString::to_string),
+                        ),
                     };
                     keep(&mut found.inputs, input(&path, Some(why)));
                 }
@@ -372,7 +321,7 @@ fn identity(i: &Input) -> Identity {
     Identity::Spelling(i.display.clone())
 }
 
-fn input(p: &Path, problem: Option<String>) -> Input {
+fn input(p: &Path, problem: Option<Message>) -> Input {
     Input {
         path: p.to_path_buf(),
         display: display(p),
@@ -401,6 +350,7 @@ fn is_vcs(name: &std::ffi::OsStr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::Lang;
 
     #[test]
     fn the_message_counts_each_reason() {
@@ -410,25 +360,25 @@ mod tests {
             ..Skipped::default()
         };
         assert_eq!(
-            s.nothing_found(Lang::En),
+            s.nothing_found().get(Lang::En),
             "no plan files found; 3 entries skipped: 2 symlinks (not followed \
              without --follow-symlinks), 1 excluded by --exclude"
         );
         assert_eq!(
-            s.nothing_found(Lang::Zh),
+            s.nothing_found().get(Lang::Zh),
             "未找到方案文件；跳过 3 项：2 个符号链接（未使用 --follow-symlinks \
-             时不跟随），1 项被 --exclude 排除"
+             时不跟随）、1 项被 --exclude 排除"
         );
         let one = Skipped {
             vcs: 1,
             ..Skipped::default()
         };
         assert_eq!(
-            one.nothing_found(Lang::En),
+            one.nothing_found().get(Lang::En),
             "no plan files found; 1 entry skipped: 1 VCS directory"
         );
         assert_eq!(
-            Skipped::default().nothing_found(Lang::En),
+            Skipped::default().nothing_found().get(Lang::En),
             "no plan files found; 0 entries skipped"
         );
     }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::message::Message;
 use crate::source::{SourceId, Span};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -21,18 +22,6 @@ impl Severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
             Severity::Info => "info",
-        }
-    }
-
-    /// The word for it in messages and tables.
-    pub fn word(self, lang: crate::lang::Lang) -> &'static str {
-        match lang {
-            crate::lang::Lang::En => self.as_str(),
-            crate::lang::Lang::Zh => match self {
-                Severity::Error => "错误",
-                Severity::Warning => "警告",
-                Severity::Info => "提示",
-            },
         }
     }
 
@@ -57,7 +46,7 @@ pub struct Location {
 #[derive(Clone, Debug)]
 pub struct Label {
     pub at: Location,
-    pub text: String,
+    pub text: Message,
 }
 
 /// The clause a rule rests on.
@@ -114,18 +103,6 @@ impl Provenance {
             Provenance::Convention => "convention",
         }
     }
-
-    /// How human output names it.
-    pub fn word(self, lang: crate::lang::Lang) -> &'static str {
-        match (self, lang) {
-            (Provenance::Text, crate::lang::Lang::En) => "text",
-            (Provenance::Report, crate::lang::Lang::En) => "reported",
-            (Provenance::Convention, crate::lang::Lang::En) => "convention",
-            (Provenance::Text, crate::lang::Lang::Zh) => "原文",
-            (Provenance::Report, crate::lang::Lang::Zh) => "新闻报道（注明来源）",
-            (Provenance::Convention, crate::lang::Lang::Zh) => "惯例",
-        }
-    }
 }
 
 /// The waiver that covers a finding.
@@ -139,11 +116,13 @@ pub struct Waiver {
 pub struct Finding {
     pub code: FindingCode,
     pub severity: Severity,
-    pub message: String,
-    pub help: Option<String>,
+    /// What is wrong, in words the renderer puts in its language.
+    pub message: Message,
+    /// What to do about it.
+    pub help: Option<Message>,
     pub at: Location,
     /// Text of the primary label; the message stands in when absent.
-    pub label: Option<String>,
+    pub label: Option<Message>,
     pub labels: Vec<Label>,
     pub unit: Option<String>,
     /// The key the finding is about, as a path (`unit.cdo.rank`): with the
@@ -167,7 +146,7 @@ impl Finding {
     pub fn new(
         code: impl Into<FindingCode>,
         severity: Severity,
-        message: String,
+        message: Message,
         at: Location,
     ) -> Self {
         Self {
@@ -188,13 +167,8 @@ impl Finding {
         }
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
-        self
-    }
-
-    pub fn with_label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
+    pub fn with_help(mut self, help: Message) -> Self {
+        self.help = Some(help);
         self
     }
 
@@ -227,43 +201,18 @@ pub enum Code {
     RP003,
 }
 
-/// Every built-in code with its description in English and Chinese: one
-/// table, read by `explain`, SARIF's rule list and the tests.
-const CODES: &[(Code, &str, &str, &str)] = &[
-    (
-        Code::PF001,
-        "PF001",
-        "not valid TOML, not UTF-8, or unreadable",
-        "不是有效的 TOML、不是 UTF-8 编码，或无法读取",
-    ),
-    (Code::PF002, "PF002", "unknown key", "未知的键"),
-    (Code::PF003, "PF003", "wrong type", "类型错误"),
-    (Code::PF004, "PF004", "missing required key", "缺少必填的键"),
-    (Code::PF005, "PF005", "invalid value", "取值无效"),
-    (
-        Code::PF006,
-        "PF006",
-        "unsupported format version",
-        "不支持的格式版本",
-    ),
-    (
-        Code::RP001,
-        "RP001",
-        "rule pack cannot be read",
-        "规则包无法读取",
-    ),
-    (
-        Code::RP002,
-        "RP002",
-        "rule pack refers to something that does not exist",
-        "规则包引用了不存在的内容",
-    ),
-    (
-        Code::RP003,
-        "RP003",
-        "rule id defined twice",
-        "规则编号重复定义",
-    ),
+/// Every built-in code: one table, read by `explain`, SARIF's rule list and
+/// the tests. Descriptions are messages (`code.PF001`, …) in the catalogues.
+const CODES: &[(Code, &str)] = &[
+    (Code::PF001, "PF001"),
+    (Code::PF002, "PF002"),
+    (Code::PF003, "PF003"),
+    (Code::PF004, "PF004"),
+    (Code::PF005, "PF005"),
+    (Code::PF006, "PF006"),
+    (Code::RP001, "RP001"),
+    (Code::RP002, "RP002"),
+    (Code::RP003, "RP003"),
 ];
 
 impl Code {
@@ -277,7 +226,7 @@ impl Code {
         CODES.iter().find(|c| c.1 == s).map(|c| c.0)
     }
 
-    fn row(self) -> &'static (Code, &'static str, &'static str, &'static str) {
+    fn row(self) -> &'static (Code, &'static str) {
         CODES.iter().find(|c| c.0 == self).unwrap_or(&CODES[0])
     }
 
@@ -285,12 +234,19 @@ impl Code {
         self.row().1
     }
 
-    pub fn describe(self) -> &'static str {
-        self.row().2
-    }
-
-    pub fn describe_zh(self) -> &'static str {
-        self.row().3
+    /// What the code means, e.g. "unknown key".
+    pub fn describe(self) -> Message {
+        Message::new(match self {
+            Code::PF001 => "code.PF001",
+            Code::PF002 => "code.PF002",
+            Code::PF003 => "code.PF003",
+            Code::PF004 => "code.PF004",
+            Code::PF005 => "code.PF005",
+            Code::PF006 => "code.PF006",
+            Code::RP001 => "code.RP001",
+            Code::RP002 => "code.RP002",
+            Code::RP003 => "code.RP003",
+        })
     }
 
     /// A format diagnostic (PF…): the file cannot be read as a plan.
@@ -299,7 +255,7 @@ impl Code {
     }
 
     /// A format diagnostic: always an error, no citation.
-    pub fn at(self, at: Location, message: String) -> Finding {
+    pub fn at(self, at: Location, message: Message) -> Finding {
         Finding::new(self, Severity::Error, message, at)
     }
 }

@@ -37,6 +37,14 @@ impl Lang {
             Lang::Zh => zh,
         }
     }
+
+    /// The language's tag (BCP 47), as SARIF's `language` gives it.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en-US",
+            Lang::Zh => "zh-CN",
+        }
+    }
 }
 
 /// A text in English with, optionally, its Chinese; Chinese falls back to English.

@@ -4,7 +4,6 @@
 
 use crate::discover::Input;
 use crate::eval::{self, Options};
-use crate::lang::Lang;
 use crate::plan::{Date, Plan, DEFAULT_MAX_BYTES};
 use crate::rules::Rules;
 use crate::source::SourceDb;
@@ -83,16 +82,9 @@ pub fn verify(rules: &Rules, input: &Input, today: Date) -> Verdict {
         today: exp.today.unwrap_or(today),
         waivers: true,
         packs: None,
-        lang: Lang::En,
     };
     let mut db = SourceDb::default();
-    let plan = Plan::read(
-        &mut db,
-        &input.path,
-        &input.display,
-        DEFAULT_MAX_BYTES,
-        Lang::En,
-    );
+    let plan = Plan::read(&mut db, &input.path, &input.display, DEFAULT_MAX_BYTES);
     let src = db.get(plan.source);
     let mut got: Vec<String> = eval::check(&plan, rules, &opts)
         .findings

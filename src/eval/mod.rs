@@ -13,7 +13,10 @@ pub use select::select;
 use cond::{Ctx, Evidence, Tri};
 
 use crate::finding::{Finding, Label, Location};
-use crate::lang::Lang;
+use std::sync::Arc;
+
+use crate::lang::Text;
+use crate::message::{Arg, Message, Texts};
 use crate::plan::{Date, Plan, Table};
 use crate::rules::{Check, Rule, Rules};
 use crate::source::{SourceId, Span};
@@ -27,8 +30,6 @@ pub struct Options {
     pub waivers: bool,
     /// Packs forced by `--pack`, replacing selection by the plan.
     pub packs: Option<Vec<String>>,
-    /// The language of messages.
-    pub lang: Lang,
 }
 
 /// Whether `cond` holds on a plan (`root`) and, for a condition about an
@@ -58,15 +59,13 @@ pub fn check(plan: &Plan, rules: &Rules, opts: &Options) -> Checked {
     let mut findings = plan.diagnostics.clone();
     let mut packs = Vec::new();
     if let Some(root) = &plan.root {
-        let (selected, diags) =
-            select::select(rules, root, plan.source, opts.packs.as_deref(), opts.lang);
+        let (selected, diags) = select::select(rules, root, plan.source, opts.packs.as_deref());
         findings.extend(diags);
         packs = selected.iter().map(|p| p.name.clone()).collect();
         let emit = Emit {
             source: plan.source,
             root,
             spots: &plan.placeholders,
-            lang: opts.lang,
         };
         let mut rule_findings = Vec::new();
         let mut waiver_checks = Vec::new();
@@ -130,8 +129,10 @@ pub struct Emit<'a> {
     source: SourceId,
     root: &'a Table,
     spots: &'a [crate::plan::Spot],
-    lang: Lang,
 }
+
+/// The values a rule's message is filled with.
+type Vars = Vec<(&'static str, Arg)>;
 
 impl Emit<'_> {
     fn loc(&self, span: Span) -> Location {
@@ -141,21 +142,16 @@ impl Emit<'_> {
         }
     }
 
-    fn finding(
-        &self,
-        rule: &Rule,
-        span: Span,
-        vars: &[(&str, String)],
-        unit: Option<&str>,
-    ) -> Finding {
-        self.finding_named(rule, span, vars, unit, unit)
+    fn finding(&self, rule: &Rule, span: Span, vars: Vars, unit: Option<&str>) -> Finding {
+        let shown = unit.map(|u| Arg::Plain(u.to_string()));
+        self.finding_named(rule, span, vars, unit, shown)
     }
 
     /// A finding about the element a rule iterates over: its unit id, and
     /// in messages its id, or its name when the id is unusable.
-    fn finding_on(&self, rule: &Rule, span: Span, vars: &[(&str, String)], ctx: &Ctx) -> Finding {
+    fn finding_on(&self, rule: &Rule, span: Span, vars: Vars, ctx: &Ctx) -> Finding {
         let shown = match (rule.given.as_deref(), ctx.elem) {
-            (Some("unit"), Some((_, t))) => Some(element_name(t, self.lang)),
+            (Some("unit"), Some((_, t))) => Some(element_name(t)),
             _ => None,
         };
         let mut f = self.finding_named(rule, span, vars, unit_of(rule, ctx), shown);
@@ -167,64 +163,28 @@ impl Emit<'_> {
         &self,
         rule: &Rule,
         span: Span,
-        vars: &[(&str, String)],
+        mut vars: Vars,
         unit: Option<&str>,
-        shown: Option<&str>,
+        shown: Option<Arg>,
     ) -> Finding {
         let jurisdiction = self
             .root
             .table("plan")
             .and_then(|p| p.str("jurisdiction"))
             .unwrap_or("");
-        let lookup = |name: &str| match name {
-            "jurisdiction" => Some(jurisdiction),
-            "unit" => Some(shown.unwrap_or("")),
-            _ => vars
-                .iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.as_str()),
-        };
-        let fill = |t: &str| fill(t, &lookup);
-        let lang = self.lang;
-        let mut f = Finding::new(
-            rule.id.clone(),
-            rule.severity,
-            fill(rule.message.get(lang)),
-            self.loc(span),
-        )
-        .with_help(fill(rule.help.get(lang)));
-        f.label = rule.label.as_ref().map(|l| fill(l.get(lang)));
+        vars.push(("jurisdiction", jurisdiction.into()));
+        vars.push(("unit", shown.unwrap_or_else(|| "".into())));
+        // Until the packs hold parsed texts, each finding parses its own.
+        let say = |t: &Text| Message::pack(Arc::new(Texts::parse(t))).args(vars.iter().cloned());
+        let message = say(&rule.message);
+        let mut f = Finding::new(rule.id.as_str(), rule.severity, message, self.loc(span))
+            .with_help(say(&rule.help));
+        f.label = rule.label.as_ref().map(say);
         f.unit = unit.map(str::to_string);
         f.key = self.root.key_at(&f.at.span);
         f.citation = Some(rule.citation.clone());
         f
     }
-}
-
-/// Fills `{name}` variables in one pass: a value is copied verbatim, never
-/// read again as a template, so plan text holding `{missing}` shows as written.
-pub fn fill<'v>(template: &str, lookup: &dyn Fn(&str) -> Option<&'v str>) -> String {
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        match after
-            .find('}')
-            .and_then(|close| Some((close, lookup(&after[..close])?)))
-        {
-            Some((close, value)) => {
-                out.push_str(value);
-                rest = &after[close + 1..];
-            }
-            None => {
-                out.push('{');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Each element a rule iterates over, as a context; the plan when none.
@@ -253,15 +213,21 @@ fn unit_of<'a>(rule: &Rule, ctx: &Ctx<'a>) -> Option<&'a str> {
 }
 
 /// How a message names an element: its id, else (an id missing or
-/// unusable) its name, as written.
-fn element_name(t: &Table, lang: Lang) -> &str {
-    let keys = match lang {
-        Lang::En => ["id", "name", "name_zh", "deliverable", "rule"],
-        Lang::Zh => ["id", "name_zh", "name", "deliverable", "rule"],
-    };
-    keys.iter()
-        .find_map(|k| t.str(k).filter(|s| !s.trim().is_empty()))
-        .unwrap_or("?")
+/// unusable) its name, as written, in the reader's language where it has one.
+fn element_name(t: &Table) -> Arg {
+    let usable = |k: &str| t.str(k).filter(|s| !s.trim().is_empty());
+    if let Some(id) = usable("id") {
+        return Arg::Plain(id.to_string());
+    }
+    match (usable("name"), usable("name_zh")) {
+        (Some(en), zh) => Arg::Text(Text::new(en, zh.map(str::to_string))),
+        (None, Some(zh)) => Arg::Plain(zh.to_string()),
+        (None, None) => ["deliverable", "rule"]
+            .iter()
+            .find_map(|k| usable(k))
+            .unwrap_or("?")
+            .into(),
+    }
 }
 
 /// Where a label about an element goes: its `id`, else its header.
@@ -297,12 +263,12 @@ fn run_rule(
                 // kind or level is a placeholder might be.
                 .filter(|i| elems.iter().all(|c| c.test(&i.where_) == Tri::False))
                 .map(|i| {
-                    let name = match (&i.name_zh, emit.lang) {
-                        (Some(zh), Lang::En) => format!("{} ({zh})", i.name),
-                        (Some(zh), Lang::Zh) => zh.clone(),
-                        (None, _) => i.name.clone(),
+                    let name = match &i.name_zh {
+                        Some(zh) => Text::new(format!("{} ({zh})", i.name), Some(zh.clone())),
+                        None => Text::new(i.name.clone(), None),
                     };
-                    let mut f = emit.finding(rule, at(rule, &plan, 0..0), &[("item", name)], None);
+                    let vars = vec![("item", Arg::Text(name))];
+                    let mut f = emit.finding(rule, at(rule, &plan, 0..0), vars, None);
                     f.item = Some(i.name.clone());
                     f
                 })
@@ -319,7 +285,7 @@ fn run_rule(
                 })
                 .map(|c| {
                     let fallback = c.elem.map_or(0..0, |e| e.0.clone());
-                    emit.finding_on(rule, at(rule, c, fallback), &[], c)
+                    emit.finding_on(rule, at(rule, c, fallback), Vec::new(), c)
                 })
                 .collect()
         }
@@ -341,42 +307,45 @@ fn assert(rule: &Rule, emit: &Emit, ctx: &Ctx, require: &crate::rules::Cond) -> 
     let (_, evidence) = ctx.eval(require);
     let first = evidence.first().cloned().unwrap_or_default();
     let span = at(rule, ctx, first.span.clone());
-    let vars = vars_of(&first, &evidence, emit.lang);
-    let mut f = emit.finding_on(rule, span.clone(), &vars, ctx);
+    let vars = vars_of(&first, &evidence);
+    let mut f = emit.finding_on(rule, span.clone(), vars, ctx);
     // Further failing fields, each where it stands.
     for ev in evidence.iter().filter(|e| e.span != span) {
         if let Some(says) = ev.says {
             f.labels.push(Label {
                 at: emit.loc(ev.span.clone()),
-                text: says.get(emit.lang).to_string(),
+                text: Message::text(says.clone()),
             });
         }
     }
     Some(f)
 }
 
-fn vars_of(first: &Evidence, all: &[Evidence], lang: Lang) -> Vec<(&'static str, String)> {
-    let missing: Vec<String> = first
-        .missing
+fn vars_of(first: &Evidence, all: &[Evidence]) -> Vars {
+    // A Chinese reader knows a duty by its name; the id is what to type.
+    let missing = first.missing.iter().map(|m| {
+        let id = format!("`{m}`");
+        let zh = crate::plan::schema::name_zh(m).map(|zh| format!("“{zh}”（{id}）"));
+        Arg::Text(Text::new(id, zh))
+    });
+    let failed = all
         .iter()
-        .map(|m| match (lang, crate::plan::schema::name_zh(m)) {
-            // A Chinese reader knows a duty by its name; the id is what to type.
-            (Lang::Zh, Some(zh)) => format!("“{zh}”（`{m}`）"),
-            _ => format!("`{m}`"),
-        })
-        .collect();
-    let failed: Vec<&str> = all
-        .iter()
-        .filter_map(|e| e.says.as_ref().map(|s| s.get(lang)))
-        .collect();
+        .filter_map(|e| e.says.map(|s| Arg::Text(s.clone())));
     vec![
-        ("value", first.value.map(cond::display).unwrap_or_default()),
+        (
+            "value",
+            first.value.map(cond::display).unwrap_or_default().into(),
+        ),
         (
             "other",
-            first.other.map(|d| d.to_string()).unwrap_or_default(),
+            first
+                .other
+                .map(|d| d.to_string())
+                .unwrap_or_default()
+                .into(),
         ),
-        ("missing", missing.join(lang.pick(", ", "、"))),
-        ("failed", failed.join(lang.pick("; ", "；"))),
+        ("missing", Arg::List(missing.collect())),
+        ("failed", Arg::Clauses(failed.collect())),
     ]
 }
 
@@ -400,15 +369,18 @@ fn count(rule: &Rule, emit: &Emit) -> Option<Finding> {
     let (mut n, mut unknown) = (0, 0);
     let mut labels = Vec::new();
     for ctx in contexts(rule, emit.root) {
-        let id = ctx.elem.map_or("?", |(_, t)| element_name(t, emit.lang));
+        let id = ctx
+            .elem
+            .map_or_else(|| "?".into(), |(_, t)| element_name(t));
         let text = match ctx.test(where_) {
             Tri::True => {
                 n += 1;
-                let what = counted.as_ref().map_or("", |c| c.get(emit.lang));
-                Some(emit.lang.pick(
-                    format!("`{id}` counts as a {what}"),
-                    format!("`{id}` 计为{what}"),
-                ))
+                let what = counted.clone().unwrap_or_default();
+                Some(
+                    Message::new("count.counted")
+                        .arg("unit", id)
+                        .arg("what", Arg::Text(what)),
+                )
             }
             // A placeholder kind or level: neither counted nor left out.
             Tri::Unknown => {
@@ -418,7 +390,11 @@ fn count(rule: &Rule, emit: &Emit) -> Option<Finding> {
             Tri::False => notes
                 .iter()
                 .find(|(c, _)| ctx.test(c) == Tri::True)
-                .map(|(_, says)| format!("`{id}` {}", says.get(emit.lang))),
+                .map(|(_, says)| {
+                    Message::new("count.note")
+                        .arg("unit", id)
+                        .arg("says", Arg::Text(says.clone()))
+                }),
         };
         if let Some(text) = text {
             labels.push(Label {
@@ -431,8 +407,11 @@ fn count(rule: &Rule, emit: &Emit) -> Option<Finding> {
     if n + unknown >= *min {
         return None;
     }
-    let vars = [("count", n.to_string()), ("min", min.to_string())];
-    let mut f = emit.finding(rule, at(rule, &plan, 0..0), &vars, None);
+    let vars = vec![
+        ("count", n.to_string().into()),
+        ("min", min.to_string().into()),
+    ];
+    let mut f = emit.finding(rule, at(rule, &plan, 0..0), vars, None);
     f.labels = labels;
     Some(f)
 }
@@ -447,12 +426,12 @@ fn unique(rule: &Rule, emit: &Emit, field: &crate::rules::Path) -> Vec<Finding> 
         let Some(v) = node.as_str() else { continue };
         match seen.iter().find(|(s, _)| s == v) {
             Some((_, first)) => {
-                let vars = [("value", v.to_string())];
-                let mut f = emit.finding_on(rule, node.span.clone(), &vars, &ctx);
+                let vars = vec![("value", v.into())];
+                let mut f = emit.finding_on(rule, node.span.clone(), vars, &ctx);
                 if let Some(text) = &rule.first_label {
                     f.labels.push(Label {
                         at: emit.loc(first.clone()),
-                        text: text.get(emit.lang).to_string(),
+                        text: Message::text(text.clone()),
                     });
                 }
                 out.push(f);

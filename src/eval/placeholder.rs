@@ -23,8 +23,8 @@ pub fn find(rule: &Rule, emit: &Emit) -> Vec<Finding> {
     emit.spots
         .iter()
         .map(|s| {
-            let vars = [("value", s.text.clone())];
-            emit.finding(rule, s.span.clone(), &vars, s.unit.as_deref())
+            let vars = vec![("value", s.text.as_str().into())];
+            emit.finding(rule, s.span.clone(), vars, s.unit.as_deref())
         })
         .collect()
 }

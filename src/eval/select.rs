@@ -6,7 +6,7 @@
 use super::cond::{Ctx, Lookup, Tri};
 use super::Emit;
 use crate::finding::{Code, Finding, Location};
-use crate::lang::Lang;
+use crate::message::{Arg, Message};
 use crate::plan::{Node, Table, Value};
 use crate::rules::{Applies, Cond, Leaf, Pack, Rule, Rules, SelectionCheck, Test};
 use crate::source::SourceId;
@@ -16,12 +16,11 @@ pub fn select<'r>(
     root: &Table,
     source: SourceId,
     forced: Option<&[String]>,
-    lang: Lang,
 ) -> (Vec<&'r Pack>, Vec<Finding>) {
     let mut diags = Vec::new();
     let named: Option<Vec<&str>> = match forced {
         Some(f) => Some(f.iter().map(String::as_str).collect()),
-        None => plan_named(rules, root, source, &mut diags, lang),
+        None => plan_named(rules, root, source, &mut diags),
     };
     let ctx = Ctx { root, elem: None };
     let packs = rules
@@ -62,7 +61,6 @@ fn plan_named<'t>(
     root: &'t Table,
     source: SourceId,
     diags: &mut Vec<Finding>,
-    lang: Lang,
 ) -> Option<Vec<&'t str>> {
     let (node, names) = rule_packs(root)?;
     let Value::List(items) = &node.value else {
@@ -75,20 +73,13 @@ fn plan_named<'t>(
                 source,
                 span: item.span.clone(),
             };
-            let list: Vec<_> = rules
+            let list = rules
                 .pack_names()
-                .iter()
-                .map(|n| format!("`{n}`"))
-                .collect();
-            let list = list.join(", ");
-            let msg = lang.pick(
-                format!("there is no rule pack named `{name}`"),
-                format!("没有名为 `{name}` 的规则包"),
-            );
-            let mut f = Code::PF005.at(at, msg).with_help(lang.pick(
-                format!("the packs are: {list}"),
-                format!("现有规则包：{list}"),
-            ));
+                .into_iter()
+                .map(|n| Arg::Plain(format!("`{n}`")));
+            let msg = Message::new("pf005.no-pack").arg("name", name);
+            let help = Message::new("pf005.no-pack.help").arg("packs", Arg::List(list.collect()));
+            let mut f = Code::PF005.at(at, msg).with_help(help);
             f.key = Some("plan.rule_packs".into());
             diags.push(f);
         }
@@ -123,7 +114,7 @@ pub fn check(rules: &Rules, checks: &[(&Rule, SelectionCheck)], emit: &Emit) -> 
     }
     if let Some(r) = rule(SelectionCheck::NoneApplies) {
         if out.is_empty() && own_choice(rules, &ctx).is_empty() {
-            out.push(emit.finding(r, super::at(r, &ctx, 0..0), &[], None));
+            out.push(emit.finding(r, super::at(r, &ctx, 0..0), Vec::new(), None));
         }
     }
     out
@@ -151,8 +142,11 @@ fn left_out(rules: &Rules, rule: &Rule, ctx: &Ctx, emit: &Emit) -> Vec<Finding> 
         .filter(|p| matches!(&p.applies, Applies::When(c) if ctx.test(c) == Tri::True))
         .filter(|p| !names.contains(&p.name.as_str()))
         .map(|p| {
-            let vars = [("item", p.name.clone()), ("value", p.document.clone())];
-            let mut f = emit.finding(rule, node.span.clone(), &vars, None);
+            let vars = vec![
+                ("item", p.name.as_str().into()),
+                ("value", p.document.as_str().into()),
+            ];
+            let mut f = emit.finding(rule, node.span.clone(), vars, None);
             f.key = Some(format!("plan.rule_packs#{}", p.name));
             f.item = Some(p.name.clone());
             f
@@ -193,12 +187,12 @@ fn near_miss(rules: &Rules, rule: &Rule, ctx: &Ctx, emit: &Emit) -> Option<Findi
         }
     }
     let (_, node, kw, pack) = best?;
-    let vars = [
-        ("value", node.as_str().unwrap_or_default().to_string()),
-        ("item", kw.to_string()),
-        ("rule", pack.name.clone()),
+    let vars = vec![
+        ("value", node.as_str().unwrap_or_default().into()),
+        ("item", kw.to_string().into()),
+        ("rule", pack.name.as_str().into()),
     ];
-    Some(emit.finding(rule, node.span.clone(), &vars, None))
+    Some(emit.finding(rule, node.span.clone(), vars, None))
 }
 
 /// The keyword tests of a condition, however deep.

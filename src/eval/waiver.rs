@@ -6,6 +6,7 @@
 
 use super::Emit;
 use crate::finding::{Finding, Waiver};
+use crate::message::{Arg, Message};
 use crate::plan::{Date, Node, Table, Value};
 use crate::rules::{Rule, Rules, WaiverCheck};
 use crate::source::Span;
@@ -24,7 +25,7 @@ pub struct WaiverInput<'a> {
 /// Marks waived findings and returns the waiver findings.
 pub fn apply(input: &WaiverInput, findings: &mut [Finding], emit: &Emit) -> Vec<Finding> {
     let mut out = Vec::new();
-    let report = |check: WaiverCheck, span: Span, vars: &[(&str, String)]| {
+    let report = |check: WaiverCheck, span: Span, vars: Vec<(&'static str, Arg)>| {
         let (rule, _) = input.checks.iter().find(|(_, c)| *c == check)?;
         Some(emit.finding(rule, span, vars, None))
     };
@@ -39,7 +40,7 @@ pub fn apply(input: &WaiverInput, findings: &mut [Finding], emit: &Emit) -> Vec<
         }
         let blank = blank(w);
         if let Some(span) = &blank {
-            out.extend(report(WaiverCheck::Blank, span.clone(), &[]));
+            out.extend(report(WaiverCheck::Blank, span.clone(), Vec::new()));
         }
         // A blank, missing or mistyped reason or approver excuses nothing,
         // and such a waiver is not "unused": it never could be used.
@@ -49,46 +50,43 @@ pub fn apply(input: &WaiverInput, findings: &mut [Finding], emit: &Emit) -> Vec<
             continue;
         };
         let Some(target) = input.rules.rule(rule_id) else {
-            let what = emit.lang.pick(
-                format!("a rule `{rule_id}` that no loaded pack defines"),
-                format!("规则 `{rule_id}` 未在任何已加载的规则包中定义"),
-            );
-            let vars = [("what", what), ("rule", rule_id.into())];
+            let what = Message::new("waiver.unknown-rule").arg("rule", rule_id);
+            let vars = vec![("what", what.into()), ("rule", rule_id.into())];
             out.extend(report(
                 WaiverCheck::UnknownTarget,
                 rule_node.span.clone(),
-                &vars,
+                vars,
             ));
             continue;
         };
         let unit = w.str("unit");
         if let (Some(u), Some(node)) = (unit, w.get("unit")) {
             if !unit_ids.contains(&u) {
-                let what = emit.lang.pick(
-                    format!("a unit `{u}` that this plan does not have"),
-                    format!("单位 `{u}` 不在本方案中"),
-                );
-                let vars = [("what", what), ("rule", rule_id.into())];
-                out.extend(report(WaiverCheck::UnknownTarget, node.span.clone(), &vars));
+                let what = Message::new("waiver.unknown-unit").arg("unit", u);
+                let vars = vec![("what", what.into()), ("rule", rule_id.into())];
+                out.extend(report(WaiverCheck::UnknownTarget, node.span.clone(), vars));
                 continue;
             }
         }
         if !target.waivable {
-            let vars = [
-                ("rule", rule_id.to_string()),
-                ("statement", target.statement.get(emit.lang).to_string()),
+            let vars = vec![
+                ("rule", rule_id.into()),
+                ("statement", Arg::Text(target.statement.clone())),
             ];
             out.extend(report(
                 WaiverCheck::NotWaivable,
                 rule_node.span.clone(),
-                &vars,
+                vars,
             ));
             continue;
         }
         if let (Some(exp), Some(node)) = (w.date("expires"), w.get("expires")) {
             if exp < input.today {
-                let vars = [("rule", rule_id.to_string()), ("expires", exp.to_string())];
-                out.extend(report(WaiverCheck::Expired, node.span.clone(), &vars));
+                let vars = vec![
+                    ("rule", rule_id.into()),
+                    ("expires", exp.to_string().into()),
+                ];
+                out.extend(report(WaiverCheck::Expired, node.span.clone(), vars));
                 continue;
             }
         }
@@ -110,8 +108,8 @@ pub fn apply(input: &WaiverInput, findings: &mut [Finding], emit: &Emit) -> Vec<
         if used > 0 {
             continue;
         }
-        let vars = [("rule", rule_id.to_string())];
-        let Some(mut f) = report(WaiverCheck::Unused, header.clone(), &vars) else {
+        let vars = vec![("rule", rule_id.into())];
+        let Some(mut f) = report(WaiverCheck::Unused, header.clone(), vars) else {
             continue;
         };
         let by = input
@@ -119,15 +117,13 @@ pub fn apply(input: &WaiverInput, findings: &mut [Finding], emit: &Emit) -> Vec<
             .iter()
             .find(|(code, u, _)| code == rule_id && in_scope(u.as_deref()));
         if let Some((_, _, by)) = by {
-            f.help = Some(emit.lang.pick(
-                format!("{rule_id} is superseded here by {by}: waive {by} instead"),
-                format!("此处 {rule_id} 已由 {by} 取代：请改为对 {by} 登记例外"),
-            ));
+            f.help = Some(
+                Message::new("core005.superseded")
+                    .arg("rule", rule_id)
+                    .arg("by", by.as_str()),
+            );
         } else if unit.is_some() && !target.about_units() {
-            f.help = Some(emit.lang.pick(
-                format!("{rule_id} is about the plan, not a unit: remove `unit` from this waiver"),
-                format!("{rule_id} 针对方案整体，而非某个单位：请删去该例外中的 `unit`"),
-            ));
+            f.help = Some(Message::new("core005.plan-rule").arg("rule", rule_id));
         }
         out.push(f);
     }

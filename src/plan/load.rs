@@ -8,7 +8,7 @@ use toml::Spanned;
 use super::schema::{self, Field, Ty};
 use super::tree::{placeholder, Date, Entry, Node, Table, Value};
 use crate::finding::{Code, Finding, Location};
-use crate::lang::Lang;
+use crate::message::{Arg, Message};
 use crate::source::{SourceId, Span};
 
 /// A string value that holds a `<…>` placeholder, wherever it stands
@@ -31,11 +31,10 @@ pub struct Loaded {
 }
 
 /// Parses and validates one plan.
-pub fn load(source: SourceId, text: &str, lang: Lang) -> Loaded {
+pub fn load(source: SourceId, text: &str) -> Loaded {
     let (doc, errors) = DeTable::parse_recoverable(text);
     let mut loader = Loader {
         source,
-        lang,
         diags: Vec::new(),
         spots: Vec::new(),
     };
@@ -43,14 +42,8 @@ pub fn load(source: SourceId, text: &str, lang: Lang) -> Loaded {
         for e in errors {
             let span = e.span().unwrap_or(0..0);
             let detail = e.message().trim_end();
-            let msg = lang.pick(
-                format!("this is not valid TOML: {detail}"),
-                format!("不是有效的 TOML：{detail}"),
-            );
-            let help = lang.pick(
-                "fix the TOML syntax here; the plan is checked once it parses",
-                "请修正此处的 TOML 语法；能够解析后才会检查方案",
-            );
+            let msg = Message::new("pf001.not-toml").arg("detail", detail);
+            let help = Message::new("pf001.not-toml.help");
             loader
                 .diags
                 .push(Code::PF001.at(loader.loc(span), msg).with_help(help));
@@ -108,22 +101,18 @@ impl<'a> Ctx<'a> {
     }
 
     /// How messages name the table: `[plan]`, `[unit.cdo] of unit `futian``.
-    fn name(&self, lang: Lang) -> String {
-        match (lang, &self.path()[..], self.unit) {
-            (Lang::En, "", _) => "the top level".to_string(),
-            (Lang::Zh, "", _) => "顶层".to_string(),
-            (Lang::En, "unit", Some(u)) => format!("unit `{u}`"),
-            (Lang::Zh, "unit", Some(u)) => format!("单位 `{u}`"),
-            (Lang::En, p, Some(u)) => format!("[{p}] of unit `{u}`"),
-            (Lang::Zh, p, Some(u)) => format!("单位 `{u}` 的 [{p}]"),
-            (_, p, None) => format!("[{p}]"),
+    fn name(&self) -> Message {
+        match (&self.path()[..], self.unit) {
+            ("", _) => Message::new("table.top"),
+            ("unit", Some(u)) => Message::new("table.unit").arg("unit", u),
+            (p, Some(u)) => Message::new("table.of-unit").arg("table", p).arg("unit", u),
+            (p, None) => Message::new("table.plain").arg("table", p),
         }
     }
 }
 
 struct Loader {
     source: SourceId,
-    lang: Lang,
     diags: Vec<Finding>,
     spots: Vec<Spot>,
 }
@@ -139,7 +128,7 @@ impl Loader {
     }
 
     /// A diagnostic about `key` (a path) in the table `ctx`.
-    fn push(&mut self, code: Code, span: Span, ctx: &Ctx, key: &str, msg: String, help: String) {
+    fn push(&mut self, code: Code, span: Span, ctx: &Ctx, key: &str, msg: Message, help: Message) {
         let mut f = code.at(self.loc(span), msg).with_help(help);
         f.unit = ctx.unit.map(str::to_string);
         f.key = Some(key.to_string());
@@ -176,15 +165,13 @@ impl Loader {
                 Some(_) => false,
             };
             if absent {
-                let (name, key, example) = (ctx.name(self.lang), f.key, example_of(&f.ty));
-                let msg = self.lang.pick(
-                    format!("{name} is missing the required key `{key}`"),
-                    format!("{name}缺少必填的键 `{key}`"),
-                );
-                let help = self.lang.pick(
-                    format!("add `{key} = {example}`"),
-                    format!("请添加 `{key} = {example}`"),
-                );
+                let (key, example) = (f.key, example_of(&f.ty));
+                let msg = Message::new("pf004.missing")
+                    .arg("table", ctx.name())
+                    .arg("key", key);
+                let help = Message::new("pf004.missing.help")
+                    .arg("key", key)
+                    .arg("example", example);
                 self.push(
                     Code::PF004,
                     header.clone(),
@@ -206,27 +193,21 @@ impl Loader {
         fields: &'static [Field],
         ctx: &Ctx,
     ) -> Option<&'static str> {
-        let name = ctx.name(self.lang);
-        let msg = self.lang.pick(
-            format!("unknown key `{key}` in {name}"),
-            format!("{name}中有未知的键 `{key}`"),
-        );
+        let msg = Message::new("pf002.unknown")
+            .arg("table", ctx.name())
+            .arg("key", key);
         let close = fields
             .iter()
             .map(|f| (strsim::damerau_levenshtein(key, f.key), f.key))
             .filter(|(d, k)| *d <= 2.max(k.len() / 4))
             .min();
         let help = match close {
-            Some((_, k)) => self
-                .lang
-                .pick(format!("did you mean `{k}`?"), format!("是否应为 `{k}`？")),
+            Some((_, k)) => Message::new("did-you-mean").arg("key", k),
             None => {
-                let keys: Vec<_> = fields.iter().map(|f| format!("`{}`", f.key)).collect();
-                let keys = keys.join(", ");
-                self.lang.pick(
-                    format!("{name} takes these keys: {keys}"),
-                    format!("{name}可用的键：{keys}"),
-                )
+                let keys = fields.iter().map(|f| Arg::Plain(format!("`{}`", f.key)));
+                Message::new("pf002.keys")
+                    .arg("table", ctx.name())
+                    .arg("keys", Arg::List(keys.collect()))
             }
         };
         self.push(Code::PF002, span, ctx, &ctx.child(key).path(), msg, help);
@@ -321,40 +302,22 @@ impl Loader {
     }
 
     fn wrong_type(&mut self, ty: &Ty, found: &DeValue, span: Span, ctx: &Ctx) {
-        let (lang, path) = (self.lang, &ctx.path());
-        let (want, got) = (describe_ty(ty, lang), describe(found, lang));
-        let msg = lang.pick(
-            format!("`{path}` expects {want}, found {got}"),
-            format!("`{path}` 应为{want}，实为{got}"),
-        );
+        let path = &ctx.path();
+        let want = Message::new(type_id(ty));
+        let msg = Message::new("pf003.wrong-type")
+            .arg("path", path.as_str())
+            .arg("want", want.clone())
+            .arg("got", Message::new(found_id(found)));
         let help = match (ty, found) {
-            (Ty::Date, DeValue::String(_)) => lang
-                .pick(
-                    "write the date bare, without quotes: `2021-08-09`",
-                    "日期不加引号，直接写作 `2021-08-09`",
-                )
-                .to_string(),
-            (Ty::Bool, DeValue::String(_)) => lang
-                .pick(
-                    "write `true` or `false`, without quotes",
-                    "写作 `true` 或 `false`，不加引号",
-                )
-                .to_string(),
-            (Ty::Tables(_) | Ty::Table(_), _)
-                if path == "unit" || path == "milestone" || path == "waiver" =>
-            {
-                lang.pick(
-                    format!("write each entry as a `[[{path}]]` table"),
-                    format!("每一项写作一个 `[[{path}]]` 表"),
-                )
+            (Ty::Date, DeValue::String(_)) => Message::new("pf003.quoted-date.help"),
+            (Ty::Bool, DeValue::String(_)) => Message::new("pf003.quoted-bool.help"),
+            (Ty::Tables(_) | Ty::Table(_), _) if schema::is_element(path) => {
+                Message::new("pf003.tables.help").arg("path", path.as_str())
             }
-            _ => {
-                let example = example_of(ty);
-                lang.pick(
-                    format!("write `{path}` as {want}, e.g. `{example}`"),
-                    format!("`{path}` 应写作{want}，例如 `{example}`"),
-                )
-            }
+            _ => Message::new("pf003.help")
+                .arg("path", path.as_str())
+                .arg("want", want)
+                .arg("example", example_of(ty)),
         };
         self.push(Code::PF003, span, ctx, path, msg, help);
     }
@@ -363,36 +326,28 @@ impl Loader {
         if allowed.contains(&s) {
             return Value::Str(s.to_string());
         }
-        let list: Vec<_> = allowed.iter().map(|a| format!("`{a}`")).collect();
-        let (list, path) = (list.join(", "), &ctx.path());
-        let msg = self.lang.pick(
-            format!("`{s}` is not a valid value for `{path}`"),
-            format!("`{s}` 不是 `{path}` 的有效取值"),
-        );
-        let help = self
-            .lang
-            .pick(format!("use one of: {list}"), format!("可选值：{list}"));
+        let list = allowed.iter().map(|a| Arg::Plain(format!("`{a}`")));
+        let path = &ctx.path();
+        let msg = Message::new("pf005.not-allowed")
+            .arg("value", s)
+            .arg("path", path.as_str());
+        let help = Message::new("pf005.not-allowed.help").arg("values", Arg::List(list.collect()));
         self.push(Code::PF005, span.clone(), ctx, path, msg, help);
         Value::Invalid
     }
 
     fn id(&mut self, s: &str, span: &Span, ctx: &Ctx) -> Value {
-        let lang = self.lang;
         let why = if s.is_empty() {
-            Some(lang.pick("it is empty", "编号为空").to_string())
+            Some(Message::new("id.empty"))
         } else {
             s.chars()
                 .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
-                .map(|c| describe_char(c, lang))
+                .map(describe_char)
         };
         let Some(why) = why else {
             return Value::Str(s.to_string());
         };
-        let shown = crate::text::safe(s);
-        let msg = lang.pick(
-            format!("`{shown}` is not a valid unit id: {why}"),
-            format!("`{shown}` 不是有效的单位编号：{why}"),
-        );
+        let msg = Message::new("pf005.bad-id").arg("value", s).arg("why", why);
         let fixed: String = s
             .to_lowercase()
             .chars()
@@ -403,36 +358,20 @@ impl Loader {
             "" => "unit-1",
             f => f,
         };
-        let help = lang.pick(
-            format!("ids use lowercase letters, digits and `-` only, e.g. `{fixed}`"),
-            format!("编号只能使用小写字母、数字和 `-`，例如 `{fixed}`"),
-        );
+        let help = Message::new("pf005.bad-id.help").arg("example", fixed);
         self.push(Code::PF005, span.clone(), ctx, &ctx.path(), msg, help);
         Value::Invalid
     }
 
     fn integer(&mut self, digits: &str, radix: u32, span: &Span, ctx: &Ctx) -> Value {
         let clean: String = digits.chars().filter(|c| *c != '_').collect();
-        let lang = self.lang;
         let (msg, help) = match i64::from_str_radix(&clean, radix) {
             Ok(i) if i >= 0 => return Value::Int(i),
-            Ok(_) => (
-                lang.pick("this number must not be negative", "此数不能为负"),
-                lang.pick("write 0 or more", "请写 0 或更大的数"),
-            ),
-            Err(_) => (
-                lang.pick("this number is too large", "此数过大"),
-                lang.pick("write a smaller whole number", "请写一个较小的整数"),
-            ),
+            Ok(_) => ("pf005.negative", "pf005.negative.help"),
+            Err(_) => ("pf005.too-large", "pf005.too-large.help"),
         };
-        self.push(
-            Code::PF005,
-            span.clone(),
-            ctx,
-            &ctx.path(),
-            msg.into(),
-            help.into(),
-        );
+        let (msg, help) = (Message::new(msg), Message::new(help));
+        self.push(Code::PF005, span.clone(), ctx, &ctx.path(), msg, help);
         Value::Invalid
     }
 
@@ -444,22 +383,9 @@ impl Loader {
                 day: d.day,
             });
         }
-        let msg = self.lang.pick(
-            format!("`{dt}` is not a plain date: plans date things by day, without a time"),
-            format!("`{dt}` 不是单纯的日期：方案按日记日期，不带时间"),
-        );
-        let help = self.lang.pick(
-            "write the date alone, e.g. `2021-08-09`",
-            "只写日期，例如 `2021-08-09`",
-        );
-        self.push(
-            Code::PF005,
-            span.clone(),
-            ctx,
-            &ctx.path(),
-            msg,
-            help.into(),
-        );
+        let msg = Message::new("pf005.not-a-date").arg("value", dt.to_string());
+        let help = Message::new("pf005.not-a-date.help");
+        self.push(Code::PF005, span.clone(), ctx, &ctx.path(), msg, help);
         Value::Invalid
     }
 
@@ -469,76 +395,49 @@ impl Loader {
         };
         if let Value::Int(v) = node.value {
             if !schema::FORMAT_VERSIONS.contains(&v) {
-                let msg = self.lang.pick(
-                    format!("plan format version {v} is not supported"),
-                    format!("不支持方案格式版本 {v}"),
-                );
-                let help = self.lang.pick(
-                    "cdocheck reads plan format version 1: write `format = 1`",
-                    "cdocheck 读取方案格式版本 1：请写 `format = 1`",
-                );
-                self.push(
-                    Code::PF006,
-                    node.span.clone(),
-                    &Ctx::root(),
-                    "format",
-                    msg,
-                    help.into(),
-                );
+                let msg = Message::new("pf006.version").arg("version", v.to_string());
+                let help = Message::new("pf006.version.help");
+                let span = node.span.clone();
+                self.push(Code::PF006, span, &Ctx::root(), "format", msg, help);
             }
         }
     }
 }
 
-fn describe(v: &DeValue, lang: Lang) -> &'static str {
-    match (v, lang) {
-        (DeValue::String(_), Lang::En) => "a string",
-        (DeValue::Integer(_), Lang::En) => "an integer",
-        (DeValue::Float(_), Lang::En) => "a float",
-        (DeValue::Boolean(_), Lang::En) => "a boolean",
-        (DeValue::Datetime(_), Lang::En) => "a date",
-        (DeValue::Array(_), Lang::En) => "an array",
-        (DeValue::Table(_), Lang::En) => "a table",
-        (DeValue::String(_), Lang::Zh) => "字符串",
-        (DeValue::Integer(_), Lang::Zh) => "整数",
-        (DeValue::Float(_), Lang::Zh) => "小数",
-        (DeValue::Boolean(_), Lang::Zh) => "布尔值",
-        (DeValue::Datetime(_), Lang::Zh) => "日期",
-        (DeValue::Array(_), Lang::Zh) => "数组",
-        (DeValue::Table(_), Lang::Zh) => "表",
+/// How messages name what a value was found to be.
+fn found_id(v: &DeValue) -> &'static str {
+    match v {
+        DeValue::String(_) => "type.string",
+        DeValue::Integer(_) => "type.integer",
+        DeValue::Float(_) => "type.float",
+        DeValue::Boolean(_) => "type.boolean",
+        DeValue::Datetime(_) => "type.date",
+        DeValue::Array(_) => "type.array",
+        DeValue::Table(_) => "type.table",
     }
 }
 
-fn describe_ty(ty: &Ty, lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => ty.describe(),
-        Lang::Zh => match ty {
-            Ty::Str | Ty::Enum(_) | Ty::Id => "字符串",
-            Ty::Int => "整数",
-            Ty::Bool => "布尔值",
-            Ty::Date => "日期",
-            Ty::List(_) => "数组",
-            Ty::Table(_) => "表",
-            Ty::Tables(_) => "表数组",
-        },
+/// How messages name the type a key takes.
+fn type_id(ty: &Ty) -> &'static str {
+    match ty {
+        Ty::Str | Ty::Enum(_) | Ty::Id => "type.string",
+        Ty::Int => "type.integer",
+        Ty::Bool => "type.boolean",
+        Ty::Date => "type.date",
+        Ty::List(_) => "type.array",
+        Ty::Table(_) => "type.table",
+        Ty::Tables(_) => "type.tables",
     }
 }
 
-fn describe_char(c: char, lang: Lang) -> String {
-    match (c, lang) {
-        (c, Lang::En) if c.is_ascii_uppercase() => {
-            format!("it contains the uppercase letter `{c}`")
+fn describe_char(c: char) -> Message {
+    match c {
+        c if c.is_ascii_uppercase() => Message::new("id.uppercase").arg("char", c.to_string()),
+        ' ' => Message::new("id.space"),
+        c if c.is_control() => {
+            Message::new("id.control").arg("char", format!("U+{:04X}", c as u32))
         }
-        (c, Lang::Zh) if c.is_ascii_uppercase() => format!("含有大写字母 `{c}`"),
-        (' ', _) => lang.pick("it contains a space", "含有空格").to_string(),
-        (c, _) if c.is_control() => {
-            let u = format!("U+{:04X}", c as u32);
-            lang.pick(
-                format!("it contains the control character {u}"),
-                format!("含有控制字符 {u}"),
-            )
-        }
-        (c, _) => lang.pick(format!("it contains `{c}`"), format!("含有 `{c}`")),
+        c => Message::new("id.char").arg("char", c.to_string()),
     }
 }
 

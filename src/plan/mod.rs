@@ -11,7 +11,7 @@ use std::io::Read;
 use std::path::Path;
 
 use crate::finding::{Code, Finding, Location};
-use crate::lang::Lang;
+use crate::message::Message;
 use crate::source::{Source, SourceDb, SourceId};
 
 /// Files larger than this are reported, not read (`--max-file-size`).
@@ -29,8 +29,8 @@ pub struct Plan {
 }
 
 impl Plan {
-    pub fn from_text(source: SourceId, text: &str, lang: Lang) -> Plan {
-        let l = load(source, text, lang);
+    pub fn from_text(source: SourceId, text: &str) -> Plan {
+        let l = load(source, text);
         Plan {
             source,
             root: l.root,
@@ -52,67 +52,31 @@ impl Plan {
     /// Reads a file into the source database and loads it. A file that
     /// cannot be read, is too large, binary or not UTF-8 becomes a plan with
     /// one PF001 and no tree.
-    pub fn read(db: &mut SourceDb, path: &Path, name: &str, max_bytes: u64, lang: Lang) -> Plan {
+    pub fn read(db: &mut SourceDb, path: &Path, name: &str, max_bytes: u64) -> Plan {
         let (text, problem) = match read_capped(path, max_bytes) {
             Err(e) => {
-                let msg = lang.pick(
-                    format!("this file cannot be read: {e}"),
-                    format!("无法读取此文件：{e}"),
-                );
-                (
-                    String::new(),
-                    Some((
-                        0,
-                        msg,
-                        lang.pick("check the path and its permissions", "请检查路径和权限"),
-                    )),
-                )
+                let msg = Message::new("pf001.unreadable").arg("error", e.to_string());
+                let help = Message::new("pf001.unreadable.help");
+                (String::new(), Some((0, msg, help)))
             }
             Ok(None) => {
-                let msg = lang.pick(
-                    format!("this file is larger than {max_bytes} bytes; it was not read"),
-                    format!("此文件超过 {max_bytes} 字节，未读取"),
-                );
-                let help = lang.pick(
-                    "split the plan, or raise the limit with --max-file-size",
-                    "请拆分方案，或用 --max-file-size 提高上限",
-                );
+                let msg = Message::new("pf001.too-large").arg("max", max_bytes.to_string());
+                let help = Message::new("pf001.too-large.help");
                 (String::new(), Some((0, msg, help)))
             }
             Ok(Some(bytes)) if bytes.contains(&0) => {
                 let at = bytes.iter().position(|b| *b == 0).unwrap_or(0);
                 let text = String::from_utf8_lossy(&bytes[..at]).into_owned();
-                let msg = lang
-                    .pick(
-                        "this is a binary file, not a plan",
-                        "这是二进制文件，不是方案",
-                    )
-                    .to_string();
-                (
-                    text,
-                    Some((
-                        at,
-                        msg,
-                        lang.pick("plans are TOML text files", "方案应为 TOML 文本文件"),
-                    )),
-                )
+                let msg = Message::new("pf001.binary");
+                (text, Some((at, msg, Message::new("pf001.binary.help"))))
             }
             Ok(Some(bytes)) => match String::from_utf8(bytes) {
                 Ok(t) => (t, None),
                 Err(e) => {
                     let at = e.utf8_error().valid_up_to();
                     let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                    let msg = lang
-                        .pick("this file is not UTF-8 text", "此文件不是 UTF-8 编码的文本")
-                        .to_string();
-                    (
-                        text,
-                        Some((
-                            at,
-                            msg,
-                            lang.pick("save the plan as UTF-8", "请将方案另存为 UTF-8 编码"),
-                        )),
-                    )
+                    let msg = Message::new("pf001.not-utf8");
+                    (text, Some((at, msg, Message::new("pf001.not-utf8.help"))))
                 }
             },
         };
@@ -125,7 +89,7 @@ impl Plan {
                 };
                 Plan::unreadable(source, Code::PF001.at(loc, msg).with_help(help))
             }
-            None => Plan::from_text(source, &db.get(source).text, lang),
+            None => Plan::from_text(source, &db.get(source).text),
         }
     }
 

@@ -96,6 +96,13 @@ pub const NAMES_ZH: &[(&str, &str)] = &[
     ("big-data", "具有丰富的大数据和信息技术经验"),
 ];
 
+/// Is this top-level key an array of elements (`[[unit]]`, `[[milestone]]`,
+/// `[[waiver]]`)? Read from the format, not listed by hand.
+pub fn is_element(key: &str) -> bool {
+    ROOT.iter()
+        .any(|f| f.key == key && matches!(f.ty, Ty::Tables(_)))
+}
+
 /// The Chinese name of a duty or qualification id.
 pub fn name_zh(id: &str) -> Option<&'static str> {
     NAMES_ZH.iter().find(|(k, _)| *k == id).map(|(_, v)| *v)
@@ -194,21 +201,6 @@ pub fn lookup(path: &[&str]) -> Option<&'static Field> {
         };
     }
     found
-}
-
-impl Ty {
-    /// How the type is named in messages: "expected a boolean".
-    pub fn describe(&self) -> &'static str {
-        match self {
-            Ty::Str | Ty::Enum(_) | Ty::Id => "a string",
-            Ty::Int => "an integer",
-            Ty::Bool => "a boolean",
-            Ty::Date => "a date",
-            Ty::List(_) => "an array",
-            Ty::Table(_) => "a table",
-            Ty::Tables(_) => "an array of tables",
-        }
-    }
 }
 
 #[cfg(test)]

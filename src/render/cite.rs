@@ -7,7 +7,8 @@
 //! the title in 《》, the document number in （）, the section in “”.
 
 use crate::finding::{Citation, Provenance};
-use crate::lang::Lang;
+use crate::lang::{Lang, Text};
+use crate::message::{Arg, Message};
 use crate::rules::{Pack, Rules};
 
 /// Does the text hold a CJK character (so it is Chinese, not English)?
@@ -77,14 +78,15 @@ fn section_zh(c: &Citation) -> Option<String> {
     } else if has_cjk(s) {
         Some(format!("“{s}”"))
     } else if s.starts_with('[') {
-        Some(format!("关于 `{s}` 的规定"))
+        // Only the Chinese form says it so; English shows the section as written.
+        Some(Message::new("cite.about-key").arg("key", s).get(Lang::Zh))
     } else {
         None
     }
 }
 
 /// `《标题》（文号）“二、试点范围”`, without `依据`.
-pub fn clause_zh(c: &Citation, pack: Option<&Pack>) -> String {
+fn clause_zh(c: &Citation, pack: Option<&Pack>) -> String {
     let doc = document_zh(c, pack);
     match section_zh(c) {
         Some(s) => format!("{doc}{s}"),
@@ -92,16 +94,17 @@ pub fn clause_zh(c: &Citation, pack: Option<&Pack>) -> String {
     }
 }
 
-/// `依据《标题》（文号）“二、试点范围”`: a space after `依据` only before
-/// Latin text.
-pub fn cites_zh(c: &Citation, pack: Option<&Pack>) -> String {
-    let clause = clause_zh(c, pack);
-    let space = if clause.starts_with(|ch: char| ch.is_ascii_alphanumeric()) {
-        " "
+/// The clause as each language cites it: `粤办函〔2021〕63号 §二 试点范围`,
+/// `《…》（粤办函〔2021〕63号）“二、试点范围”`. The Chinese follows `依据`,
+/// so it starts with a space when it starts with Latin text.
+pub fn clause(c: &Citation, pack: Option<&Pack>) -> Text {
+    let zh = clause_zh(c, pack);
+    let zh = if zh.starts_with(|ch: char| ch.is_ascii_alphanumeric()) {
+        format!(" {zh}")
     } else {
-        ""
+        zh
     };
-    format!("依据{space}{clause}")
+    Text::new(clause_en(c), Some(zh))
 }
 
 /// `粤办函〔2021〕63号 §二 试点范围` (English output).
@@ -121,46 +124,85 @@ pub fn source(c: &Citation, lang: Lang) -> Option<&str> {
         .filter(|s| !s.is_empty())
 }
 
-/// How the checker knows the words, and where they were read:
-/// `text; source: 63号 text, §二` or `来源：原文，出处：…`.
-pub fn provenance(c: &Citation, lang: Lang) -> String {
-    let word = c.provenance.word(lang);
-    match (lang, source(c, lang)) {
-        (Lang::En, Some(s)) => format!("{word}; source: {s}"),
-        (Lang::En, None) => word.to_string(),
-        (Lang::Zh, Some(s)) => format!("来源：{word}，出处：{s}"),
-        (Lang::Zh, None) => format!("来源：{word}"),
+/// How human output names a provenance: `reported`.
+pub fn provenance_word(p: Provenance) -> Message {
+    match p {
+        Provenance::Text => Message::new("provenance.text"),
+        Provenance::Report => Message::new("provenance.report"),
+        Provenance::Convention => Message::new("provenance.convention"),
     }
+}
+
+/// How the CSV column names a provenance: in English as JSON spells it.
+fn provenance_column(p: Provenance) -> Message {
+    match p {
+        Provenance::Text => Message::new("csv.provenance.text"),
+        Provenance::Report => Message::new("csv.provenance.report"),
+        Provenance::Convention => Message::new("csv.provenance.convention"),
+    }
+}
+
+/// What a provenance means, for `explain`.
+pub fn provenance_meaning(p: Provenance) -> Message {
+    match p {
+        Provenance::Text => Message::new("provenance.text.meaning"),
+        Provenance::Report => Message::new("provenance.report.meaning"),
+        Provenance::Convention => Message::new("provenance.convention.meaning"),
+    }
+}
+
+/// How the checker knows the words (`word`), and where they were read:
+/// `text; source: 63号 text, §二` or `来源：原文，出处：…`.
+fn provenance(c: &Citation, word: Message, lang: Lang) -> Message {
+    match source(c, lang) {
+        Some(s) => Message::new("cite.provenance.source")
+            .arg("word", word)
+            .arg("source", s),
+        None => Message::new("cite.provenance").arg("word", word),
+    }
+}
+
+/// A citation in `m`, which says `{clause}` and `{provenance}`.
+fn cited(m: Message, word: Message, c: &Citation, rules: &Rules, lang: Lang) -> String {
+    m.arg("clause", Arg::Text(clause(c, rules.pack(&c.pack))))
+        .arg("provenance", provenance(c, word, lang))
+        .get(lang)
 }
 
 /// The citation line under a finding, without the pointer to `explain`:
 /// `cites 粤办函〔2021〕63号 §二 试点范围 (text; source: …)` or
 /// `依据《…》（粤办函〔2021〕63号）“二、试点范围”；来源：原文，出处：…`.
 pub fn line(c: &Citation, rules: &Rules, lang: Lang) -> String {
-    match lang {
-        Lang::En => format!("cites {} ({})", clause_en(c), provenance(c, lang)),
-        Lang::Zh => format!(
-            "{}；{}",
-            cites_zh(c, rules.pack(&c.pack)),
-            provenance(c, lang)
-        ),
-    }
+    let word = provenance_word(c.provenance);
+    cited(Message::new("cite.line"), word, c, rules, lang)
 }
 
-/// What a provenance means, for `explain`.
-pub fn provenance_meaning(p: Provenance, lang: Lang) -> &'static str {
-    match (p, lang) {
-        (Provenance::Text, Lang::En) => "read in the official text",
-        (Provenance::Report, Lang::En) => {
-            "known from reports of the document; its full text was not available"
-        }
-        (Provenance::Convention, Lang::En) => {
-            "a drafting convention or the checker's own rule; it rests on no clause"
-        }
-        (Provenance::Text, Lang::Zh) => "据官方公布的文本",
-        (Provenance::Report, Lang::Zh) => "据对该文件的报道，未见其全文",
-        (Provenance::Convention, Lang::Zh) => "起草惯例或本工具自身的规则，不以文件条款为依据",
+/// The citation as a sentence, for SARIF's rule help: `Cites … (…).`
+pub fn sentence(c: &Citation, rules: &Rules, lang: Lang) -> String {
+    let word = provenance_word(c.provenance);
+    cited(Message::new("cite.sentence"), word, c, rules, lang)
+}
+
+/// The citation as the CSV column gives it: `粤办函〔2021〕63号 §二 (report;
+/// source: …)`, the provenance as JSON spells it; in Chinese, as [`line`].
+pub fn column(c: &Citation, rules: &Rules, lang: Lang) -> String {
+    let word = provenance_column(c.provenance);
+    cited(Message::new("cite.column"), word, c, rules, lang)
+}
+
+/// The words quoted, each on a line of its own: the original, then the
+/// English rendering in English, or in Chinese when it is all there is of
+/// words the rule rests on (a convention's words are the checker's own).
+pub fn quotes(c: &Citation, lang: Lang) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(q) = &c.quote {
+        lines.push(format!("  「{q}」"));
     }
+    let english = lang == Lang::En || (c.quote.is_none() && c.provenance != Provenance::Convention);
+    if let Some(q) = c.quote_en.as_ref().filter(|_| english) {
+        lines.push(format!("  “{q}”"));
+    }
+    lines
 }
 
 #[cfg(test)]
@@ -190,7 +232,11 @@ mod tests {
         );
         assert_eq!(clause_zh(&c, None), "粤办函〔2021〕63号“二、试点范围”");
         let c = citation("粤办函〔2021〕63号", Some("§二 试点范围"), None);
-        assert_eq!(cites_zh(&c, None), "依据粤办函〔2021〕63号“二 试点范围”");
+        let rules = Rules::default();
+        assert_eq!(
+            line(&c, &rules, Lang::Zh),
+            "依据粤办函〔2021〕63号“二 试点范围”；来源：原文"
+        );
     }
 
     #[test]
@@ -199,7 +245,12 @@ mod tests {
         assert_eq!(section_zh(&c).unwrap(), "关于 `[[waiver]] expires` 的规定");
         let c = citation("cdocheck init", Some("placeholders"), None);
         assert_eq!(section_zh(&c), None);
-        assert_eq!(cites_zh(&c, None), "依据 cdocheck init");
+        let rules = Rules::default();
+        assert_eq!(line(&c, &rules, Lang::Zh), "依据 cdocheck init；来源：原文");
+        assert_eq!(
+            line(&c, &rules, Lang::En),
+            "cites cdocheck init placeholders (text)"
+        );
     }
 
     #[test]

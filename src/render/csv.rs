@@ -17,7 +17,6 @@ use std::io::{self, Write};
 
 use super::{cite, safe_multiline, Config, Emitter, Finish};
 use crate::finding::Citation;
-use crate::lang::Lang;
 use crate::report::FileReport;
 use crate::source::SourceDb;
 
@@ -58,6 +57,7 @@ impl Emitter for Csv<'_> {
         self.header(w)?;
         for l in &report.findings {
             let f = &l.finding;
+            let message = f.message.get(self.cfg.lang);
             let row = [
                 text(&report.path),
                 l.start.line.to_string().into(),
@@ -66,7 +66,7 @@ impl Emitter for Csv<'_> {
                 f.severity.as_str().into(),
                 (if f.waived.is_some() { "true" } else { "false" }).into(),
                 f.unit.as_deref().map(text).unwrap_or_default(),
-                text(&f.message),
+                text(&message),
                 f.citation
                     .as_deref()
                     .map(|c| citation(c, self.cfg))
@@ -84,16 +84,9 @@ impl Emitter for Csv<'_> {
     }
 }
 
-/// `document section (provenance; source: …)`, the provenance as JSON
-/// spells it; in Chinese, the clause as a Chinese reader cites it.
+/// `document section (provenance; source: …)` ([`cite::column`]).
 fn citation(c: &Citation, cfg: Config) -> Cow<'static, str> {
-    let shown = match cfg.lang {
-        Lang::En => match cite::source(c, cfg.lang) {
-            Some(s) => format!("{} ({}; source: {s})", cite::clause_en(c), c.provenance),
-            None => format!("{} ({})", cite::clause_en(c), c.provenance),
-        },
-        Lang::Zh => cite::line(c, cfg.rules, cfg.lang),
-    };
+    let shown = cite::column(c, cfg.rules, cfg.lang);
     text(&shown).into_owned().into()
 }
 

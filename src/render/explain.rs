@@ -2,9 +2,10 @@
 
 use std::fmt::Write;
 
-use super::cite;
+use super::{cite, code_description, severity_word};
 use crate::finding::Code;
-use crate::lang::Lang;
+use crate::lang::{Lang, Text};
+use crate::message::{Arg, Message};
 use crate::rules::{Rule, Rules};
 
 /// The explanation of a rule id or a format code; `None` when unknown.
@@ -14,99 +15,57 @@ pub fn explain(rules: &Rules, code: &str, lang: Lang) -> Option<String> {
         return Some(rule(rules, r, lang));
     }
     let c = Code::parse(&code)?;
-    Some(lang.pick(
-        format!(
-            "{}: {}\n\nA diagnostic about the file itself: it cannot be read as a plan as it stands. Always an error; \
-             see docs/plan-format.md.\n",
-            c.as_str(),
-            c.describe()
-        ),
-        format!(
-            "{}：{}\n\n关于文件本身的诊断：文件现状无法作为方案读取。始终为错误；参见 docs/plan-format.md。\n",
-            c.as_str(),
-            c.describe_zh()
-        ),
-    ))
+    let head = Message::new("explain.headline")
+        .arg("code", c.as_str())
+        .arg("statement", code_description(c));
+    let about = Message::new("format.about");
+    Some(format!("{}\n\n{}\n", head.get(lang), about.get(lang)))
 }
 
 fn rule(rules: &Rules, r: &Rule, lang: Lang) -> String {
     let mut s = String::new();
     let c = &r.citation;
     let pack = rules.pack(&r.pack);
-    let title = pack.map(|p| match (lang, &p.title_zh) {
-        (Lang::Zh, Some(zh)) => zh.clone(),
-        _ => p.title.clone(),
-    });
-    match lang {
-        Lang::En => {
-            let waivable = if r.waivable {
-                "waivable with a recorded reason"
-            } else {
-                "not waivable"
-            };
-            let _ = writeln!(s, "{}: {}\n", r.id, r.statement.get(lang));
-            let _ = writeln!(
-                s,
-                "Severity: {}, {waivable}. Pack: {} ({}).\n",
-                r.severity.as_str(),
-                r.pack,
-                title.unwrap_or_default()
-            );
-            let section = c
-                .section
-                .as_deref()
-                .map(|x| format!(", {x}"))
-                .unwrap_or_default();
-            let _ = writeln!(s, "Citation: {}{section}", c.document);
-        }
-        Lang::Zh => {
-            let waivable = if r.waivable {
-                "属“原则上”要求，经批准可作例外处理"
-            } else {
-                "不允许例外"
-            };
-            let _ = writeln!(s, "{}：{}\n", r.id, r.statement.get(lang));
-            let _ = writeln!(
-                s,
-                "严重程度：{}；{waivable}。规则包：{}（{}）。\n",
-                r.severity.word(lang),
-                r.pack,
-                title.unwrap_or_default()
-            );
-            let _ = writeln!(s, "{}", cite::cites_zh(c, pack));
-        }
+    let title = pack
+        .map(|p| Text::new(p.title.clone(), p.title_zh.clone()))
+        .unwrap_or_default();
+    let head = Message::new("explain.headline")
+        .arg("code", r.id.as_str())
+        .arg("statement", Arg::Text(r.statement.clone()));
+    let _ = writeln!(s, "{}\n", head.get(lang));
+    let waivable = if r.waivable {
+        Message::new("explain.waivable")
+    } else {
+        Message::new("explain.not-waivable")
+    };
+    let standing = Message::new("explain.standing")
+        .arg("severity", severity_word(r.severity))
+        .arg("waivable", waivable)
+        .arg("pack", r.pack.as_str())
+        .arg("title", Arg::Text(title));
+    let _ = writeln!(s, "{}\n", standing.get(lang));
+    // English names the document and section as the pack writes them.
+    let mut clause = cite::clause(c, pack);
+    clause.en = match &c.section {
+        Some(section) => format!("{}, {section}", c.document),
+        None => c.document.clone(),
+    };
+    let citation = Message::new("explain.citation").arg("clause", Arg::Text(clause));
+    let _ = writeln!(s, "{}", citation.get(lang));
+    for q in cite::quotes(c, lang) {
+        let _ = writeln!(s, "{q}");
     }
-    if let Some(q) = &c.quote {
-        let _ = writeln!(s, "  「{q}」");
+    let provenance = Message::new("explain.provenance")
+        .arg("word", cite::provenance_word(c.provenance))
+        .arg("meaning", cite::provenance_meaning(c.provenance));
+    let _ = writeln!(s, "  {}", provenance.get(lang));
+    if let Some(src) = cite::source(c, lang) {
+        let source = Message::new("explain.source").arg("source", src);
+        let _ = writeln!(s, "  {}", source.get(lang));
     }
-    // The English rendering in English; in Chinese only when it is all there
-    // is of words the rule rests on (a convention's words are the checker's).
-    let english = lang == Lang::En
-        || (c.quote.is_none() && c.provenance != crate::finding::Provenance::Convention);
-    if let Some(q) = c.quote_en.as_ref().filter(|_| english) {
-        let _ = writeln!(s, "  “{q}”");
-    }
-    let word = c.provenance.word(lang);
-    let meaning = cite::provenance_meaning(c.provenance, lang);
-    let source = cite::source(c, lang);
-    match lang {
-        Lang::En => {
-            let _ = writeln!(s, "  Provenance: {word} ({meaning})");
-            if let Some(src) = source {
-                let _ = writeln!(s, "  Source: {src}");
-            }
-        }
-        Lang::Zh => {
-            let _ = writeln!(s, "  来源：{word}（{meaning}）");
-            if let Some(src) = source {
-                let _ = writeln!(s, "  出处：{src}");
-            }
-        }
-    }
-    let (why, fails, passes) = lang.pick(
-        ("Why it matters:", "Fails:", "Passes:"),
-        ("设置理由：", "不符合示例：", "符合示例："),
-    );
+    let why = Message::new("explain.why").get(lang);
+    let fails = Message::new("explain.fails").get(lang);
+    let passes = Message::new("explain.passes").get(lang);
     let _ = writeln!(s, "\n{why}\n  {}\n", r.rationale.get(lang));
     let _ = writeln!(s, "{fails}\n{}", indent(&r.example_fail));
     let _ = writeln!(s, "{passes}\n{}", indent(&r.example_pass));

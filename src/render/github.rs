@@ -6,8 +6,7 @@
 
 use std::io::{self, Write};
 
-use super::{safe, Config, Emitter, Finish};
-use crate::finding::Severity;
+use super::{mark, safe, Config, Emitter, Finish, Level};
 use crate::lang::Lang;
 use crate::report::FileReport;
 use crate::source::SourceDb;
@@ -26,18 +25,13 @@ impl Emitter for Github {
     fn file(&mut self, w: &mut dyn Write, report: &FileReport, _: &SourceDb) -> io::Result<()> {
         for l in &report.findings {
             let f = &l.finding;
-            let command = match (f.waived.is_some() || f.baselined, f.severity) {
-                (true, _) | (_, Severity::Info) => "notice",
-                (_, Severity::Warning) => "warning",
-                (_, Severity::Error) => "error",
+            // Command names are GitHub's: the same in every language.
+            let command = match Level::shown(f) {
+                Level::Note => "notice",
+                Level::Warning => "warning",
+                Level::Error => "error",
             };
-            let waived = match (&f.waived, f.baselined, self.lang) {
-                (None, false, _) => "",
-                (Some(_), _, Lang::En) => " (waived)",
-                (Some(_), _, Lang::Zh) => "（已按例外处理）",
-                (None, true, Lang::En) => " (baselined)",
-                (None, true, Lang::Zh) => "（基线内）",
-            };
+            let mark = mark(f).map(|m| m.get(self.lang)).unwrap_or_default();
             writeln!(
                 w,
                 "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}{}",
@@ -47,8 +41,8 @@ impl Emitter for Github {
                 l.end.line,
                 l.end.column,
                 escape_property(&safe(&f.code)),
-                escape_data(&safe(&f.message)),
-                escape_data(waived),
+                escape_data(&safe(&f.message.get(self.lang))),
+                escape_data(&mark),
             )?;
         }
         Ok(())

@@ -8,9 +8,10 @@ use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
 };
 
-use super::{cite, safe, safe_source, tables, Config, Emitter, Finish};
-use crate::finding::{Finding, Severity};
+use super::{cite, mark, safe, safe_source, tables, Config, Emitter, Finish, Level};
+use crate::finding::Finding;
 use crate::lang::Lang;
+use crate::message::Message;
 use crate::report::{FileReport, Summary};
 use std::sync::Arc;
 
@@ -51,11 +52,9 @@ impl<'a> Human<'a> {
         let diag = Report::new(source, text, f, self.cfg);
         let mut out = String::new();
         if self.handler.render_report(&mut out, &diag).is_err() {
-            out = format!("{}: {}\n", f.code, safe(&f.message));
+            out = format!("{}: {}\n", f.code, safe(&f.message.get(self.cfg.lang)));
         }
-        if self.cfg.lang == Lang::Zh {
-            out = help_label_zh(out);
-        }
+        out = help_label(out, &Message::new("human.help-label").get(self.cfg.lang));
         writeln!(w, "{out}")
     }
 }
@@ -89,29 +88,22 @@ impl Emitter for Human<'_> {
             w.write_all(tables::statistics(end.totals, lang).as_bytes())?;
         }
         if let Some(stale) = end.totals.stale.as_ref().filter(|s| !s.is_empty()) {
-            writeln!(
-                w,
-                "{}",
-                lang.pick(
-                    "baseline entries that no longer occur (remove them from the baseline):",
-                    "基线中已不再出现的条目（可从基线中删除）："
-                )
-            )?;
+            writeln!(w, "{}", Message::new("human.stale").get(lang))?;
             for e in stale {
                 let unit = e
                     .unit
                     .as_deref()
-                    .map(|u| match lang {
-                        Lang::En => format!(" unit `{}`", safe(u)),
-                        Lang::Zh => format!(" 单位 `{}`", safe(u)),
+                    .map(|u| {
+                        let m = Message::new("human.stale.unit").arg("unit", safe(u).into_owned());
+                        format!(" {}", m.get(lang))
                     })
                     .unwrap_or_default();
                 let key = e
                     .key
                     .as_deref()
-                    .map(|k| match lang {
-                        Lang::En => format!(" at `{}`", safe(k)),
-                        Lang::Zh => format!(" 位置 `{}`", safe(k)),
+                    .map(|k| {
+                        let m = Message::new("human.stale.key").arg("key", safe(k).into_owned());
+                        format!(" {}", m.get(lang))
                     })
                     .unwrap_or_default();
                 writeln!(w, "  {} {}{unit}{key}", safe(&e.path), e.code)?;
@@ -126,37 +118,44 @@ impl Emitter for Human<'_> {
 
 /// `checked 3 plans: 1 passed, 2 failed (…)`.
 pub fn summary_line(s: &Summary, lang: Lang) -> String {
-    let line = match lang {
-        Lang::En => format!(
-            "checked {} {}: {} passed, {} failed ({} {}, {} {}, {} info, {} waived)",
-            s.files,
-            plural(s.files, "plan"),
-            s.passed,
-            s.failed,
-            s.errors,
-            plural(s.errors, "error"),
-            s.warnings,
-            plural(s.warnings, "warning"),
-            s.infos,
-            s.waived
-        ),
-        Lang::Zh => format!(
-            "已检查 {} 份方案：{} 份通过，{} 份未通过（{} 个错误，{} 个警告，{} 条提示，{} 项已按例外处理）",
-            s.files, s.passed, s.failed, s.errors, s.warnings, s.infos, s.waived
-        ),
+    let count = |n: usize, one: Message, many: Message| {
+        if n == 1 { one } else { many }.arg("count", n.to_string())
     };
-    match (s.baselined, lang) {
-        (0, _) => line,
-        (n, Lang::En) => format!("{line}; {n} baselined"),
-        (n, Lang::Zh) => format!("{line}；{n} 项在基线内"),
-    }
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        word.to_string()
-    } else {
-        format!("{word}s")
+    let line = Message::new("summary.line")
+        .arg(
+            "plans",
+            count(
+                s.files,
+                Message::new("summary.plans.one"),
+                Message::new("summary.plans.many"),
+            ),
+        )
+        .arg("passed", s.passed.to_string())
+        .arg("failed", s.failed.to_string())
+        .arg(
+            "errors",
+            count(
+                s.errors,
+                Message::new("summary.errors.one"),
+                Message::new("summary.errors.many"),
+            ),
+        )
+        .arg(
+            "warnings",
+            count(
+                s.warnings,
+                Message::new("summary.warnings.one"),
+                Message::new("summary.warnings.many"),
+            ),
+        )
+        .arg("infos", s.infos.to_string())
+        .arg("waived", s.waived.to_string());
+    match s.baselined {
+        0 => line.get(lang),
+        n => Message::new("summary.baselined")
+            .arg("line", line)
+            .arg("count", n.to_string())
+            .get(lang),
     }
 }
 
@@ -181,13 +180,14 @@ impl Emitter for Concise<'_> {
             } else {
                 f.severity.as_str()
             };
-            let msg = safe(&f.message);
-            let mark = match (&f.waived, f.baselined, self.cfg.lang) {
-                (Some(_), _, Lang::Zh) => "（已按例外处理）",
-                (None, true, Lang::En) => " (baselined)",
-                (None, true, Lang::Zh) => "（基线内）",
-                _ => "",
+            let msg = f.message.get(self.cfg.lang);
+            let msg = safe(&msg);
+            // The `waived` token says it in English; the mark says it in words.
+            let mark = match f.waived {
+                Some(_) => Some(Message::new("concise.waived")),
+                None => mark(f),
             };
+            let mark = mark.map(|m| m.get(self.cfg.lang)).unwrap_or_default();
             writeln!(
                 w,
                 "{}:{}:{}: {} {sev} {msg}{mark}",
@@ -246,14 +246,7 @@ fn longest_line(text: &str, spans: impl Iterator<Item = std::ops::Range<usize>>)
 impl Report {
     fn new(source: &Source, text: Arc<str>, f: &Finding, cfg: Config) -> Self {
         let lang = cfg.lang;
-        let waived = match (&f.waived, f.baselined, lang) {
-            (None, false, _) => "",
-            (Some(_), _, Lang::En) => " (waived)",
-            (Some(_), _, Lang::Zh) => "（已按例外处理）",
-            (None, true, Lang::En) => " (baselined)",
-            (None, true, Lang::Zh) => "（基线内）",
-        };
-        let primary = f.label.as_deref().map(|l| safe(l).into_owned());
+        let primary = f.label.as_ref().map(|l| safe(&l.get(lang)).into_owned());
         let mut labels = vec![LabeledSpan::new_primary_with_span(
             primary,
             f.at.span.clone(),
@@ -263,7 +256,8 @@ impl Report {
                 .iter()
                 .filter(|l| l.at.source == f.at.source)
                 .map(|l| {
-                    LabeledSpan::new_with_span(Some(safe(&l.text).into_owned()), l.at.span.clone())
+                    let text = safe(&l.text.get(lang)).into_owned();
+                    LabeledSpan::new_with_span(Some(text), l.at.span.clone())
                 }),
         );
         let spans = labels.iter().map(|l| l.offset()..l.offset() + l.len());
@@ -274,16 +268,19 @@ impl Report {
             let (line, col) = source.line_col(f.at.span.start);
             format!(" ({}:{line}:{col})", safe(&source.name))
         };
+        let message = f.message.get(lang);
+        // The code leads the headline, as in `× GD005: …`, not on a line of its own.
+        let headline = Message::new("human.headline")
+            .arg("code", f.code.as_str())
+            .arg("message", safe(&message).into_owned())
+            .arg("mark", mark(f).map(|m| m.get(lang)).unwrap_or_default())
+            .arg("place", place);
         Report {
-            // The code leads the headline, as in `× GD005: …`, not on a line of its own.
-            message: match lang {
-                Lang::En => format!("{}: {}{waived}{place}", f.code, safe(&f.message)),
-                Lang::Zh => format!("{}：{}{waived}{place}", f.code, safe(&f.message)),
-            },
-            severity: match (f.waived.is_some() || f.baselined, f.severity) {
-                (true, _) | (_, Severity::Info) => miette::Severity::Advice,
-                (_, Severity::Warning) => miette::Severity::Warning,
-                (_, Severity::Error) => miette::Severity::Error,
+            message: headline.get(lang),
+            severity: match Level::shown(f) {
+                Level::Note => miette::Severity::Advice,
+                Level::Warning => miette::Severity::Warning,
+                Level::Error => miette::Severity::Error,
             },
             help: help_text(f, cfg),
             labels: if quotable { labels } else { Vec::new() },
@@ -307,36 +304,38 @@ fn help_text(f: &Finding, cfg: Config) -> Option<String> {
     let lang = cfg.lang;
     let mut lines = Vec::new();
     if let Some(h) = &f.help {
-        lines.push(safe(h).into_owned());
+        lines.push(safe(&h.get(lang)).into_owned());
     }
     if let Some(c) = &f.citation {
         let cites = safe(&cite::line(c, cfg.rules, lang)).into_owned();
-        lines.push(lang.pick(
-            format!("{cites} · more: cdocheck explain {}", f.code),
-            format!("{cites} · 详见 cdocheck explain {}", f.code),
-        ));
+        let more = Message::new("human.citation")
+            .arg("cites", cites)
+            .arg("code", f.code.as_str());
+        lines.push(more.get(lang));
     }
     if let Some(w) = &f.waived {
-        let (reason, by) = (safe(&w.reason), safe(&w.approved_by));
-        lines.push(lang.pick(
-            format!("waived: {reason} (approved by {by})"),
-            format!("已按例外处理：{reason}（批准单位：{by}）"),
-        ));
+        let waived = Message::new("human.waived")
+            .arg("reason", safe(&w.reason).into_owned())
+            .arg("by", safe(&w.approved_by).into_owned());
+        lines.push(waived.get(lang));
     }
     (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
-/// miette labels the help `help:`; Chinese output says `建议：`, which is
-/// as wide. The label is the first line that, without colour codes, starts
-/// with `  help: ` (the headline, snippet lines and wrapped help lines
-/// never do).
-fn help_label_zh(out: String) -> String {
+/// miette labels the help `help: `; the output says `label` instead (in
+/// Chinese `建议：`, which is as wide). The label is the first line that,
+/// without colour codes, starts with `  help: ` (the headline, snippet lines
+/// and wrapped help lines never do).
+fn help_label(out: String, label: &str) -> String {
+    if label == "help: " {
+        return out;
+    }
     let mut at = 0;
     for line in out.split_inclusive('\n') {
         if strip_ansi(line).starts_with("  help: ") {
             if let Some(i) = line.find("help: ") {
                 let mut s = out;
-                s.replace_range(at + i..at + i + "help: ".len(), "建议：");
+                s.replace_range(at + i..at + i + "help: ".len(), label);
                 return s;
             }
         }

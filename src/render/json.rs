@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::{Config, Emitter, Finish};
 use crate::finding::{Citation, Severity};
+use crate::lang::Lang;
 use crate::portfolio::Portfolio;
 use crate::report::Entry;
 use crate::report::{FileReport, Located, Status, Summary};
@@ -26,8 +27,8 @@ struct File<'a> {
 struct Diag<'a> {
     code: &'a str,
     severity: Severity,
-    message: &'a str,
-    help: Option<&'a str>,
+    message: String,
+    help: Option<String>,
     path: &'a str,
     line: usize,
     column: usize,
@@ -58,11 +59,15 @@ struct Tail<'a> {
 
 pub struct Json {
     files: usize,
+    lang: Lang,
 }
 
 impl Json {
-    pub fn new(_: Config) -> Self {
-        Json { files: 0 }
+    pub fn new(cfg: Config) -> Self {
+        Json {
+            files: 0,
+            lang: cfg.lang,
+        }
     }
 
     fn head(&self, w: &mut dyn Write) -> io::Result<()> {
@@ -86,7 +91,7 @@ impl Emitter for Json {
             diagnostics: report
                 .findings
                 .iter()
-                .map(|l| diag(&report.path, l))
+                .map(|l| diag(&report.path, l, self.lang))
                 .collect(),
         };
         write_indented(w, &file, "    ")
@@ -120,13 +125,13 @@ fn write_indented(w: &mut dyn Write, value: &impl Serialize, indent: &str) -> io
     Ok(())
 }
 
-fn diag<'a>(path: &'a str, l: &'a Located) -> Diag<'a> {
+fn diag<'a>(path: &'a str, l: &'a Located, lang: Lang) -> Diag<'a> {
     let f = &l.finding;
     Diag {
         code: &f.code,
         severity: f.severity,
-        message: &f.message,
-        help: f.help.as_deref(),
+        message: f.message.get(lang),
+        help: f.help.as_ref().map(|h| h.get(lang)),
         path,
         line: l.start.line,
         column: l.start.column,

@@ -21,6 +21,7 @@ use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, Te
 use super::{safe, Config, Emitter, Finish};
 use crate::finding::Severity;
 use crate::lang::Lang;
+use crate::message::Message;
 use crate::report::{FileReport, Located};
 use crate::source::SourceDb;
 
@@ -139,11 +140,13 @@ impl Case<'_> {
                 let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
                 let more = match failing.len() - 1 {
                     0 => String::new(),
-                    n => lang.pick(format!(" (and {n} more)"), format!("（另有 {n} 项）")),
+                    n => Message::new("junit.more")
+                        .arg("count", n.to_string())
+                        .get(lang),
                 };
                 let severity = failing.iter().map(|l| l.finding.severity).min();
                 status
-                    .set_message(format!("{}{more}", where_what(&report.path, first)))
+                    .set_message(format!("{}{more}", where_what(&report.path, first, lang)))
                     .set_type(severity.unwrap_or(Severity::Error).as_str())
                     .set_description(lines.join("\n"));
                 status
@@ -159,13 +162,13 @@ impl Case<'_> {
 }
 
 /// `path:line:col: message`.
-fn where_what(path: &str, l: &Located) -> String {
+fn where_what(path: &str, l: &Located, lang: Lang) -> String {
     format!(
         "{}:{}:{}: {}",
         safe(path),
         l.start.line,
         l.start.column,
-        safe(&l.finding.message)
+        safe(&l.finding.message.get(lang))
     )
 }
 
@@ -179,16 +182,15 @@ fn line(path: &str, l: &Located, lang: Lang) -> String {
         l.start.column,
         safe(&f.code),
         f.severity.as_str(),
-        safe(&f.message)
+        safe(&f.message.get(lang))
     );
     match &f.waived {
         None => head,
         Some(w) => {
-            let (reason, by) = (safe(&w.reason), safe(&w.approved_by));
-            lang.pick(
-                format!("{head} (waived: {reason}; approved by {by})"),
-                format!("{head}（已按例外处理：{reason}；批准单位：{by}）"),
-            )
+            let waived = Message::new("junit.waived")
+                .arg("reason", safe(&w.reason).into_owned())
+                .arg("by", safe(&w.approved_by).into_owned());
+            format!("{head}{}", waived.get(lang))
         }
     }
 }

@@ -5,7 +5,9 @@
 
 use std::io::{self, Write};
 
+use crate::finding::{Code, Finding, Severity};
 use crate::lang::Lang;
+use crate::message::Message;
 use crate::portfolio::Portfolio;
 use crate::report::{FileReport, Totals};
 use crate::rules::Rules;
@@ -48,7 +50,13 @@ pub enum Format {
 #[derive(Clone, Copy)]
 pub struct Config<'a> {
     pub rules: &'a Rules,
+    /// The language of human-facing output: `--lang`, else the
+    /// configuration, else the environment.
     pub lang: Lang,
+    /// The language of machine-read output (JSON, SARIF, JUnit, CSV, GitHub
+    /// annotations): `--lang` or the configuration only, never the
+    /// environment (json-output.md, "Languages").
+    pub machine_lang: Lang,
     pub color: bool,
     /// `--summary`: a table per plan, totals and the portfolio roll-up.
     pub summary: bool,
@@ -73,13 +81,81 @@ pub trait Emitter {
 
 /// The emitter for a format.
 pub fn emitter<'a>(format: Format, cfg: Config<'a>) -> Box<dyn Emitter + 'a> {
+    let machine = Config {
+        lang: cfg.machine_lang,
+        ..cfg
+    };
     match format {
         Format::Human => Box::new(human::Human::new(cfg)),
         Format::Concise => Box::new(human::Concise::new(cfg)),
-        Format::Json => Box::new(json::Json::new(cfg)),
-        Format::Sarif => Box::new(sarif::Sarif::new(cfg)),
-        Format::Junit => Box::new(junit::Junit::new(cfg)),
-        Format::Github => Box::new(github::Github::new(cfg)),
-        Format::Csv => Box::new(csv::Csv::new(cfg)),
+        Format::Json => Box::new(json::Json::new(machine)),
+        Format::Sarif => Box::new(sarif::Sarif::new(machine)),
+        Format::Junit => Box::new(junit::Junit::new(machine)),
+        Format::Github => Box::new(github::Github::new(machine)),
+        Format::Csv => Box::new(csv::Csv::new(machine)),
     }
+}
+
+/// How loudly a finding shows. These are SARIF's levels; miette's
+/// severities and GitHub's workflow commands follow them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Error,
+    Warning,
+    Note,
+}
+
+impl Level {
+    /// A rule's own level, from its severity.
+    pub fn of(s: Severity) -> Level {
+        match s {
+            Severity::Error => Level::Error,
+            Severity::Warning => Level::Warning,
+            Severity::Info => Level::Note,
+        }
+    }
+
+    /// How a finding shows in a report: one that a waiver or the baseline
+    /// covers is a note, whatever its severity.
+    pub fn shown(f: &Finding) -> Level {
+        if f.waived.is_some() || f.baselined {
+            Level::Note
+        } else {
+            Level::of(f.severity)
+        }
+    }
+
+    /// SARIF's name for it; a machine token, the same in every language.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Note => "note",
+        }
+    }
+}
+
+/// What follows the message of a finding that does not count: ` (waived)`
+/// or ` (baselined)`.
+pub fn mark(f: &Finding) -> Option<Message> {
+    match (&f.waived, f.baselined) {
+        (Some(_), _) => Some(Message::new("mark.waived")),
+        (None, true) => Some(Message::new("mark.baselined")),
+        (None, false) => None,
+    }
+}
+
+/// The word for a severity in tables and explanations (the token that
+/// machines read is [`Severity::as_str`]).
+pub fn severity_word(s: Severity) -> Message {
+    match s {
+        Severity::Error => Message::new("severity.error"),
+        Severity::Warning => Message::new("severity.warning"),
+        Severity::Info => Message::new("severity.info"),
+    }
+}
+
+/// What a built-in code is about: `unknown key`.
+pub fn code_description(c: Code) -> Message {
+    c.describe()
 }

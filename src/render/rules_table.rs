@@ -3,18 +3,26 @@
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
 
+use super::severity_word;
 use super::tables::cell;
 use crate::lang::Lang;
+use crate::message::Message;
 use crate::rules::Rules;
 
 pub fn render(rules: &Rules, pack: Option<&str>, width: Option<u16>, lang: Lang) -> String {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(lang.pick(
-            ["id", "severity", "waivable", "pack", "statement"],
-            ["编号", "严重程度", "允许例外", "规则包", "规则"],
-        ));
+        .set_header(
+            [
+                Message::new("tables.rules.id"),
+                Message::new("tables.rules.severity"),
+                Message::new("tables.rules.waivable"),
+                Message::new("tables.rules.pack"),
+                Message::new("tables.rules.statement"),
+            ]
+            .map(|h| h.get(lang)),
+        );
     if let Some(w) = width {
         t.set_width(w);
     }
@@ -24,16 +32,15 @@ pub fn render(rules: &Rules, pack: Option<&str>, width: Option<u16>, lang: Lang)
         .filter(|p| pack.is_none_or(|n| n == p.name))
     {
         for r in &p.rules {
-            let waivable = match (r.waivable, lang) {
-                (true, Lang::En) => "yes",
-                (false, Lang::En) => "no",
-                (true, Lang::Zh) => "是",
-                (false, Lang::Zh) => "否",
+            let waivable = if r.waivable {
+                Message::new("tables.rules.yes")
+            } else {
+                Message::new("tables.rules.no")
             };
             t.add_row([
                 cell(&r.id),
-                r.severity.word(lang).to_string(),
-                waivable.to_string(),
+                severity_word(r.severity).get(lang),
+                waivable.get(lang),
                 cell(&p.name),
                 cell(r.statement.get(lang)),
             ]);

@@ -14,14 +14,15 @@ use std::io::{self, Write};
 
 use serde_json::{json, Value};
 use serde_sarif::sarif::{
-    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, PropertyBag,
-    Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run,
-    Sarif as Log, Suppression, Tool, ToolComponent,
+    ArtifactLocation, Location, Message as SarifMessage, MultiformatMessageString,
+    PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor,
+    Result as SarifResult, ResultLevel, Run, Sarif as Log, Suppression, Tool, ToolComponent,
 };
 
-use super::{cite, Config, Emitter, Finish};
-use crate::finding::{Citation, Code, Provenance, Severity};
+use super::{cite, code_description, Config, Emitter, Finish, Level};
+use crate::finding::{Citation, Code, Severity};
 use crate::lang::Lang;
+use crate::message::Message;
 use crate::report::{FileReport, Located};
 use crate::rules::{Rule, Rules};
 use crate::source::SourceDb;
@@ -47,8 +48,10 @@ impl<'a> Sarif<'a> {
 impl Emitter for Sarif<'_> {
     fn file(&mut self, _: &mut dyn Write, report: &FileReport, _: &SourceDb) -> io::Result<()> {
         for l in &report.findings {
-            self.results
-                .push((l.finding.code.to_string(), result(&report.path, l)));
+            self.results.push((
+                l.finding.code.to_string(),
+                result(&report.path, l, self.cfg.lang),
+            ));
         }
         Ok(())
     }
@@ -76,7 +79,7 @@ impl Emitter for Sarif<'_> {
             .tool(Tool::builder().driver(driver).build())
             .results(results)
             .column_kind(json!("unicodeCodePoints"))
-            .language(self.cfg.lang.pick("en-US", "zh-CN"))
+            .language(self.cfg.lang.tag())
             .build();
         let log = Log::builder()
             .schema(SCHEMA)
@@ -88,11 +91,12 @@ impl Emitter for Sarif<'_> {
     }
 }
 
+/// A result keeps its rule's level when waived: the suppression says so.
 fn level(s: Severity) -> ResultLevel {
-    match s {
-        Severity::Error => ResultLevel::Error,
-        Severity::Warning => ResultLevel::Warning,
-        Severity::Info => ResultLevel::Note,
+    match Level::of(s) {
+        Level::Error => ResultLevel::Error,
+        Level::Warning => ResultLevel::Warning,
+        Level::Note => ResultLevel::Note,
     }
 }
 
@@ -101,7 +105,7 @@ fn int(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX).max(1)
 }
 
-fn result(path: &str, l: &Located) -> SarifResult {
+fn result(path: &str, l: &Located, lang: Lang) -> SarifResult {
     let f = &l.finding;
     let region = Region::builder()
         .start_line(int(l.start.line))
@@ -117,7 +121,7 @@ fn result(path: &str, l: &Located) -> SarifResult {
     let mut r = SarifResult::builder()
         .rule_id(f.code.as_str())
         .level(level(f.severity))
-        .message(Message::builder().text(f.message.as_str()).build())
+        .message(SarifMessage::builder().text(f.message.get(lang)).build())
         .locations(vec![location])
         .build();
     let mut props = BTreeMap::new();
@@ -125,7 +129,7 @@ fn result(path: &str, l: &Located) -> SarifResult {
         props.insert("unit".to_string(), json!(unit));
     }
     if let Some(help) = &f.help {
-        props.insert("help".to_string(), json!(help));
+        props.insert("help".to_string(), json!(help.get(lang)));
     }
     if !props.is_empty() {
         r.properties = Some(bag(Vec::new(), props));
@@ -170,25 +174,18 @@ fn descriptor(cfg: Config, code: &str) -> ReportingDescriptor {
             .short_description(text(code))
             .build();
     };
-    let describe = cfg.lang.pick(c.describe(), c.describe_zh());
-    let full = cfg.lang.pick(
-        "A diagnostic about the file itself: it cannot be read as a plan as it stands. \
-         Always an error; see docs/plan-format.md.",
-        "关于文件本身的诊断：文件现状无法作为方案读取。始终为错误；参见 docs/plan-format.md。",
-    );
-    let help = cfg.lang.pick(
-        format!("Fix the file as the message says. More: cdocheck explain {code}"),
-        format!("按消息修正文件。详见 cdocheck explain {code}"),
-    );
+    let lang = cfg.lang;
+    let more = Message::new("sarif.more").arg("code", code);
+    let help = Message::new("sarif.format.help").arg("more", more);
     ReportingDescriptor::builder()
         .id(code)
-        .name(pascal(c.describe()))
-        .short_description(text(describe))
-        .full_description(text(full))
-        .help(text(help))
+        .name(pascal(&c.describe().get(Lang::En)))
+        .short_description(text(code_description(c).get(lang)))
+        .full_description(text(Message::new("format.about").get(lang)))
+        .help(text(help.get(lang)))
         .default_configuration(
             ReportingConfiguration::builder()
-                .level(json!("error"))
+                .level(json!(Level::of(Severity::Error).as_str()))
                 .build(),
         )
         .properties(bag(vec!["format".into()], BTreeMap::new()))
@@ -224,11 +221,7 @@ fn rule_descriptor(rule: &Rule, rules: &Rules, lang: Lang) -> ReportingDescripto
         .help(text(help))
         .default_configuration(
             ReportingConfiguration::builder()
-                .level(json!(match rule.severity {
-                    Severity::Error => "error",
-                    Severity::Warning => "warning",
-                    Severity::Info => "note",
-                }))
+                .level(json!(Level::of(rule.severity).as_str()))
                 .build(),
         )
         .properties(bag(vec![rule.pack.clone()], props))
@@ -238,31 +231,9 @@ fn rule_descriptor(rule: &Rule, rules: &Rules, lang: Lang) -> ReportingDescripto
 /// Where a rule comes from: the clause, how it is known and where it was
 /// read, the quoted words, and where to read more.
 fn cites(c: &Citation, id: &str, rules: &Rules, lang: Lang) -> String {
-    let mut lines = vec![match lang {
-        Lang::En => format!(
-            "Cites {} ({}).",
-            cite::clause_en(c),
-            cite::provenance(c, lang)
-        ),
-        Lang::Zh => format!(
-            "{}；{}。",
-            cite::cites_zh(c, rules.pack(&c.pack)),
-            cite::provenance(c, lang)
-        ),
-    }];
-    if let Some(q) = &c.quote {
-        lines.push(format!("  「{q}」"));
-    }
-    // The English rendering in English, or in Chinese when it is all there
-    // is of words the rule rests on (a convention's words are the checker's).
-    let english = lang == Lang::En || (c.quote.is_none() && c.provenance != Provenance::Convention);
-    if let Some(q) = c.quote_en.as_ref().filter(|_| english) {
-        lines.push(format!("  “{q}”"));
-    }
-    lines.push(lang.pick(
-        format!("More: cdocheck explain {id}"),
-        format!("详见 cdocheck explain {id}"),
-    ));
+    let mut lines = vec![cite::sentence(c, rules, lang)];
+    lines.extend(cite::quotes(c, lang));
+    lines.push(Message::new("sarif.more").arg("code", id).get(lang));
     lines.join("\n")
 }
 

@@ -6,8 +6,9 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, ContentArrangement, Table};
 
 use super::cite::has_cjk;
-use super::safe;
-use crate::lang::Lang;
+use super::{safe, severity_word};
+use crate::lang::{Lang, Text};
+use crate::message::{Arg, Message};
 use crate::portfolio::{Notice, Pilot, PilotStatus, Portfolio};
 use crate::report::{PlanRow, Status, Totals};
 
@@ -23,46 +24,45 @@ pub fn cell(s: &str) -> String {
 
 const MAX_CELL: usize = 200;
 
-fn table(header: Vec<&str>) -> Table {
+/// A table with these column headings.
+fn table<const N: usize>(header: [Message; N], lang: Lang) -> Table {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_width(120)
-        .set_header(header);
+        .set_header(header.map(|h| h.get(lang)));
     t
 }
 
-fn status_word(status: Status, lang: Lang) -> &'static str {
-    match (lang, status) {
-        (Lang::En, s) => s.as_str(),
-        (Lang::Zh, Status::Pass) => "通过",
-        (Lang::Zh, Status::Fail) => "未通过",
+fn status_word(status: Status) -> Message {
+    match status {
+        Status::Pass => Message::new("status.pass"),
+        Status::Fail => Message::new("status.fail"),
     }
 }
 
-/// A pilot's standing; `opted_out` when its only plans left the notice out.
-fn pilot_status(p: &Pilot, lang: Lang) -> &'static str {
-    let opted_out = p.status == PilotStatus::Missing && !p.opted_out.is_empty();
-    match (lang, p.status) {
-        (Lang::En, _) if opted_out => "opted out",
-        (Lang::Zh, _) if opted_out => "未适用本通知",
-        (Lang::En, s) => s.as_str(),
-        (Lang::Zh, PilotStatus::Pass) => "通过",
-        (Lang::Zh, PilotStatus::Waived) => "通过（含例外处理）",
-        (Lang::Zh, PilotStatus::Fail) => "未通过",
-        (Lang::Zh, PilotStatus::Missing) => "未报送方案",
+/// A pilot's standing; `opted out` when its only plans left the notice out.
+fn pilot_status(p: &Pilot) -> Message {
+    if p.status == PilotStatus::Missing && !p.opted_out.is_empty() {
+        return Message::new("pilot.opted-out");
+    }
+    match p.status {
+        PilotStatus::Pass => Message::new("pilot.pass"),
+        PilotStatus::Waived => Message::new("pilot.waived"),
+        PilotStatus::Fail => Message::new("pilot.fail"),
+        PilotStatus::Missing => Message::new("pilot.missing"),
     }
 }
 
 /// A designated pilot's level as the roll-up names it: a province-level
 /// pilot of a provincial notice is a provincial department.
-fn pilot_level(level: &str, lang: Lang) -> &str {
-    match (lang, level) {
-        (Lang::Zh, "province") => "省直部门",
-        (Lang::Zh, "prefecture") => "地级以上市",
-        (Lang::Zh, "county") => "县（市、区）",
-        (Lang::Zh, "township") => "乡镇（街道）",
-        (_, l) => l,
+fn pilot_level(level: &str) -> Message {
+    match level {
+        "province" => Message::new("level.province"),
+        "prefecture" => Message::new("level.prefecture"),
+        "county" => Message::new("level.county"),
+        "township" => Message::new("level.township"),
+        l => Message::plain(l),
     }
 }
 
@@ -78,58 +78,45 @@ fn jurisdiction(r: &PlanRow, lang: Lang) -> &str {
 
 /// A row per plan, then the totals.
 pub fn plans(totals: &Totals, lang: Lang) -> String {
-    let header = lang.pick(
-        vec![
-            "path",
-            "jurisdiction",
-            "packs",
-            "errors",
-            "warnings",
-            "waived",
-            "status",
-        ],
-        vec![
-            "路径",
-            "辖区",
-            "规则包",
-            "错误",
-            "警告",
-            "按例外处理",
-            "状态",
-        ],
-    );
-    let mut t = table(header);
+    let header = [
+        Message::new("tables.plans.path"),
+        Message::new("tables.plans.jurisdiction"),
+        Message::new("tables.plans.packs"),
+        Message::new("tables.plans.errors"),
+        Message::new("tables.plans.warnings"),
+        Message::new("tables.plans.waived"),
+        Message::new("tables.plans.status"),
+    ];
+    let mut t = table(header, lang);
+    // Pack names are identifiers: a line breaks after a separator, never
+    // inside a name.
+    let sep = Message::new("list.separator").get(lang);
+    let delimiter = sep.chars().last().unwrap_or(' ');
     for r in &totals.plans {
         let c = &r.counts;
-        // Pack names are identifiers: a line breaks between them, never inside.
-        let packs = match lang {
-            Lang::En => Cell::new(r.packs.join(", ")),
-            Lang::Zh => Cell::new(cell(&r.packs.join("、"))).set_delimiter('、'),
-        };
         t.add_row([
             Cell::new(cell(&r.path)),
             Cell::new(cell(jurisdiction(r, lang))),
-            packs,
+            Cell::new(cell(&r.packs.join(&sep))).set_delimiter(delimiter),
             Cell::new(c.errors),
             Cell::new(c.warnings),
             Cell::new(c.waived),
-            Cell::new(status_word(r.status, lang)),
+            Cell::new(status_word(r.status).get(lang)),
         ]);
     }
     let s = &totals.summary;
-    let all = lang.pick(format!("{} plans", s.files), format!("共 {} 份", s.files));
-    let status = lang.pick(
-        format!("{} passed, {} failed", s.passed, s.failed),
-        format!("{} 份通过，{} 份未通过", s.passed, s.failed),
-    );
+    let all = Message::new("tables.plans.total").arg("count", s.files.to_string());
+    let status = Message::new("tables.plans.total-status")
+        .arg("passed", s.passed.to_string())
+        .arg("failed", s.failed.to_string());
     t.add_row([
-        all,
+        all.get(lang),
         String::new(),
         String::new(),
         s.errors.to_string(),
         s.warnings.to_string(),
         s.waived.to_string(),
-        status,
+        status.get(lang),
     ]);
     format!("{t}\n")
 }
@@ -138,25 +125,23 @@ pub fn plans(totals: &Totals, lang: Lang) -> String {
 pub fn portfolio(p: &Portfolio, lang: Lang) -> String {
     let mut out = String::new();
     for n in &p.notices {
-        let title = match lang {
-            Lang::En => format!("Pilots designated by {} ({})", safe(&n.document), n.pack),
-            Lang::Zh => format!("{}确定的试点单位", notice_zh(n)),
-        };
-        out.push_str(&format!("\n{title}\n"));
-        let mut t = table(lang.pick(
-            vec!["pilot", "level", "plan", "status"],
-            vec!["试点单位", "层级", "方案", "状态"],
-        ));
+        let title = Message::new("tables.pilots.title").arg("notice", Arg::Text(notice(n)));
+        out.push_str(&format!("\n{}\n", title.get(lang)));
+        let header = [
+            Message::new("tables.pilots.pilot"),
+            Message::new("tables.pilots.level"),
+            Message::new("tables.pilots.plan"),
+            Message::new("tables.pilots.status"),
+        ];
+        let mut t = table(header, lang);
         for pilot in &n.pilots {
-            let name = match (lang, &pilot.name_zh) {
-                (Lang::Zh, Some(zh)) => cell(zh),
-                _ => cell(&pilot.name),
-            };
+            let name = Text::new(pilot.name.as_str(), pilot.name_zh.clone());
+            let name = cell(name.get(lang));
             // Marked when beside plans that applied it; else the status says so.
-            let opted = match (pilot.plans.is_empty(), lang) {
-                (true, _) => "",
-                (false, Lang::En) => " (opted out)",
-                (false, Lang::Zh) => "（未适用本通知）",
+            let opted = if pilot.plans.is_empty() {
+                String::new()
+            } else {
+                Message::new("tables.pilots.opted-out").get(lang)
             };
             let plans: Vec<String> = pilot
                 .plans
@@ -176,34 +161,22 @@ pub fn portfolio(p: &Portfolio, lang: Lang) -> String {
             };
             t.add_row([
                 name,
-                pilot_level(&pilot.level, lang).to_string(),
+                pilot_level(&pilot.level).get(lang),
                 plans,
-                pilot_status(pilot, lang).to_string(),
+                pilot_status(pilot).get(lang),
             ]);
         }
         out.push_str(&format!("{t}\n"));
         if !n.not_designated.is_empty() {
-            let head = lang.pick(
-                "Plans from jurisdictions the notice does not designate:",
-                "非试点地区的方案（参照执行，不纳入试点统计）：",
-            );
-            out.push_str(&format!("{head}\n"));
+            let head = Message::new("tables.not-designated");
+            out.push_str(&format!("{}\n", head.get(lang)));
             for path in &n.not_designated {
                 out.push_str(&format!("  {}\n", safe(path)));
             }
         }
         if !n.opted_out_elsewhere.is_empty() {
-            let head = match lang {
-                Lang::En => format!(
-                    "Plans from jurisdictions the notice does not designate that left `{}` out of `rule_packs` (CORE010):",
-                    n.pack
-                ),
-                Lang::Zh => format!(
-                    "非试点地区未适用本通知的方案（`rule_packs` 未列入 `{}`，见 CORE010）：",
-                    n.pack
-                ),
-            };
-            out.push_str(&format!("{head}\n"));
+            let head = Message::new("tables.opted-out-elsewhere").arg("pack", n.pack.as_str());
+            out.push_str(&format!("{}\n", head.get(lang)));
             for path in &n.opted_out_elsewhere {
                 out.push_str(&format!("  {}\n", safe(path)));
             }
@@ -214,10 +187,14 @@ pub fn portfolio(p: &Portfolio, lang: Lang) -> String {
 
 /// A row per rule that fired.
 pub fn statistics(totals: &Totals, lang: Lang) -> String {
-    let mut t = table(lang.pick(
-        vec!["rule", "severity", "plans", "findings", "waived"],
-        vec!["规则", "严重程度", "方案数", "问题数", "已按例外处理"],
-    ));
+    let header = [
+        Message::new("tables.stats.rule"),
+        Message::new("tables.stats.severity"),
+        Message::new("tables.stats.plans"),
+        Message::new("tables.stats.findings"),
+        Message::new("tables.stats.waived"),
+    ];
+    let mut t = table(header, lang);
     let mut stats: Vec<_> = totals.rules.values().collect();
     stats.sort_by(|a, b| {
         b.findings
@@ -227,7 +204,7 @@ pub fn statistics(totals: &Totals, lang: Lang) -> String {
     for s in stats {
         t.add_row([
             s.code.clone(),
-            s.severity.word(lang).to_string(),
+            severity_word(s.severity).get(lang),
             s.plans.to_string(),
             s.findings.to_string(),
             s.waived.to_string(),
@@ -236,8 +213,14 @@ pub fn statistics(totals: &Totals, lang: Lang) -> String {
     format!("\n{t}\n")
 }
 
-/// The notice as a Chinese reader names it: its number (`粤办函〔2021〕63号`),
-/// else its title in 《》, else its document as given.
+/// The notice as each language names it: in English its document and pack,
+/// `粤办函〔2021〕63号 (guangdong-2021)`; in Chinese its number, else its
+/// title in 《》, else its document as given.
+fn notice(n: &Notice) -> Text {
+    let en = format!("{} ({})", safe(&n.document), n.pack);
+    Text::new(en, Some(notice_zh(n)))
+}
+
 fn notice_zh(n: &Notice) -> String {
     let doc = safe(&n.document);
     match n.title_zh.as_deref().filter(|t| !t.trim().is_empty()) {

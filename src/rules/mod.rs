@@ -15,6 +15,7 @@ pub use cond::{Cond, DateRef, Leaf, Path, Scalar, Scope, Test};
 
 use crate::finding::{Citation, Code, Finding, Location, Provenance, Severity};
 use crate::lang::Text;
+use crate::message::Message;
 use crate::plan::Date;
 use crate::source::{Source, SourceDb, SourceId, Span};
 
@@ -186,9 +187,10 @@ impl Problems {
             source: self.source,
             span,
         };
-        let f = code.at(at, msg);
+        // Pack diagnostics are written for pack authors, in English.
+        let f = code.at(at, Message::plain(msg));
         self.findings.push(match help {
-            Some(help) => f.with_help(help),
+            Some(help) => f.with_help(Message::plain(help)),
             None => f,
         });
     }
@@ -640,6 +642,7 @@ fn check_placeholders(t: &Spanned<String>, out: &mut Problems) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::Lang;
 
     /// Every shipped rule traces to where its words were read.
     #[test]
@@ -735,7 +738,10 @@ provenance = "convention"
             .add(&mut db, "a.toml", &pack("GD999", ""))
             .unwrap_err();
         assert!(
-            nowhere[0].message.contains("no pack loaded before"),
+            nowhere[0]
+                .message
+                .get(Lang::En)
+                .contains("no pack loaded before"),
             "{}",
             nowhere[0].message
         );
@@ -744,7 +750,7 @@ provenance = "convention"
             .add(&mut db, "b.toml", &pack("GD005", ""))
             .unwrap_err();
         assert!(
-            other[0].message.contains("same element"),
+            other[0].message.get(Lang::En).contains("same element"),
             "{}",
             other[0].message
         );

@@ -127,8 +127,8 @@ fn every_reason_for_skipping_is_counted() {
     ]);
     assert_nothing_found(
         &o,
-        "错误：未找到方案文件；跳过 6 项：2 个隐藏文件或目录，1 个版本控制目录，\
-         2 项被 --exclude 排除，1 个文件不是 *.toml",
+        "错误：未找到方案文件；跳过 6 项：2 个隐藏文件或目录、1 个版本控制目录、\
+         2 项被 --exclude 排除、1 个文件不是 *.toml",
     );
 }
 
