@@ -21,20 +21,6 @@ pub struct Texts {
 }
 
 impl Texts {
-    /// Parses both texts, taking `{name}` for a variable wherever it stands
-    /// (a pack's texts were checked against the variables when it loaded).
-    pub fn parse(text: &Text) -> Texts {
-        let parse = |t: &str| {
-            let vars = variables(t);
-            let known: Vec<&str> = vars.iter().map(String::as_str).collect();
-            Template::parse(t, &known).unwrap_or_else(|_| Template::literal(t))
-        };
-        Texts {
-            en: parse(&text.en),
-            zh: text.zh.as_deref().map(parse),
-        }
-    }
-
     pub fn get(&self, lang: Lang) -> &Template {
         match (lang, &self.zh) {
             (Lang::Zh, Some(zh)) => zh,

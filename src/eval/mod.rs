@@ -174,8 +174,7 @@ impl Emit<'_> {
             .unwrap_or("");
         vars.push(("jurisdiction", jurisdiction.into()));
         vars.push(("unit", shown.unwrap_or_else(|| "".into())));
-        // Until the packs hold parsed texts, each finding parses its own.
-        let say = |t: &Text| Message::pack(Arc::new(Texts::parse(t))).args(vars.iter().cloned());
+        let say = |t: &Arc<Texts>| Message::pack(t.clone()).args(vars.iter().cloned());
         let message = say(&rule.message);
         let mut f = Finding::new(rule.id.as_str(), rule.severity, message, self.loc(span))
             .with_help(say(&rule.help));

@@ -8,7 +8,6 @@
 //!
 //! `ruleIndex` needs the whole rule list, so results are held until the end.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 
@@ -26,6 +25,7 @@ use crate::message::Message;
 use crate::report::{FileReport, Located};
 use crate::rules::{Rule, Rules};
 use crate::source::SourceDb;
+use crate::template::Template;
 
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -237,23 +237,9 @@ fn cites(c: &Citation, id: &str, rules: &Rules, lang: Lang) -> String {
     lines.join("\n")
 }
 
-/// A rule's help read without a finding: each `{placeholder}` becomes `…`.
-fn generic(help: &str) -> Cow<'_, str> {
-    if !help.contains('{') {
-        return help.into();
-    }
-    let mut out = String::with_capacity(help.len());
-    let mut rest = help;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else {
-            break;
-        };
-        out.push_str(&rest[..open]);
-        out.push('…');
-        rest = &rest[open + close + 1..];
-    }
-    out.push_str(rest);
-    out.into()
+/// A rule's help read without a finding: each `{variable}` becomes `…`.
+fn generic(help: &Template) -> String {
+    help.fill(|_| Some("…"))
 }
 
 /// A readable rule name from an English statement: `the issuer is a

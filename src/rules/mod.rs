@@ -15,9 +15,10 @@ pub use cond::{Cond, DateRef, Leaf, Path, Scalar, Scope, Test};
 
 use crate::finding::{Citation, Code, Finding, Location, Provenance, Severity};
 use crate::lang::Text;
-use crate::message::Message;
+use crate::message::{Message, Texts};
 use crate::plan::Date;
 use crate::source::{Source, SourceDb, SourceId, Span};
+use crate::template::Template;
 
 /// The packs shipped inside the binary.
 const BUILTIN: &[(&str, &str)] = &[
@@ -99,9 +100,10 @@ pub struct Rule {
     pub check: Check,
     /// Where the finding points when not at the failing field.
     pub at: Option<Path>,
-    pub message: Text,
-    pub help: Text,
-    pub label: Option<Text>,
+    /// The message, help and label, parsed once when the pack loads.
+    pub message: Arc<Texts>,
+    pub help: Arc<Texts>,
+    pub label: Option<Arc<Texts>>,
     pub first_label: Option<Text>,
     pub rationale: Text,
     pub example_fail: String,
@@ -414,17 +416,20 @@ fn compile_rule(
     let zh = r.zh.as_ref();
     let check = compile_check(&r.kind, zh, &c, out);
     let citation = compile_citation(r.citation, pack, out);
-    let texts = [
-        Some(&r.message),
-        Some(&r.help),
-        r.label.as_ref(),
-        zh.map(|z| &z.message),
-        zh.map(|z| &z.help),
-        zh.and_then(|z| z.label.as_ref()),
-    ];
-    for t in texts.into_iter().flatten() {
-        check_placeholders(t, out);
-    }
+    let mut template = |en: &Spanned<String>, zh: Option<&Spanned<String>>| {
+        let en = parse_template(en, out);
+        let zh = match zh {
+            Some(z) => Some(parse_template(z, out)?),
+            None => None,
+        };
+        Some(Arc::new(Texts { en: en?, zh }))
+    };
+    let message = template(&r.message, zh.map(|z| &z.message));
+    let help = template(&r.help, zh.map(|z| &z.help));
+    let label = r
+        .label
+        .as_ref()
+        .map(|l| template(l, zh.and_then(|z| z.label.as_ref())));
     if out.findings.len() > before {
         return None;
     }
@@ -444,14 +449,9 @@ fn compile_rule(
         given,
         check: check?,
         at,
-        message: Text::new(r.message.into_inner(), zh_of(|z| Some(z.message.get_ref()))),
-        help: Text::new(r.help.into_inner(), zh_of(|z| Some(z.help.get_ref()))),
-        label: r.label.map(|l| {
-            Text::new(
-                l.into_inner(),
-                zh_of(|z| z.label.as_ref().map(Spanned::get_ref)),
-            )
-        }),
+        message: message?,
+        help: help?,
+        label: label.flatten(),
         first_label: first_label.map(|l| Text::new(l, zh_of(|z| z.first_label.as_ref()))),
         // Optional in packs of one's own; a test holds the shipped ones to them.
         rationale: Text::new(
@@ -618,24 +618,22 @@ fn compile_placeholder(_: &raw::Placeholder) -> Option<Check> {
     Some(Check::Placeholder)
 }
 
-fn check_placeholders(t: &Spanned<String>, out: &mut Problems) {
-    let text = t.get_ref();
-    let mut rest = text.as_str();
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else {
-            break;
-        };
-        let name = &rest[open + 1..open + close];
-        if !PLACEHOLDERS.contains(&name) {
-            out.push(
-                t.span(),
-                format!(
-                    "unknown placeholder `{{{name}}}`; the placeholders are: {}",
+/// A message, help or label, parsed once; each unknown `{variable}` is an
+/// error at the text that holds it.
+fn parse_template(t: &Spanned<String>, out: &mut Problems) -> Option<Template> {
+    match Template::parse(t.get_ref(), PLACEHOLDERS) {
+        Ok(template) => Some(template),
+        Err(unknown) => {
+            for u in unknown {
+                let msg = format!(
+                    "unknown placeholder `{{{}}}`; the placeholders are: {}",
+                    u.name,
                     PLACEHOLDERS.join(", ")
-                ),
-            );
+                );
+                out.push(t.span(), msg);
+            }
+            None
         }
-        rest = &rest[open + close + 1..];
     }
 }
 

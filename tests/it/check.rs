@@ -534,12 +534,10 @@ fn every_shipped_rule_speaks_chinese() {
     let mut db = cdocheck::source::SourceDb::default();
     let rules = cdocheck::rules::Rules::builtin(&mut db).unwrap();
     for r in rules.all() {
-        for (what, t) in [
-            ("statement", &r.statement),
-            ("message", &r.message),
-            ("help", &r.help),
-            ("rationale", &r.rationale),
-        ] {
+        for (what, t) in [("statement", &r.statement), ("rationale", &r.rationale)] {
+            assert!(t.zh.is_some(), "{} has no Chinese {what}", r.id);
+        }
+        for (what, t) in [("message", &r.message), ("help", &r.help)] {
             assert!(t.zh.is_some(), "{} has no Chinese {what}", r.id);
         }
         if let Some(l) = &r.label {
