@@ -6,14 +6,14 @@ use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-pub struct AtomicFile {
+pub(crate) struct AtomicFile {
     temp: tempfile::NamedTempFile,
     path: PathBuf,
 }
 
 impl AtomicFile {
     /// A temporary file in `path`'s directory.
-    pub fn create(path: &Path) -> io::Result<AtomicFile> {
+    pub(crate) fn create(path: &Path) -> io::Result<AtomicFile> {
         let dir = path
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
@@ -25,13 +25,13 @@ impl AtomicFile {
     }
 
     /// A handle to write through (the temporary file stays owned here).
-    pub fn file(&self) -> io::Result<File> {
+    pub(crate) fn file(&self) -> io::Result<File> {
         self.temp.as_file().try_clone()
     }
 
     /// Renames the finished file onto its path. Without `overwrite`, fails
     /// rather than replace a file that exists (or appeared meanwhile).
-    pub fn commit(self, overwrite: bool) -> io::Result<()> {
+    pub(crate) fn commit(self, overwrite: bool) -> io::Result<()> {
         self.temp.as_file().sync_all()?;
         let done = if overwrite {
             self.temp.persist(&self.path)
@@ -43,7 +43,7 @@ impl AtomicFile {
 }
 
 /// Writes `bytes` to `path` atomically.
-pub fn write(path: &Path, bytes: &[u8], overwrite: bool) -> io::Result<()> {
+pub(crate) fn write(path: &Path, bytes: &[u8], overwrite: bool) -> io::Result<()> {
     let f = AtomicFile::create(path)?;
     f.file()?.write_all(bytes)?;
     f.commit(overwrite)

@@ -11,23 +11,23 @@ use serde::{Deserialize, Serialize};
 
 use crate::finding::Finding;
 use crate::message::Message;
-pub use crate::report::Entry;
+pub(crate) use crate::report::Entry;
 
 /// The baseline file as written: `{"version": 1, "findings": [...]}`.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct File {
+pub(crate) struct File {
     pub version: u32,
     pub findings: Vec<Entry>,
 }
 
 /// A loaded baseline, by file.
 #[derive(Debug, Default)]
-pub struct Baseline {
+pub(crate) struct Baseline {
     by_path: BTreeMap<String, Vec<Entry>>,
 }
 
 impl Baseline {
-    pub fn parse(text: &str) -> Result<Baseline, Message> {
+    pub(crate) fn parse(text: &str) -> Result<Baseline, Message> {
         let file: File = serde_json::from_str(text)
             .map_err(|e| Message::new("baseline.not-json").arg("detail", e.to_string()))?;
         if file.version != 1 {
@@ -43,7 +43,7 @@ impl Baseline {
 
     /// Marks the findings of one file that the baseline records; returns the
     /// file's entries that matched nothing.
-    pub fn apply(&self, path: &str, findings: &mut [Finding]) -> Vec<Entry> {
+    pub(crate) fn apply(&self, path: &str, findings: &mut [Finding]) -> Vec<Entry> {
         let mut left: Vec<Entry> = self.by_path.get(path).cloned().unwrap_or_default();
         for f in findings.iter_mut().filter(|f| f.waived.is_none()) {
             let entry = Entry::of(path, f);

@@ -20,8 +20,10 @@ use crate::report::{FileReport, PlanFacts, Totals};
 use crate::rules::Rules;
 use crate::source::{Source, SourceDb};
 
-pub struct Settings<'a> {
+pub(crate) struct Settings<'a> {
     pub rules: &'a Rules,
+    /// The sources the rules were loaded from; each plan joins a fork of it.
+    pub sources: &'a SourceDb,
     pub opts: Options,
     pub fail_on: Option<Severity>,
     pub max_bytes: u64,
@@ -34,13 +36,13 @@ pub struct Settings<'a> {
 }
 
 /// One output: a format and where it goes.
-pub struct Output<'a> {
+pub(crate) struct Output<'a> {
     pub emitter: Box<dyn Emitter + 'a>,
     pub writer: Box<dyn Write + 'a>,
 }
 
 /// Checks every input and feeds every output; returns the totals.
-pub fn run(inputs: &[Input], s: &Settings, outputs: &mut [Output]) -> io::Result<Totals> {
+pub(crate) fn run(inputs: &[Input], s: &Settings, outputs: &mut [Output]) -> io::Result<Totals> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(s.jobs)
         .build()
@@ -91,8 +93,8 @@ fn progress(show: bool, len: usize) -> ProgressBar {
 }
 
 /// Reads, loads and checks one file; any failure to read is its finding.
-pub fn check_file(s: &Settings, input: &Input) -> (FileReport, SourceDb) {
-    let mut db = SourceDb::default();
+pub(crate) fn check_file(s: &Settings, input: &Input) -> (FileReport, SourceDb) {
+    let mut db = s.sources.fork();
     let plan = match &input.problem {
         Some(why) => {
             let source = db.add(Source::new(input.display.clone(), ""));

@@ -334,14 +334,17 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<O
             let none = Rules::default();
             let human = Human::new(config(&none, lang, color_for(&io::stderr())));
             for p in &problems {
-                human.finding(err, db.get(p.at.source), p)?;
+                human.finding(err, &db, p)?;
             }
             return fail(err, Error::PacksHaveErrors, lang);
         }
     };
     match args.command {
         // Machine-read output never follows the environment's language.
-        Command::Check(c) => check(*c, &rules, (lang, args.lang.unwrap_or(Lang::En)), out, err),
+        Command::Check(c) => {
+            let langs = (lang, args.lang.unwrap_or(Lang::En));
+            check(*c, (&rules, &db), langs, out, err)
+        }
         Command::Rules(r) => {
             if let Some(p) = r.pack.as_deref().filter(|p| rules.pack(p).is_none()) {
                 return fail(err, no_such_pack(&rules, p), lang);
@@ -475,7 +478,7 @@ fn stdout_format(args: &mut CheckArgs) -> Result<Format, Error> {
 
 fn check(
     mut args: CheckArgs,
-    rules: &Rules,
+    (rules, sources): (&Rules, &SourceDb),
     (lang, machine_lang): (Lang, Lang),
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -549,7 +552,7 @@ fn check(
         Ok(b) => b,
         Err(e) => return fail(err, e, lang),
     };
-    let settings = settings(&args, rules, baseline, inputs.len());
+    let settings = settings(&args, (rules, sources), baseline, inputs.len());
     let totals = check::run(&inputs, &settings, &mut outputs)?;
     drop(outputs);
     for f in files {
@@ -596,12 +599,13 @@ fn load_baseline(path: &Path) -> Result<Baseline, Error> {
 /// What the run needs from the command line.
 fn settings<'r>(
     args: &CheckArgs,
-    rules: &'r Rules,
+    (rules, sources): (&'r Rules, &'r SourceDb),
     baseline: Option<Baseline>,
     files: usize,
 ) -> Settings<'r> {
     Settings {
         rules,
+        sources,
         opts: Options {
             today: args.today.unwrap_or_else(Date::today),
             waivers: !args.no_waivers,

@@ -18,7 +18,7 @@ use crate::message::{Arg, Message};
 
 /// One file to check, with the path as the user will see it.
 #[derive(Clone, Debug)]
-pub struct Input {
+pub(crate) struct Input {
     pub path: PathBuf,
     /// As given or found, with `/` separators.
     pub display: String,
@@ -29,7 +29,7 @@ pub struct Input {
 
 /// How to walk.
 #[derive(Debug, Default)]
-pub struct Walk {
+pub(crate) struct Walk {
     /// Only files matching these (default: `*.toml`).
     pub include: Option<GlobSet>,
     /// Skip files and directories matching these.
@@ -39,7 +39,7 @@ pub struct Walk {
 
 impl Walk {
     /// Builds the glob sets; an invalid glob is an error naming it.
-    pub fn new(
+    pub(crate) fn new(
         include: &[String],
         exclude: &[String],
         follow_symlinks: bool,
@@ -148,7 +148,7 @@ enum Skip {
 /// An entry is one file, link or directory; a directory skipped counts once,
 /// whatever it holds.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Skipped {
+pub(crate) struct Skipped {
     /// Symlinks not followed (without `--follow-symlinks`).
     pub symlinks: usize,
     /// Hidden files and directories (other than VCS directories).
@@ -180,7 +180,7 @@ impl Skipped {
         *n += 1;
     }
 
-    pub fn total(&self) -> usize {
+    pub(crate) fn total(&self) -> usize {
         self.symlinks
             + self.hidden
             + self.vcs
@@ -192,7 +192,7 @@ impl Skipped {
 
     /// What was skipped, e.g. `3 entries skipped: 2 symlinks (not followed
     /// without --follow-symlinks), 1 excluded by --exclude`.
-    pub fn describe(&self) -> Message {
+    pub(crate) fn describe(&self) -> Message {
         let count = |id_one, id_many, n: usize| {
             let id = if n == 1 { id_one } else { id_many };
             Message::new(id).arg("count", n.to_string())
@@ -225,14 +225,14 @@ impl Skipped {
 
     /// The message for a scan that found no plan file, e.g. `no plan files
     /// found; 3 entries skipped: 2 symlinks (…), 1 excluded by --exclude`.
-    pub fn nothing_found(&self) -> Message {
+    pub(crate) fn nothing_found(&self) -> Message {
         Message::new("skip.none").arg("skipped", self.describe())
     }
 }
 
 /// What a scan found: the files to check, and what it skipped.
 #[derive(Debug, Default)]
-pub struct Found {
+pub(crate) struct Found {
     /// Sorted by `display`; each file once.
     pub inputs: Vec<Input>,
     pub skipped: Skipped,
@@ -240,7 +240,7 @@ pub struct Found {
 
 /// Expands paths into files. A path given that does not exist is an error
 /// for the whole run; everything below it is an entry.
-pub fn discover(paths: &[PathBuf], walk: &Walk) -> Result<Vec<Input>, Error> {
+pub(crate) fn discover(paths: &[PathBuf], walk: &Walk) -> Result<Vec<Input>, Error> {
     scan(paths, walk).map(|found| found.inputs)
 }
 
@@ -248,7 +248,7 @@ pub fn discover(paths: &[PathBuf], walk: &Walk) -> Result<Vec<Input>, Error> {
 /// (`a.toml`, `./a.toml`, `d/../a.toml`, through a directory given, through
 /// a symlink) is kept once, under the first spelling given; the files are
 /// then sorted by their spelling.
-pub fn scan(paths: &[PathBuf], walk: &Walk) -> Result<Found, Error> {
+pub(crate) fn scan(paths: &[PathBuf], walk: &Walk) -> Result<Found, Error> {
     let mut found = Found::default();
     let mut seen = HashSet::new();
     let mut keep = |inputs: &mut Vec<Input>, i: Input| {

@@ -10,14 +10,14 @@ use clap_complete::Shell;
 const BIN: &str = "cdocheck";
 
 /// The completion script for a shell.
-pub fn completions(mut cmd: Command, shell: Shell, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn completions(mut cmd: Command, shell: Shell, out: &mut dyn Write) -> io::Result<()> {
     clap_complete::generate(shell, &mut cmd, BIN, out);
     Ok(())
 }
 
 /// The man page as roff: cdocheck(1), or with a command, the page the main
 /// one refers to, cdocheck-COMMAND(1). `false` when there is no such command.
-pub fn man(cmd: Command, command: Option<&str>, out: &mut dyn Write) -> io::Result<bool> {
+pub(crate) fn man(cmd: Command, command: Option<&str>, out: &mut dyn Write) -> io::Result<bool> {
     let mut cmd = cmd.name(BIN).bin_name(BIN).disable_help_subcommand(true);
     // Building names the subcommands `cdocheck-check` and `cdocheck check`.
     cmd.build();
@@ -35,7 +35,7 @@ pub fn man(cmd: Command, command: Option<&str>, out: &mut dyn Write) -> io::Resu
 }
 
 /// The commands that have a page of their own.
-pub fn commands(cmd: &Command) -> Vec<String> {
+pub(crate) fn commands(cmd: &Command) -> Vec<String> {
     cmd.get_subcommands()
         .map(|s| s.get_name().to_string())
         .collect()

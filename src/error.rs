@@ -5,7 +5,7 @@ use crate::message::{Arg, Message};
 
 /// Why a command cannot run.
 #[derive(Debug)]
-pub enum Error {
+pub(crate) enum Error {
     /// A rule pack has errors (they were shown): nothing was checked.
     PacksHaveErrors,
     /// `man COMMAND` names no command.
@@ -30,7 +30,7 @@ pub enum Error {
 
 impl Error {
     /// What went wrong, without the `error:` prefix.
-    pub fn message(&self) -> Message {
+    pub(crate) fn message(&self) -> Message {
         let list = |items: &[String]| {
             Arg::List(items.iter().map(|s| Arg::Plain(format!("`{s}`"))).collect())
         };
@@ -59,7 +59,7 @@ impl Error {
     }
 
     /// The line for standard error: `error: …` / `错误：…`.
-    pub fn line(&self) -> Message {
+    pub(crate) fn line(&self) -> Message {
         Message::new("error").arg("message", self.message())
     }
 }

@@ -10,11 +10,8 @@
 
 use crate::plan::schema::{self, Field, Ty};
 
-/// The committed copy, relative to the repository root.
-pub const COMMITTED_PATH: &str = "schema/plan-v1.schema.json";
-
 /// Descriptions of every table and key, by dotted path ("" is the file).
-pub const DESCRIPTIONS: &[(&str, &str)] = &[
+pub(crate) const DESCRIPTIONS: &[(&str, &str)] = &[
     ("", "A Chief Data Officer (首席数据官) pilot plan, format 1: which units take part, which post holds the CDO role in each, the role's duties, how the pilot is governed and when it reports. Checked by cdocheck."),
     ("format", "Plan format version; 1. Any other value is an error that names the versions the checker reads."),
     ("plan", "Who issues the plan, when, under which notices."),
@@ -74,7 +71,7 @@ pub const DESCRIPTIONS: &[(&str, &str)] = &[
 ];
 
 /// The description of a dotted path.
-pub fn description(path: &str) -> Option<&'static str> {
+pub(crate) fn description(path: &str) -> Option<&'static str> {
     DESCRIPTIONS
         .iter()
         .find(|(p, _)| *p == path)
@@ -99,7 +96,7 @@ fn strs(vs: &[&str]) -> J {
 }
 
 /// The schema as pretty-printed JSON, ending in a newline.
-pub fn render() -> String {
+pub(crate) fn render() -> String {
     let mut root = table(schema::ROOT, "");
     if let J::Obj(entries) = &mut root {
         let head = vec![
@@ -239,6 +236,9 @@ fn write(v: &J, indent: usize, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The committed copy, relative to the repository root.
+    const COMMITTED_PATH: &str = "schema/plan-v1.schema.json";
 
     /// Every dotted path of the format, tables included.
     fn paths(fields: &'static [Field], prefix: &str, out: &mut Vec<String>) {

@@ -1,19 +1,19 @@
 //! cdocheck checks Chief Data Officer pilot plans against the notices they
 //! implement. Data flows one way: `cli` → `discover` → `plan` (load, spans
 //! kept) → `rules` (packs, validated) → `eval` (pure) → `render`.
-#![warn(clippy::print_stdout, clippy::print_stderr)]
+#![warn(clippy::print_stdout, clippy::print_stderr, unreachable_pub)]
 
-pub mod atomic;
-pub mod baseline;
-pub mod check;
+pub(crate) mod atomic;
+pub(crate) mod baseline;
+pub(crate) mod check;
 pub mod cli;
-pub mod discover;
-pub mod docgen;
-pub mod error;
+pub(crate) mod discover;
+pub(crate) mod docgen;
+pub(crate) mod error;
 pub mod eval;
 pub mod finding;
 pub mod init;
-pub mod json_schema;
+pub(crate) mod json_schema;
 pub mod lang;
 pub mod message;
 pub mod plan;
@@ -23,5 +23,5 @@ pub mod report;
 pub mod rules;
 pub mod source;
 pub mod template;
-pub mod text;
-pub mod verify;
+pub(crate) mod text;
+pub(crate) mod verify;

@@ -56,6 +56,18 @@ pub struct SourceDb {
 }
 
 impl SourceDb {
+    /// A database holding this one's sources, to which a run adds a plan:
+    /// plans and the packs their rules come from then share ids, so a
+    /// finding can point into either. The texts are shared, not copied.
+    pub fn fork(&self) -> SourceDb {
+        let sources = self
+            .sources
+            .iter()
+            .map(|s| Source::new(s.name.clone(), s.text.clone()))
+            .collect();
+        SourceDb { sources }
+    }
+
     pub fn add(&mut self, source: Source) -> SourceId {
         self.sources.push(source);
         SourceId(self.sources.len() as u32 - 1)

@@ -10,7 +10,7 @@ use crate::source::SourceDb;
 
 /// What a fixture states about itself.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Expectation {
+pub(crate) struct Expectation {
     /// `CODE@LINE`, or `CODE@LINE (waived)` for a finding a waiver covers; sorted.
     pub findings: Vec<String>,
     /// `# today: DATE` for fixtures whose waivers expire.
@@ -19,7 +19,7 @@ pub struct Expectation {
 
 /// Reads the `# expect:` and `# today:` comments of a fixture; `None` when it
 /// has no `# expect:` line at all.
-pub fn expectation(text: &str) -> Option<Expectation> {
+pub(crate) fn expectation(text: &str) -> Option<Expectation> {
     let mut exp = Expectation::default();
     let mut seen = false;
     for line in text
@@ -44,7 +44,7 @@ pub fn expectation(text: &str) -> Option<Expectation> {
 
 /// One fixture's verdict.
 #[derive(Debug)]
-pub struct Verdict {
+pub(crate) struct Verdict {
     pub path: String,
     /// Expected but not produced.
     pub missing: Vec<String>,
@@ -55,12 +55,12 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    pub fn passed(&self) -> bool {
+    pub(crate) fn passed(&self) -> bool {
         self.missing.is_empty() && self.unexpected.is_empty() && self.broken.is_none()
     }
 }
 
-pub fn verify(rules: &Rules, input: &Input, today: Date) -> Verdict {
+pub(crate) fn verify(rules: &Rules, input: &Input, today: Date) -> Verdict {
     let mut v = Verdict {
         path: input.display.clone(),
         missing: Vec::new(),

@@ -1039,7 +1039,7 @@ impl PackTarget {
                 let human = Human::new(config(&none, variant));
                 for p in &problems {
                     human
-                        .finding(&mut io::sink(), db.get(p.at.source), p)
+                        .finding(&mut io::sink(), &db, p)
                         .expect("writing to a sink");
                 }
                 let mut h = std::collections::hash_map::DefaultHasher::new();

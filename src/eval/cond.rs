@@ -9,7 +9,7 @@ use crate::rules::{Cond, DateRef, Leaf, Path, Scalar, Scope, Test};
 use crate::source::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Tri {
+pub(super) enum Tri {
     True,
     False,
     Unknown,
@@ -29,7 +29,7 @@ impl Tri {
 /// Borrowed from the plan (`'p`) and the rules (`'r`): rendered into words
 /// only when a finding is reported, not for every test that passes.
 #[derive(Clone, Debug, Default)]
-pub struct Evidence<'p, 'r> {
+pub(super) struct Evidence<'p, 'r> {
     pub span: Span,
     pub value: Option<&'p Value>,
     pub other: Option<Date>,
@@ -39,12 +39,12 @@ pub struct Evidence<'p, 'r> {
 
 /// The plan, and the element a rule is iterating over, if any.
 #[derive(Clone, Copy)]
-pub struct Ctx<'a> {
+pub(super) struct Ctx<'a> {
     pub root: &'a Table,
     pub elem: Option<(&'a Span, &'a Table)>,
 }
 
-pub enum Lookup<'a> {
+pub(super) enum Lookup<'a> {
     Found(&'a Node),
     /// Absent; the span is the header of the nearest table that exists.
     Missing(Span),
@@ -54,7 +54,7 @@ pub enum Lookup<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    pub fn lookup(&self, path: &Path) -> Lookup<'a> {
+    pub(super) fn lookup(&self, path: &Path) -> Lookup<'a> {
         let (mut table, mut header) = match (path.scope, self.elem) {
             (Scope::Element, Some((span, t))) => (t, span.clone()),
             _ => (self.root, 0..0),
@@ -84,7 +84,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Where a path points: its value, or the nearest table that exists.
-    pub fn locate(&self, path: &Path) -> Span {
+    pub(super) fn locate(&self, path: &Path) -> Span {
         if path.scope == Scope::Element && path.segs.is_empty() {
             if let Some((span, _)) = self.elem {
                 return span.clone();
@@ -96,7 +96,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    pub fn eval<'r>(&self, cond: &'r Cond) -> (Tri, Vec<Evidence<'a, 'r>>) {
+    pub(super) fn eval<'r>(&self, cond: &'r Cond) -> (Tri, Vec<Evidence<'a, 'r>>) {
         match cond {
             Cond::Leaf(l) => {
                 let (t, e) = self.leaf(l);
@@ -118,7 +118,7 @@ impl<'a> Ctx<'a> {
 
     /// The answer alone, without evidence (nor its allocations): for `when`,
     /// `where`, notes and pack selection, which never report where.
-    pub fn test(&self, cond: &Cond) -> Tri {
+    pub(super) fn test(&self, cond: &Cond) -> Tri {
         match cond {
             Cond::Leaf(l) => self.leaf(l).0,
             Cond::All(cs) => kleene(cs.iter().map(|c| self.test(c)), Tri::False),
@@ -354,7 +354,7 @@ fn number(v: &Value) -> Option<i64> {
 }
 
 /// A value as a message shows it.
-pub fn display(v: &Value) -> String {
+pub(super) fn display(v: &Value) -> String {
     match v {
         Value::Str(s) => s.clone(),
         Value::Int(i) => i.to_string(),

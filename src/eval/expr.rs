@@ -10,7 +10,7 @@ use super::cond::Tri;
 use crate::plan::{Node, Table, Value};
 
 /// The plan as CEL sees it: each top-level key a variable.
-pub fn plan_vars(root: &Table) -> Vec<(String, Cel)> {
+pub(super) fn plan_vars(root: &Table) -> Vec<(String, Cel)> {
     root.entries
         .iter()
         .map(|e| (e.key.to_string(), node(&e.node)))
@@ -19,7 +19,7 @@ pub fn plan_vars(root: &Table) -> Vec<(String, Cel)> {
 
 /// Runs a program with the plan's variables and, when iterating, the
 /// element bound to `name` (`unit`, `milestone`, `waiver`).
-pub fn run(program: &Program, vars: &[(String, Cel)], elem: Option<(&str, &Table)>) -> Tri {
+pub(super) fn run(program: &Program, vars: &[(String, Cel)], elem: Option<(&str, &Table)>) -> Tri {
     let mut ctx = Context::default();
     for (k, v) in vars {
         ctx.add_variable_from_value(k.clone(), v.clone());

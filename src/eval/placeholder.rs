@@ -8,7 +8,7 @@ use crate::finding::Finding;
 use crate::rules::Rule;
 
 /// One finding per string that holds a placeholder, at the string.
-pub fn find(rule: &Rule, emit: &Emit) -> Vec<Finding> {
+pub(super) fn find(rule: &Rule, emit: &Emit) -> Vec<Finding> {
     let plan = Ctx {
         root: emit.root,
         elem: None,

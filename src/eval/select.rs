@@ -90,7 +90,11 @@ fn plan_named<'t>(
 /// The checks of the plan's own choice of packs, in the order the
 /// catalogue gives them: CORE010 and CORE012 first, since CORE011 is not
 /// reported beside either.
-pub fn check(rules: &Rules, checks: &[(&Rule, SelectionCheck)], emit: &Emit) -> Vec<Finding> {
+pub(super) fn check(
+    rules: &Rules,
+    checks: &[(&Rule, SelectionCheck)],
+    emit: &Emit,
+) -> Vec<Finding> {
     let ctx = Ctx {
         root: emit.root,
         elem: None,

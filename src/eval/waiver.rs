@@ -11,7 +11,7 @@ use crate::plan::{Date, Node, Table, Value};
 use crate::rules::{Rule, Rules, WaiverCheck};
 use crate::source::Span;
 
-pub struct WaiverInput<'a> {
+pub(super) struct WaiverInput<'a> {
     pub root: &'a Table,
     pub rules: &'a Rules,
     /// The waiver rules (CORE003–CORE006, CORE009) among the applied rules.
@@ -23,7 +23,7 @@ pub struct WaiverInput<'a> {
 }
 
 /// Marks waived findings and returns the waiver findings.
-pub fn apply(input: &WaiverInput, findings: &mut [Finding], emit: &Emit) -> Vec<Finding> {
+pub(super) fn apply(input: &WaiverInput, findings: &mut [Finding], emit: &Emit) -> Vec<Finding> {
     let mut out = Vec::new();
     let report = |check: WaiverCheck, span: Span, vars: Vec<(&'static str, Arg)>| {
         let (rule, _) = input.checks.iter().find(|(_, c)| *c == check)?;

@@ -92,11 +92,6 @@ impl Plan {
             None => Plan::from_text(source, &db.get(source).text),
         }
     }
-
-    /// `plan.jurisdiction`, when it could be read.
-    pub fn jurisdiction(&self) -> Option<&str> {
-        self.root.as_ref()?.table("plan")?.str("jurisdiction")
-    }
 }
 
 /// The file's bytes, or `None` when it holds more than `max` bytes.

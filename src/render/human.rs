@@ -36,8 +36,9 @@ impl<'a> Human<'a> {
     }
 
     /// One finding, against the source it points into.
-    pub fn finding(&self, w: &mut dyn Write, source: &Source, f: &Finding) -> io::Result<()> {
-        self.finding_in(w, source, quotable_text(source), f)
+    pub fn finding(&self, w: &mut dyn Write, db: &SourceDb, f: &Finding) -> io::Result<()> {
+        let source = db.get(f.at.source);
+        self.finding_in(w, db, quotable_text(source), f)
     }
 
     /// One finding, quoting `text` (the source made safe, shared by every
@@ -45,11 +46,11 @@ impl<'a> Human<'a> {
     fn finding_in(
         &self,
         w: &mut dyn Write,
-        source: &Source,
+        db: &SourceDb,
         text: Arc<str>,
         f: &Finding,
     ) -> io::Result<()> {
-        let diag = Report::new(source, text, f, self.cfg);
+        let diag = Report::new(db, text, f, self.cfg);
         let mut out = String::new();
         if self.handler.render_report(&mut out, &diag).is_err() {
             out = format!("{}: {}\n", f.code, safe(&f.message.get(self.cfg.lang)));
@@ -73,7 +74,7 @@ impl Emitter for Human<'_> {
                     t
                 }
             };
-            self.finding_in(w, source, text, &l.finding)?;
+            self.finding_in(w, db, text, &l.finding)?;
         }
         Ok(())
     }
@@ -244,7 +245,8 @@ fn longest_line(text: &str, spans: impl Iterator<Item = std::ops::Range<usize>>)
 }
 
 impl Report {
-    fn new(source: &Source, text: Arc<str>, f: &Finding, cfg: Config) -> Self {
+    fn new(db: &SourceDb, text: Arc<str>, f: &Finding, cfg: Config) -> Self {
+        let source = db.get(f.at.source);
         let lang = cfg.lang;
         let primary = f.label.as_ref().map(|l| safe(&l.get(lang)).into_owned());
         let mut labels = vec![LabeledSpan::new_primary_with_span(
@@ -282,7 +284,7 @@ impl Report {
                 Level::Warning => miette::Severity::Warning,
                 Level::Error => miette::Severity::Error,
             },
-            help: help_text(f, cfg),
+            help: help_text(f, db, cfg),
             labels: if quotable { labels } else { Vec::new() },
             source: quotable.then(|| NamedSource::new(safe(&source.name), text)),
         }
@@ -300,11 +302,22 @@ fn quotable_text(source: &Source) -> Arc<str> {
 
 /// Help, then where the rule comes from (clause, provenance, source), then
 /// the waiver if one applies.
-fn help_text(f: &Finding, cfg: Config) -> Option<String> {
+fn help_text(f: &Finding, db: &SourceDb, cfg: Config) -> Option<String> {
     let lang = cfg.lang;
     let mut lines = Vec::new();
     if let Some(h) = &f.help {
         lines.push(safe(&h.get(lang)).into_owned());
+    }
+    // A snippet quotes one file: labels in another (a rule's first
+    // definition in another pack) are named by place.
+    for l in f.labels.iter().filter(|l| l.at.source != f.at.source) {
+        let source = db.get(l.at.source);
+        let (line, col) = source.line_col(l.at.span.start);
+        let place = format!("{}:{line}:{col}", safe(&source.name));
+        let elsewhere = Message::new("human.elsewhere")
+            .arg("label", safe(&l.text.get(lang)).into_owned())
+            .arg("place", place);
+        lines.push(elsewhere.get(lang));
     }
     if let Some(c) = &f.citation {
         let cites = safe(&cite::line(c, cfg.rules, lang)).into_owned();

@@ -13,7 +13,7 @@ use toml::Spanned;
 
 pub use cond::{Cond, DateRef, Leaf, Path, Scalar, Scope, Test};
 
-use crate::finding::{Citation, Code, Finding, Location, Provenance, Severity};
+use crate::finding::{Citation, Code, Finding, Label, Location, Provenance, Severity};
 use crate::lang::Text;
 use crate::message::{Message, Texts};
 use crate::plan::Date;
@@ -299,14 +299,23 @@ impl Rules {
             .collect();
         let mut rules: Vec<Rule> = Vec::new();
         for r in raw_rules {
-            let dup = rules.iter().any(|x| x.id == *r.id.get_ref())
-                || self.rule(r.id.get_ref()).is_some();
-            if dup {
+            let first = rules
+                .iter()
+                .chain(self.all())
+                .find(|x| x.id == *r.id.get_ref());
+            if let Some(first) = first {
                 out.push_code(
                     Code::RP003,
                     r.id.span(),
                     format!("rule `{}` is defined twice", r.id.get_ref()),
                 );
+                // It may be another pack's: the packs share one source database.
+                if let Some(f) = out.findings.last_mut() {
+                    f.labels.push(Label {
+                        at: first.defined.clone(),
+                        text: Message::new("rp003.first"),
+                    });
+                }
             }
             for sup in &r.supersedes {
                 let target = rules

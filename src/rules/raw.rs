@@ -16,7 +16,7 @@ use crate::source::Span;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PackFile {
+pub(super) struct PackFile {
     pub pack: PackHeader,
     #[serde(default)]
     pub keywords: BTreeMap<String, Spanned<Vec<Spanned<String>>>>,
@@ -30,7 +30,7 @@ pub struct PackFile {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PackHeader {
+pub(super) struct PackHeader {
     pub name: Spanned<String>,
     pub title: String,
     pub title_zh: Option<String>,
@@ -43,7 +43,7 @@ pub struct PackHeader {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Designated {
+pub(super) struct Designated {
     pub name: String,
     pub name_zh: Option<String>,
     pub level: String,
@@ -52,7 +52,7 @@ pub struct Designated {
 
 /// One `[[rule]]` table: the keys every rule has, and its kind's own.
 #[derive(Debug)]
-pub struct Rule {
+pub(super) struct Rule {
     pub id: Spanned<String>,
     pub statement: String,
     pub severity: Spanned<String>,
@@ -74,7 +74,7 @@ pub struct Rule {
 }
 
 /// The kinds, as `kind` names them.
-pub const KINDS: &[&str] = &[
+pub(super) const KINDS: &[&str] = &[
     "assert",
     "count",
     "unique",
@@ -87,7 +87,7 @@ pub const KINDS: &[&str] = &[
 
 /// What a rule of each kind says beyond the keys every rule has.
 #[derive(Debug)]
-pub enum Kind {
+pub(super) enum Kind {
     Assert(Assert),
     Count(Count),
     Unique(Unique),
@@ -100,7 +100,7 @@ pub enum Kind {
 
 /// Each element (or the plan) satisfies `require`.
 #[derive(Debug)]
-pub struct Assert {
+pub(super) struct Assert {
     pub given: Option<Spanned<String>>,
     pub when: Option<Spanned<Cond>>,
     pub require: Spanned<Cond>,
@@ -109,7 +109,7 @@ pub struct Assert {
 
 /// At least `min` elements satisfy `where`.
 #[derive(Debug)]
-pub struct Count {
+pub(super) struct Count {
     pub given: Spanned<String>,
     pub when: Option<Spanned<Cond>>,
     pub where_: Spanned<Cond>,
@@ -121,7 +121,7 @@ pub struct Count {
 
 /// No two elements share a value of `field`.
 #[derive(Debug)]
-pub struct Unique {
+pub(super) struct Unique {
     pub given: Spanned<String>,
     pub field: Spanned<String>,
     pub first_label: Option<String>,
@@ -129,7 +129,7 @@ pub struct Unique {
 
 /// For each item, some element satisfies its `where`.
 #[derive(Debug)]
-pub struct Required {
+pub(super) struct Required {
     pub given: Spanned<String>,
     pub when: Option<Spanned<Cond>>,
     pub item: Vec<Item>,
@@ -138,7 +138,7 @@ pub struct Required {
 
 /// A CEL expression is true (for each element, or the plan).
 #[derive(Debug)]
-pub struct Expr {
+pub(super) struct Expr {
     pub given: Option<Spanned<String>>,
     pub when: Option<Spanned<Cond>>,
     pub expr: Spanned<String>,
@@ -147,26 +147,26 @@ pub struct Expr {
 
 /// One of the waiver mechanism's own checks.
 #[derive(Debug)]
-pub struct Waiver {
+pub(super) struct Waiver {
     pub check: Spanned<String>,
 }
 
 /// One of the checks of the plan's own choice of packs.
 #[derive(Debug)]
-pub struct Selection {
+pub(super) struct Selection {
     pub check: Spanned<String>,
     pub at: Option<Spanned<String>>,
 }
 
 /// Strings that still hold a `<…>` placeholder.
 #[derive(Debug)]
-pub struct Placeholder {
+pub(super) struct Placeholder {
     pub when: Option<Spanned<Cond>>,
 }
 
 /// `[rule.zh]`: the same texts as the rule's, in Simplified Chinese.
 #[derive(Debug)]
-pub struct RuleZh {
+pub(super) struct RuleZh {
     pub statement: String,
     pub message: Spanned<String>,
     pub help: Spanned<String>,
@@ -180,7 +180,7 @@ pub struct RuleZh {
 
 /// `[[rule.item]]` of a `required` rule.
 #[derive(Debug)]
-pub struct Item {
+pub(super) struct Item {
     pub name: String,
     pub name_zh: Option<String>,
     pub where_: Spanned<Cond>,
@@ -188,14 +188,14 @@ pub struct Item {
 
 /// `[[rule.note]]` of a `count` rule.
 #[derive(Debug)]
-pub struct Note {
+pub(super) struct Note {
     pub when: Spanned<Cond>,
     pub says: String,
     pub says_zh: Option<String>,
 }
 
 #[derive(Debug)]
-pub struct Citation {
+pub(super) struct Citation {
     pub document: String,
     pub section: Option<String>,
     /// The section as a Chinese reader cites it: `二、试点范围`.
@@ -242,7 +242,7 @@ pub struct Cond {
 /// each `[[rule]]` key by key ([`Rule::read`]). A rule that cannot be read
 /// is left out, its problems in `out`; `None` when the file or its header
 /// cannot be read.
-pub fn parse(text: &str, out: &mut Problems) -> Option<(PackFile, Vec<Rule>)> {
+pub(super) fn parse(text: &str, out: &mut Problems) -> Option<(PackFile, Vec<Rule>)> {
     let mut doc = match DeTable::parse(text) {
         Ok(doc) => doc,
         Err(e) => {
@@ -389,7 +389,7 @@ impl Kind {
     }
 
     /// What the rule iterates over, when it does.
-    pub fn given(&self) -> Option<&Spanned<String>> {
+    pub(super) fn given(&self) -> Option<&Spanned<String>> {
         match self {
             Kind::Assert(a) => a.given.as_ref(),
             Kind::Count(c) => Some(&c.given),
@@ -401,7 +401,7 @@ impl Kind {
     }
 
     /// Only where this holds.
-    pub fn when(&self) -> Option<&Spanned<Cond>> {
+    pub(super) fn when(&self) -> Option<&Spanned<Cond>> {
         match self {
             Kind::Assert(a) => a.when.as_ref(),
             Kind::Count(c) => c.when.as_ref(),
@@ -413,7 +413,7 @@ impl Kind {
     }
 
     /// Where a finding points when not at the failing field.
-    pub fn at(&self) -> Option<&Spanned<String>> {
+    pub(super) fn at(&self) -> Option<&Spanned<String>> {
         match self {
             Kind::Assert(a) => a.at.as_ref(),
             Kind::Count(c) => c.at.as_ref(),

@@ -230,3 +230,44 @@ fn standard_output_holds_exactly_one_output() {
         assert!(crate::common::stderr(&o).contains("standard output holds one output"));
     }
 }
+
+#[test]
+fn a_rule_defined_twice_points_at_its_first_definition_in_another_pack() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = r#"[pack]
+name = "mine"
+title = "Mine"
+document = "my notice"
+
+[[rule]]
+id = "GD005"
+statement = "s"
+severity = "error"
+kind = "assert"
+require = { field = "plan.title", exists = true }
+message = "m"
+help = "h"
+[rule.citation]
+document = "my notice"
+provenance = "convention"
+"#;
+    write(dir.path(), "mine.toml", pack.as_bytes());
+    let path = dir.path().join("mine.toml");
+    let o = crate::common::run(&[
+        "check",
+        "--rules",
+        path.to_str().unwrap(),
+        "examples/jiangmen-2021.toml",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = crate::common::stderr(&o);
+    assert!(err.contains("RP003"), "{err}");
+    let gd = std::fs::read_to_string("rules/guangdong-2021.toml").unwrap();
+    let line = gd.lines().position(|l| l == "id = \"GD005\"").unwrap() + 1;
+    assert!(
+        err.contains(&format!(
+            "first defined here: rules/guangdong-2021.toml:{line}:6"
+        )),
+        "{err}"
+    );
+}
