@@ -12,11 +12,11 @@
 
 use std::collections::BTreeSet;
 
-use serde::Deserialize;
 use toml::Spanned;
 
 use super::cond::{Compiler, Cond};
-use super::{raw, Problems};
+use super::raw::{RawInit, RawLabel, RawPlace, RawProvince, RawTexts, RawUnit};
+use super::Problems;
 use crate::finding::{Code, Finding};
 use crate::lang::Text;
 use crate::plan::{schema, Date};
@@ -41,117 +41,6 @@ const TEXT_VARS: &[&str] = &["jurisdiction", "jurisdiction_zh"];
 const NAME_VARS: &[&str] = &["place", "place_zh", "unit", "unit_zh"];
 /// The kinds of issuer a place can be.
 const ISSUER_KINDS: &[&str] = &["government", "department"];
-
-// ---------------------------------------------------------------------------
-// As written
-// ---------------------------------------------------------------------------
-
-/// A pack's `[init]` table, as written.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawInit {
-    #[serde(default)]
-    plan: Vec<RawTexts>,
-    #[serde(default)]
-    place: Vec<RawPlace>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawTexts {
-    when: Option<Spanned<raw::Cond>>,
-    title: Option<Spanned<String>>,
-    title_zh: Option<Spanned<String>>,
-    issuer: Option<Spanned<String>>,
-    issuer_zh: Option<Spanned<String>>,
-    contact_agency: Option<Spanned<String>>,
-    contact_agency_zh: Option<Spanned<String>>,
-    published: Option<Spanned<toml::value::Datetime>>,
-    milestone: Option<Spanned<toml::value::Datetime>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawPlace {
-    id: Option<Spanned<String>>,
-    name: Spanned<String>,
-    name_zh: Option<String>,
-    #[serde(default)]
-    keywords: Vec<String>,
-    level: Option<Spanned<String>>,
-    kind: Option<Spanned<String>>,
-    province: Option<Spanned<String>>,
-    province_zh: Option<String>,
-    division_level: Option<Spanned<String>>,
-    division_label: Option<RawLabel>,
-    department_label: Option<RawLabel>,
-    #[serde(default)]
-    divisions: Vec<RawUnit>,
-    #[serde(default)]
-    zones: Vec<RawUnit>,
-    #[serde(default)]
-    departments: Vec<RawUnit>,
-    city_department: Option<Spanned<String>>,
-    note: Option<String>,
-    note_zh: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawLabel {
-    id: Option<Spanned<String>>,
-    name: String,
-    name_zh: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawUnit {
-    id: Option<Spanned<String>>,
-    name: Spanned<String>,
-    name_zh: Option<String>,
-    kind: Option<Spanned<String>>,
-    level: Option<Spanned<String>>,
-    government: Option<String>,
-    government_zh: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawProvince {
-    province: RawProvinceHeader,
-    names: Option<RawNames>,
-    #[serde(default)]
-    city: Vec<RawPlace>,
-    #[serde(default)]
-    city_department: Vec<RawUnit>,
-    #[serde(default)]
-    provincial_department: Vec<RawPlace>,
-    #[serde(default)]
-    institution: Vec<RawUnit>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawProvinceHeader {
-    name: String,
-    name_zh: Option<String>,
-    #[serde(default)]
-    keywords: Vec<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawNames {
-    government: Option<Spanned<String>>,
-    government_zh: Option<Spanned<String>>,
-    division_government: Option<Spanned<String>>,
-    division_government_zh: Option<Spanned<String>>,
-    department: Option<Spanned<String>>,
-    department_zh: Option<Spanned<String>>,
-    institution: Option<Spanned<String>>,
-    institution_zh: Option<Spanned<String>>,
-}
 
 // ---------------------------------------------------------------------------
 // Validated

@@ -23,7 +23,7 @@ pub(super) struct PackFile {
     #[serde(default)]
     pub designated: Vec<Designated>,
     /// What `cdocheck init` needs beside the rules (see `init_data`).
-    pub init: Option<super::init_data::RawInit>,
+    pub init: Option<RawInit>,
     // `[[rule]]` tables are taken out before serde sees the file and read
     // by [`Rule::read`].
 }
@@ -750,4 +750,115 @@ impl<'a> Keys<'a> {
         };
         out.push_help(Code::RP001, span, msg, help);
     }
+}
+
+// ---------------------------------------------------------------------------
+// The `[init]` table and province files, as written (see `init_data`)
+// ---------------------------------------------------------------------------
+
+/// A pack's `[init]` table, as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawInit {
+    #[serde(default)]
+    pub(super) plan: Vec<RawTexts>,
+    #[serde(default)]
+    pub(super) place: Vec<RawPlace>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawTexts {
+    pub(super) when: Option<Spanned<Cond>>,
+    pub(super) title: Option<Spanned<String>>,
+    pub(super) title_zh: Option<Spanned<String>>,
+    pub(super) issuer: Option<Spanned<String>>,
+    pub(super) issuer_zh: Option<Spanned<String>>,
+    pub(super) contact_agency: Option<Spanned<String>>,
+    pub(super) contact_agency_zh: Option<Spanned<String>>,
+    pub(super) published: Option<Spanned<toml::value::Datetime>>,
+    pub(super) milestone: Option<Spanned<toml::value::Datetime>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPlace {
+    pub(super) id: Option<Spanned<String>>,
+    pub(super) name: Spanned<String>,
+    pub(super) name_zh: Option<String>,
+    #[serde(default)]
+    pub(super) keywords: Vec<String>,
+    pub(super) level: Option<Spanned<String>>,
+    pub(super) kind: Option<Spanned<String>>,
+    pub(super) province: Option<Spanned<String>>,
+    pub(super) province_zh: Option<String>,
+    pub(super) division_level: Option<Spanned<String>>,
+    pub(super) division_label: Option<RawLabel>,
+    pub(super) department_label: Option<RawLabel>,
+    #[serde(default)]
+    pub(super) divisions: Vec<RawUnit>,
+    #[serde(default)]
+    pub(super) zones: Vec<RawUnit>,
+    #[serde(default)]
+    pub(super) departments: Vec<RawUnit>,
+    pub(super) city_department: Option<Spanned<String>>,
+    pub(super) note: Option<String>,
+    pub(super) note_zh: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawLabel {
+    pub(super) id: Option<Spanned<String>>,
+    pub(super) name: String,
+    pub(super) name_zh: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawUnit {
+    pub(super) id: Option<Spanned<String>>,
+    pub(super) name: Spanned<String>,
+    pub(super) name_zh: Option<String>,
+    pub(super) kind: Option<Spanned<String>>,
+    pub(super) level: Option<Spanned<String>>,
+    pub(super) government: Option<String>,
+    pub(super) government_zh: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawProvince {
+    pub(super) province: RawProvinceHeader,
+    pub(super) names: Option<RawNames>,
+    #[serde(default)]
+    pub(super) city: Vec<RawPlace>,
+    #[serde(default)]
+    pub(super) city_department: Vec<RawUnit>,
+    #[serde(default)]
+    pub(super) provincial_department: Vec<RawPlace>,
+    #[serde(default)]
+    pub(super) institution: Vec<RawUnit>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawProvinceHeader {
+    pub(super) name: String,
+    pub(super) name_zh: Option<String>,
+    #[serde(default)]
+    pub(super) keywords: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawNames {
+    pub(super) government: Option<Spanned<String>>,
+    pub(super) government_zh: Option<Spanned<String>>,
+    pub(super) division_government: Option<Spanned<String>>,
+    pub(super) division_government_zh: Option<Spanned<String>>,
+    pub(super) department: Option<Spanned<String>>,
+    pub(super) department_zh: Option<Spanned<String>>,
+    pub(super) institution: Option<Spanned<String>>,
+    pub(super) institution_zh: Option<Spanned<String>>,
 }
