@@ -99,8 +99,14 @@ pub const NAMES_ZH: &[(&str, &str)] = &[
 /// Is this top-level key an array of elements (`[[unit]]`, `[[milestone]]`,
 /// `[[waiver]]`)? Read from the format, not listed by hand.
 pub fn is_element(key: &str) -> bool {
+    elements().any(|e| e == key)
+}
+
+/// The top-level arrays of tables, in the format's order.
+pub fn elements() -> impl Iterator<Item = &'static str> {
     ROOT.iter()
-        .any(|f| f.key == key && matches!(f.ty, Ty::Tables(_)))
+        .filter(|f| matches!(f.ty, Ty::Tables(_)))
+        .map(|f| f.key)
 }
 
 /// The Chinese name of a duty or qualification id.

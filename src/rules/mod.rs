@@ -16,7 +16,7 @@ pub use cond::{Cond, DateRef, Leaf, Path, Scalar, Scope, Test};
 use crate::finding::{Citation, Code, Finding, Label, Location, Provenance, Severity};
 use crate::lang::Text;
 use crate::message::{Message, Texts};
-use crate::plan::Date;
+use crate::plan::{schema, Date};
 use crate::source::{Source, SourceDb, SourceId, Span};
 use crate::template::Template;
 
@@ -402,10 +402,15 @@ fn compile_rule(
     let before = out.findings.len();
     let given = r.kind.given().map(|g| g.get_ref().clone());
     if let Some(g) = r.kind.given() {
-        if !matches!(g.get_ref().as_str(), "unit" | "milestone" | "waiver") {
+        // The elements are the plan format's arrays of tables.
+        if !schema::is_element(g.get_ref()) {
+            let elements: Vec<String> = schema::elements().map(|e| format!("\"{e}\"")).collect();
             out.push(
                 g.span(),
-                "`given` names what a rule iterates over: \"unit\", \"milestone\" or \"waiver\"",
+                format!(
+                    "`given` names what a rule iterates over: {}",
+                    elements.join(", ")
+                ),
             );
         }
     }
