@@ -112,7 +112,7 @@ fn init(
     let skeleton = match crate::init::skeleton(&req, rules, lang) {
         Ok(s) => s,
         Err(e) => {
-            writeln!(err, "{}", e.message(lang))?;
+            writeln!(err, "{}", e.line().get(lang))?;
             return Ok(Outcome::Broken);
         }
     };
@@ -120,33 +120,30 @@ fn init(
         out.write_all(skeleton.text.as_bytes())?;
         return Ok(Outcome::Pass);
     };
-    let shown = path.display();
+    let shown = path.display().to_string();
     if !args.force && path.exists() {
-        let msg = lang.pick(
-            format!("error: {shown} exists; nothing was written (use --force to overwrite it)"),
-            format!("错误：{shown} 已存在，未写入（如需覆盖，请加 --force）"),
-        );
-        writeln!(err, "{msg}")?;
+        let exists = Message::new("init.exists").arg("path", shown.as_str());
+        let line = Message::new("error").arg("message", exists);
+        writeln!(err, "{}", line.get(lang))?;
         return Ok(Outcome::Broken);
     }
-    let n = skeleton.placeholders;
     let (msg, outcome) = match crate::atomic::write(path, skeleton.text.as_bytes(), args.force) {
         Ok(()) => (
-            lang.pick(
-                format!("wrote {shown}: fill in the {n} placeholders <…>; `cdocheck check {shown}` lists those left"),
-                format!("已写入 {shown}：请填写其中 {n} 处占位符 <…>；`cdocheck check {shown}` 会列出尚未填写的"),
-            ),
+            Message::new("init.wrote")
+                .arg("path", shown.as_str())
+                .arg("count", skeleton.placeholders.to_string()),
             Outcome::Pass,
         ),
         Err(e) => (
-            lang.pick(
-                format!("error: cannot write {shown}: {e}"),
-                format!("错误：无法写入 {shown}：{e}"),
-            ),
+            Error::Output {
+                path: shown,
+                detail: e.to_string(),
+            }
+            .line(),
             Outcome::Broken,
         ),
     };
-    writeln!(err, "{msg}")?;
+    writeln!(err, "{}", msg.get(lang))?;
     Ok(outcome)
 }
 

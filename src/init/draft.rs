@@ -18,6 +18,7 @@ use std::ops::Range;
 use super::place::{below, Jurisdiction, NamedUnit};
 use crate::eval;
 use crate::lang::Text;
+use crate::message::{Arg, Message};
 use crate::plan::{schema, Date, Plan, Table};
 use crate::rules::init_data::Words;
 use crate::rules::{Check, Cond, DateRef, Leaf, Pack, Path, Rule, Rules, Scalar, Scope, Test};
@@ -82,7 +83,7 @@ pub struct DraftUnit {
     /// Its name, when a rule names the unit; `None`: the planner's choice.
     pub name: Option<(String, Option<String>)>,
     /// What the placeholder for its name says.
-    pub placeholder: Text,
+    pub placeholder: Message,
     pub kind: &'static str,
     pub level: &'static str,
     pub needs: Vec<Need>,
@@ -443,7 +444,7 @@ impl<'r> Draft<'r> {
 
     /// What a placeholder-named unit of this kind and level is called, and
     /// the stem of its id.
-    fn label(&self, kind: &str, level: &'static str) -> (String, Text) {
+    fn label(&self, kind: &str, level: &'static str) -> (String, Arg) {
         let j = self.jurisdiction.as_ref();
         let own = level == self.facts.level;
         let custom = match kind {
@@ -453,30 +454,33 @@ impl<'r> Draft<'r> {
             "department" if own => j.and_then(Jurisdiction::department_label),
             _ => None,
         };
-        let (stem, en, zh) = match (kind, own) {
-            ("government", true) => ("government", "people's government", "人民政府"),
+        let (stem, words) = match (kind, own) {
+            ("government", true) => ("government", Message::new("init.unit.government")),
             ("government", false) => match level {
-                "province" => ("province", "provincial government", "省级人民政府"),
-                "prefecture" => ("prefecture", "prefecture-level government", "地级人民政府"),
-                "county" => ("county", "county-level government", "县（市、区）人民政府"),
-                _ => ("township", "township or sub-district", "镇（街道）"),
+                "province" => ("province", Message::new("init.unit.government.province")),
+                "prefecture" => (
+                    "prefecture",
+                    Message::new("init.unit.government.prefecture"),
+                ),
+                "county" => ("county", Message::new("init.unit.government.county")),
+                _ => ("township", Message::new("init.unit.government.township")),
             },
             ("department", true) => match level {
-                "province" => ("dept", "provincial department", "省级部门"),
-                "prefecture" => ("dept", "city department", "市级部门"),
-                _ => ("dept", "department", "部门"),
+                "province" => ("dept", Message::new("init.unit.department.province")),
+                "prefecture" => ("dept", Message::new("init.unit.department.city")),
+                _ => ("dept", Message::new("init.unit.department")),
             },
-            ("department", false) => ("dept", "department", "部门"),
-            ("zone", _) => ("zone", "development zone", "开发区"),
-            ("institution", _) => ("institution", "public institution", "事业单位"),
-            _ => ("enterprise", "state-owned enterprise", "国有企业"),
+            ("department", false) => ("dept", Message::new("init.unit.department")),
+            ("zone", _) => ("zone", Message::new("init.unit.zone")),
+            ("institution", _) => ("institution", Message::new("init.unit.institution")),
+            _ => ("enterprise", Message::new("init.unit.enterprise")),
         };
         match custom {
             Some(l) => (
                 l.id.clone().unwrap_or_else(|| stem.to_string()),
-                l.name.clone(),
+                Arg::Text(l.name.clone()),
             ),
-            None => (stem.to_string(), Text::new(en, Some(zh.to_string()))),
+            None => (stem.to_string(), Arg::Message(words)),
         }
     }
 
@@ -593,7 +597,7 @@ impl Builder<'_, '_> {
             .unwrap_or(("government", self.draft.division_level()));
         let mut u = self.unit_unnamed(kind, level);
         if names_it {
-            u.placeholder = Text::new(item_name(name), name_zh.map(str::to_string));
+            u.placeholder = Message::text(Text::new(item_name(name), name_zh.map(str::to_string)));
         }
         u
     }
@@ -608,7 +612,7 @@ impl Builder<'_, '_> {
         DraftUnit {
             id,
             name: Some(name),
-            placeholder: Text::default(),
+            placeholder: Message::plain(""),
             kind,
             level,
             needs: Vec::new(),
@@ -622,10 +626,7 @@ impl Builder<'_, '_> {
         DraftUnit {
             id: String::new(),
             name: None,
-            placeholder: Text::new(
-                format!("Name of the {}", label.en),
-                Some(format!("{}名称", label.get(crate::lang::Lang::Zh))),
-            ),
+            placeholder: Message::new("init.unit.name").arg("unit", label),
             kind,
             level,
             needs: Vec::new(),

@@ -26,6 +26,7 @@ pub use place::{below, Jurisdiction, NamedUnit, Places};
 pub use write::quote;
 
 use crate::lang::Lang;
+use crate::message::Message;
 use crate::rules::Rules;
 
 /// Administrative level of a plan's issuer (`--level`).
@@ -71,15 +72,16 @@ pub enum InitError {
 }
 
 impl InitError {
-    pub fn message(&self, lang: Lang) -> String {
+    /// What went wrong, without the `error:` prefix.
+    pub fn message(&self) -> Message {
         match self {
-            InitError::Data(at) => lang
-                .pick(
-                    "error: the built-in province data have errors ({at}); this build of cdocheck is broken",
-                    "错误：内置的省份数据有误（{at}）；本版本 cdocheck 已损坏",
-                )
-                .replace("{at}", &at.join(", ")),
+            InitError::Data(at) => Message::new("init.error.data").arg("at", at.join(", ")),
         }
+    }
+
+    /// The line for standard error: `error: …` / `错误：…`.
+    pub fn line(&self) -> Message {
+        Message::new("error").arg("message", self.message())
     }
 }
 
@@ -167,6 +169,19 @@ mod tests {
         assert!(text.contains("jurisdiction = \"Jiangmen\""));
         assert!(text.contains("jurisdiction_zh = \"江门市\""));
         assert!(text.contains("<县（市、区）人民政府名称>"));
+    }
+
+    #[test]
+    fn the_data_error_reads_in_both_languages() {
+        let e = InitError::Data(vec!["a.toml:1:2".into(), "b.toml:3:4".into()]);
+        assert_eq!(
+            e.line().get(Lang::En),
+            "error: the built-in province data have errors (a.toml:1:2, b.toml:3:4); this build of cdocheck is broken"
+        );
+        assert_eq!(
+            e.line().get(Lang::Zh),
+            "错误：内置的省份数据有误（a.toml:1:2, b.toml:3:4）；本版本 cdocheck 已损坏"
+        );
     }
 
     #[test]

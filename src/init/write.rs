@@ -1,94 +1,67 @@
 //! Writing a [`Draft`] as a commented plan skeleton, in English or Chinese:
 //! every value the planner supplies is a `<…>` placeholder, every value the
 //! rules fix is written, and each comment names the rules it comes from.
-//! The words here are the plan format's (its keys, levels, kinds); the
-//! jurisdiction's all come from the draft.
+//! The words here are the plan format's (its keys, levels, kinds) and the
+//! built-in messages `init.*` of the catalogues (`messages/`), filled in one
+//! pass in the skeleton's language; the jurisdiction's all come from the
+//! draft.
 
 use std::collections::HashMap;
 
 use super::draft::{Bound, Draft, DraftUnit, Need};
-use crate::lang::Lang;
+use crate::lang::{Lang, Text};
+use crate::message::{Arg, Message};
 use crate::plan::schema::{self, Ty};
 use crate::plan::Date;
 use crate::rules::{Applies, Check, Cond, Leaf, Scalar};
 
-/// Text in both languages.
-#[derive(Clone, Copy)]
-struct T(&'static str, &'static str);
-
 /// What a placeholder says, by key: `<Issuing office>`.
-const LABELS: &[(&str, T)] = &[
-    ("plan.title", T("Title of the plan", "方案标题")),
-    (
-        "plan.jurisdiction",
-        T("Jurisdiction, e.g. a city", "地区名称，例如某市"),
-    ),
-    ("plan.province", T("Province", "省份")),
-    ("plan.issuer", T("Issuing office", "印发单位")),
-    ("plan.document_number", T("Document number", "文号")),
-    (
-        "plan.contact_agency",
-        T(
-            "Agency to which implementation problems are reported",
-            "实施中问题的反映单位",
-        ),
-    ),
-    ("plan.basis", T("Document number", "文号")),
-    ("cdo.duties", T("duty id", "职责编号")),
-    ("cdo.qualifications", T("qualification id", "任职条件编号")),
-    (
-        "governance.leading_group",
-        T(
-            "Leading group the CDOs work under",
-            "首席数据官所在的领导小组",
-        ),
-    ),
-    (
-        "governance.evaluation",
-        T("Evaluation mechanism of the pilot", "试点评价机制"),
-    ),
-    (
-        "governance.executive_cdo",
-        T("Post of the executive CDO", "首席数据执行官职务"),
-    ),
-    (
-        "governance.coordination",
-        T("Coordination mechanism", "议事协调机制"),
-    ),
-    (
-        "support.contract_civil_servants",
-        T("Number of contract civil servants", "聘任制公务员人数"),
-    ),
-    (
-        "unit.focus",
-        T("Focus area of the unit's pilot", "本单位试点特色方向"),
-    ),
-    (
-        "unit.cdo.position",
-        T("Post that holds the CDO role", "担任首席数据官的职务"),
-    ),
-    (
-        "unit.cdo.appointee",
-        T("Name of the appointee", "任职人员姓名"),
-    ),
-    ("milestone.deliverable", T("What is delivered", "交付事项")),
-];
+fn label(key: &str) -> Option<Message> {
+    let id = match key {
+        "plan.title" => Message::new("init.label.plan.title"),
+        "plan.jurisdiction" => Message::new("init.label.plan.jurisdiction"),
+        "plan.province" => Message::new("init.label.plan.province"),
+        "plan.issuer" => Message::new("init.label.plan.issuer"),
+        "plan.document_number" | "plan.basis" => Message::new("init.label.document-number"),
+        "plan.contact_agency" => Message::new("init.label.plan.contact-agency"),
+        "cdo.duties" => Message::new("init.label.cdo.duties"),
+        "cdo.qualifications" => Message::new("init.label.cdo.qualifications"),
+        "governance.leading_group" => Message::new("init.label.governance.leading-group"),
+        "governance.evaluation" => Message::new("init.label.governance.evaluation"),
+        "governance.executive_cdo" => Message::new("init.label.governance.executive-cdo"),
+        "governance.coordination" => Message::new("init.label.governance.coordination"),
+        "support.contract_civil_servants" => {
+            Message::new("init.label.support.contract-civil-servants")
+        }
+        "unit.focus" => Message::new("init.label.unit.focus"),
+        "unit.cdo.position" => Message::new("init.label.unit.cdo.position"),
+        "unit.cdo.appointee" => Message::new("init.label.unit.cdo.appointee"),
+        "milestone.deliverable" => Message::new("init.label.milestone.deliverable"),
+        _ => return None,
+    };
+    Some(id)
+}
 
-/// How a Chinese reader names the plan format's enum values.
-const GLOSSES: &[(&str, &str)] = &[
-    ("province", "省级"),
-    ("prefecture", "地级"),
-    ("county", "县级"),
-    ("township", "乡级"),
-    ("government", "政府"),
-    ("department", "部门"),
-    ("zone", "开发区"),
-    ("institution", "事业单位"),
-    ("enterprise", "企业"),
-    ("chief", "正职"),
-    ("deputy", "副职"),
-    ("other", "其他"),
-];
+/// A plan format enum value as a reader of the language names it:
+/// `county` / `county（县级）`.
+fn gloss(value: &str) -> Message {
+    let words = match value {
+        "province" => Message::new("init.gloss.province"),
+        "prefecture" => Message::new("init.gloss.prefecture"),
+        "county" => Message::new("init.gloss.county"),
+        "township" => Message::new("init.gloss.township"),
+        "government" => Message::new("init.gloss.government"),
+        "department" => Message::new("init.gloss.department"),
+        "zone" => Message::new("init.gloss.zone"),
+        "institution" => Message::new("init.gloss.institution"),
+        "enterprise" => Message::new("init.gloss.enterprise"),
+        "chief" => Message::new("init.gloss.chief"),
+        "deputy" => Message::new("init.gloss.deputy"),
+        "other" => Message::new("init.gloss.other"),
+        _ => return Message::plain(value),
+    };
+    words.arg("value", value)
+}
 
 /// A TOML basic string.
 pub fn quote(s: &str) -> String {
@@ -143,12 +116,9 @@ struct Doc<'a, 'r> {
 }
 
 impl Doc<'_, '_> {
-    fn t(&self, t: T) -> &'static str {
-        self.lang.pick(t.0, t.1)
-    }
-
-    fn pick<'s>(&self, en: &'s str, zh: &'s str) -> &'s str {
-        self.lang.pick(en, zh)
+    /// A message in the skeleton's language.
+    fn say(&self, m: Message) -> String {
+        m.get(self.lang)
     }
 
     /// A comment block, one `#` line per line of text.
@@ -181,13 +151,18 @@ impl Doc<'_, '_> {
         if notes.is_empty() {
             self.line(&format!("{key} = {value}"));
         } else {
-            let sep = self.pick("; ", "；");
-            self.line(&format!("{key} = {value}   # {}", notes.join(sep)));
+            let sep = self.clause_separator();
+            self.line(&format!("{key} = {value}   # {}", notes.join(&sep)));
         }
     }
 
-    fn placeholder(&self, t: T) -> String {
-        quote(&format!("<{}>", self.t(t)))
+    /// What separates the notes beside a key: `; ` / `；`.
+    fn clause_separator(&self) -> String {
+        self.say(Message::new("clauses.separator"))
+    }
+
+    fn placeholder(&self, label: Message) -> String {
+        quote(&format!("<{}>", self.say(label)))
     }
 
     /// `GD009, SZ002`: the rules, as a note.
@@ -195,38 +170,43 @@ impl Doc<'_, '_> {
         rules.join(", ")
     }
 
-    /// ` (text)` / `（text）`.
-    fn paren(&self, text: &str) -> String {
-        match self.lang {
-            Lang::En => format!(" ({text})"),
-            Lang::Zh => format!("（{text}）"),
+    /// ` (GD009, SZ002)` / `（GD009, SZ002）`: the rules, after a text;
+    /// nothing when there are none.
+    fn rules_note(&self, rules: &[String]) -> Arg {
+        if rules.is_empty() {
+            return Arg::Plain(String::new());
         }
+        Message::new("init.rules")
+            .arg("rules", self.rules(rules))
+            .into()
     }
 
-    fn label(&self, key: &str) -> Option<T> {
-        LABELS.iter().find(|(k, _)| *k == key).map(|(_, t)| *t)
-    }
-
+    /// `county` / `county（县级）`.
     fn gloss(&self, v: &str) -> String {
-        match (self.lang, GLOSSES.iter().find(|(k, _)| *k == v)) {
-            (Lang::Zh, Some((_, zh))) => format!("{v}（{zh}）"),
-            _ => v.to_string(),
-        }
+        self.say(gloss(v))
     }
 
     /// `a, b or c` / `a、b 或 c`.
     fn choices(&self, vs: &[String]) -> String {
+        // No space between a full-width bracket and 或.
+        let bracket = vs.len() > 1 && vs[vs.len() - 2].ends_with('）');
+        let words = if bracket {
+            Message::new("init.or.after-bracket")
+        } else {
+            Message::new("init.or")
+        };
+        self.joined(vs, words)
+    }
+
+    /// The values joined by `words`, `{head}` and `{last}`: all but the last
+    /// as a list of the language, and the last.
+    fn joined(&self, vs: &[String], words: Message) -> String {
         match vs {
             [] => String::new(),
             [one] => one.clone(),
             [init @ .., last] => {
-                let head = init.join(self.pick(", ", "、"));
-                // No space between a full-width bracket and 或.
-                let or = match self.lang {
-                    Lang::Zh if head.ends_with('）') => "或 ",
-                    _ => self.pick(" or ", " 或 "),
-                };
-                format!("{head}{or}{last}")
+                let head = Arg::List(init.iter().map(|v| Arg::Plain(v.clone())).collect());
+                self.say(words.arg("head", head).arg("last", last.as_str()))
             }
         }
     }
@@ -240,63 +220,51 @@ impl Doc<'_, '_> {
         let mut named: Vec<&str> = Vec::new();
         for (b, rule) in &need.after {
             named.push(rule);
-            v.push(match b {
-                Bound::Date(date) if self.signed(rule) == Some(*date) => self
-                    .pick(
-                        "not before the notice was signed, {d} ({r})",
-                        "不得早于通知成文日期 {d}（{r}）",
-                    )
-                    .replace("{d}", &date.to_string())
-                    .replace("{r}", rule),
-                Bound::Date(date) => self
-                    .pick("not before {d} ({r})", "不得早于 {d}（{r}）")
-                    .replace("{d}", &date.to_string())
-                    .replace("{r}", rule),
-                Bound::Field(f) => self
-                    .pick("not before `{d}` ({r})", "不得早于 `{d}`（{r}）")
-                    .replace("{d}", last(f))
-                    .replace("{r}", rule),
-            });
+            let words = match b {
+                Bound::Date(date) if self.signed(rule) == Some(*date) => {
+                    Message::new("init.note.not-before-signed").arg("date", date.to_string())
+                }
+                Bound::Date(date) => {
+                    Message::new("init.note.not-before").arg("date", date.to_string())
+                }
+                Bound::Field(f) => Message::new("init.note.not-before-key").arg("key", last(f)),
+            };
+            v.push(self.say(words.arg("rule", rule.as_str())));
         }
         for (b, rule) in &need.before {
             named.push(rule);
-            let what = match b {
-                Bound::Date(date) => date.to_string(),
-                Bound::Field(f) => format!("`{}`", last(f)),
+            let words = match b {
+                Bound::Date(date) => {
+                    Message::new("init.note.not-after").arg("date", date.to_string())
+                }
+                Bound::Field(f) => Message::new("init.note.not-after-key").arg("key", last(f)),
             };
-            v.push(
-                self.pick("not after {d} ({r})", "不得晚于 {d}（{r}）")
-                    .replace("{d}", &what)
-                    .replace("{r}", rule),
-            );
+            v.push(self.say(words.arg("rule", rule.as_str())));
         }
         if let Some((n, rule)) = &need.at_least {
             named.push(rule);
-            v.push(
-                self.pick("at least {n} ({r})", "不少于 {n}（{r}）")
-                    .replace("{n}", &n.to_string())
-                    .replace("{r}", rule),
-            );
+            let words = Message::new("init.note.at-least")
+                .arg("count", n.to_string())
+                .arg("rule", rule.as_str());
+            v.push(self.say(words));
         }
         if let Some((n, rule)) = &need.at_most {
             named.push(rule);
-            v.push(
-                self.pick("at most {n} ({r})", "不超过 {n}（{r}）")
-                    .replace("{n}", &n.to_string())
-                    .replace("{r}", rule),
-            );
+            let words = Message::new("init.note.at-most")
+                .arg("count", n.to_string())
+                .arg("rule", rule.as_str());
+            v.push(self.say(words));
         }
         for (kws, says, rule) in &need.keywords {
             named.push(rule);
             let what = match says {
-                Some(s) => s.get(self.lang).to_string(),
-                None => kws.join(" / "),
+                Some(s) => Arg::Text(s.clone()),
+                None => Arg::Plain(kws.join(" / ")),
             };
-            v.push(
-                self.pick("about {w} ({r})", "须涉及{w}（{r}）")
-                    .replace("{w}", &what)
-                    .replace("{r}", rule),
-            );
+            let words = Message::new("init.note.about")
+                .arg("what", what)
+                .arg("rule", rule.as_str());
+            v.push(self.say(words));
         }
         let rest: Vec<String> = need
             .rules
@@ -323,7 +291,7 @@ impl Doc<'_, '_> {
     fn value(&self, path: &str, need: Option<&Need>) -> String {
         let segs: Vec<&str> = path.split('.').collect();
         let ty = schema::lookup(&segs).map(|f| &f.ty);
-        let label = self.label(path);
+        let label = || label(path).map_or_else(|| last(path).to_string(), |l| self.say(l));
         if let Some(n) = need {
             if !n.items.is_empty() {
                 let items: Vec<String> = n.items.iter().map(|(i, _)| i.clone()).collect();
@@ -346,11 +314,8 @@ impl Doc<'_, '_> {
                 self.choices(&["true".into(), "false".into()])
             )),
             Some(Ty::Enum(all)) => quote(&format!("<{}>", self.choices(&allowed(all)))),
-            Some(Ty::List(_)) => format!(
-                "[{}]",
-                quote(&format!("<{}>", label.map_or(last(path), |l| self.t(l))))
-            ),
-            _ => quote(&format!("<{}>", label.map_or(last(path), |l| self.t(l)))),
+            Some(Ty::List(_)) => format!("[{}]", quote(&format!("<{}>", label()))),
+            _ => quote(&format!("<{}>", label())),
         }
     }
 
@@ -364,39 +329,17 @@ impl Doc<'_, '_> {
     /// packs apply and why.
     fn header(&mut self) {
         let f = &self.draft.facts;
-        let place = match self.lang {
-            Lang::Zh => f.jurisdiction_zh.clone().or_else(|| f.jurisdiction.clone()),
-            Lang::En => f.jurisdiction.clone(),
+        let place = match &f.jurisdiction {
+            Some(en) => Arg::Text(Text::new(en.clone(), f.jurisdiction_zh.clone())),
+            None => Message::new("init.header.no-place").into(),
         };
-        let place = place.unwrap_or_else(|| self.t(T("<jurisdiction>", "<地区>")).to_string());
         let example = self.published_example();
-        let text = self
-            .pick(
-                "Chief Data Officer (首席数据官) pilot plan for {place}: a skeleton written by `cdocheck init`.
-
-Every value written <like this> is a placeholder: replace it with the real value, or
-delete the key where it is optional. Until then `cdocheck check` reports each one left
-({rule}), an error: an unfilled skeleton fails. Dates too are placeholders until set:
-write them bare, `published = {date}`.
-
-The format is docs/plan-format.md; `cdocheck explain RULE` explains each rule named
-below. To have an editor check the plan as you type, save the output of
-`cdocheck schema` as plan-v1.schema.json and make this the first line of the file:
-  #:schema ./plan-v1.schema.json",
-                "{place}首席数据官制度试点方案：由 `cdocheck init` 生成的框架。
-
-凡写作 <这样> 的值都是占位符：请替换为实际内容；可选的键也可直接删去。在此之前，
-`cdocheck check` 会把每个剩余的占位符报告为错误 {rule}，未填写完的框架不能通过检查。
-日期也先写作占位符，填写时不加引号，例如 `published = {date}`。
-
-文件格式见 docs/plan-format.md；下文提到的规则可用 `cdocheck explain 规则编号` 查看。
-如需在编辑器中随写随查，可把 `cdocheck schema` 的输出保存为 plan-v1.schema.json，
-并把本文件第一行写成：
-  #:schema ./plan-v1.schema.json",
-            )
-            .replace("{place}", &place)
-            .replace("{date}", &example.to_string())
-            .replace("{rule}", &self.placeholder_rule());
+        let text = self.say(
+            Message::new("init.header")
+                .arg("place", place)
+                .arg("date", example.to_string())
+                .arg("rule", self.placeholder_rule()),
+        );
         self.comment(&text);
         self.line("#");
         let packs = self.packs_sentence();
@@ -406,20 +349,16 @@ below. To have an editor check the plan as you type, save the output of
             self.comment(&note);
         }
         for rule in &self.draft.unmet {
-            let text = self
-                .pick(
-                    "Whatever it holds, this plan gets {id} on its jurisdiction and level alone: {s}.",
-                    "无论如何填写，本方案仅因其地区和级别就会得到 {id}：{s}。",
-                )
-                .replace("{id}", &rule.id)
-                .replace("{s}", rule.statement.get(self.lang));
+            let text = self.say(
+                Message::new("init.unmet")
+                    .arg("rule", rule.id.as_str())
+                    .arg("statement", Arg::Text(rule.statement.clone())),
+            );
             self.comment(&text);
         }
         self.blank();
-        self.comment(self.t(T(
-            "The plan format version; this checker reads 1.",
-            "文件格式版本；本检查工具读取版本 1。",
-        )));
+        let text = self.say(Message::new("init.format"));
+        self.comment(&text);
         self.line("format = 1");
         self.blank();
     }
@@ -447,66 +386,53 @@ below. To have an editor check the plan as you type, save the output of
                 }
                 Applies::When(c) => c,
                 Applies::ByName => {
-                    parts.push(format!("{}{}", p.name, self.paren(&p.document)));
+                    let words = Message::new("init.packs.by-name")
+                        .arg("pack", p.name.as_str())
+                        .arg("document", p.document.as_str());
+                    parts.push(self.say(words));
                     continue;
                 }
             };
             let key = first_fact(c).unwrap_or("jurisdiction");
-            let (field, value) = match key {
+            let (field, en, zh) = match key {
                 "province" => (
-                    self.t(T("province", "省份")),
-                    self.lang.pick(
-                        f.province.clone(),
-                        f.province_zh.clone().or(f.province.clone()),
-                    ),
+                    Message::new("init.packs.key.province"),
+                    &f.province,
+                    &f.province_zh,
                 ),
                 _ => (
-                    self.t(T("jurisdiction", "地区")),
-                    self.lang.pick(
-                        f.jurisdiction.clone(),
-                        f.jurisdiction_zh.clone().or(f.jurisdiction.clone()),
-                    ),
+                    Message::new("init.packs.key.jurisdiction"),
+                    &f.jurisdiction,
+                    &f.jurisdiction_zh,
                 ),
             };
-            let value = value.unwrap_or_default();
-            parts.push(
-                self.pick("{f} {v} selects {p} ({d})", "{f}为{v}，适用 {p}（{d}）")
-                    .replace("{f}", field)
-                    .replace("{v}", &value)
-                    .replace("{p}", &p.name)
-                    .replace("{d}", &p.document),
-            );
+            let value = Text::new(en.clone().unwrap_or_default(), zh.clone());
+            let words = Message::new("init.packs.selects")
+                .arg("key", field)
+                .arg("value", Arg::Text(value))
+                .arg("pack", p.name.as_str())
+                .arg("document", p.document.as_str());
+            parts.push(self.say(words));
         }
         let always = always.join(", ");
         if parts.is_empty() {
-            let keys = self.selection_keys();
-            return self
-                .pick(
-                    "No rule pack but {core} is known to apply: cdocheck selects packs by {keys}\n(`cdocheck rules` lists them), or name them in `rule_packs`.",
-                    "目前只适用 {core} 规则包：cdocheck 按 {keys} 选择规则包\n（`cdocheck rules` 列出全部规则包），也可在 `rule_packs` 中指定。",
-                )
-                .replace("{core}", &always)
-                .replace("{keys}", &keys);
+            let words = Message::new("init.packs.none")
+                .arg("core", always)
+                .arg("keys", self.selection_keys());
+            return self.say(words);
         }
-        let joined = parts.join(self.pick(" and ", "；"));
-        let mut s = match self.lang {
-            Lang::En => {
-                let mut c = joined.chars();
-                c.next()
-                    .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
-            }
-            Lang::Zh => joined,
-        };
-        if !always.is_empty() {
-            s.push_str(
-                &self
-                    .pick("; {a} always applies.", "；{a} 规则包始终适用。")
-                    .replace("{a}", &always),
-            );
+        let joined = parts.join(&self.say(Message::new("init.packs.separator")));
+        // The sentence begins with a capital (Chinese words have none).
+        let mut c = joined.chars();
+        let selections: String = c
+            .next()
+            .map_or(String::new(), |f| f.to_uppercase().chain(c).collect());
+        let sentence = if always.is_empty() {
+            Message::new("init.packs.sentence.alone")
         } else {
-            s.push_str(self.pick(".", "。"));
-        }
-        s
+            Message::new("init.packs.sentence").arg("always", always)
+        };
+        self.say(sentence.arg("selections", selections))
     }
 
     /// The keys the loaded packs select on: `province` and `jurisdiction`.
@@ -525,9 +451,7 @@ below. To have an editor check the plan as you type, save the output of
         if keys.is_empty() {
             keys.push("`rule_packs`".into());
         }
-        self.choices(&keys)
-            .replace(" or ", " and ")
-            .replace(" 或 ", " 和 ")
+        self.joined(&keys, Message::new("init.and"))
     }
 
     fn published_example(&self) -> Date {
@@ -581,7 +505,7 @@ below. To have an editor check the plan as you type, save the output of
                 }
             }
             None => {
-                let v = self.placeholder(T("Title of the plan", "方案标题"));
+                let v = self.placeholder(Message::new("init.label.plan.title"));
                 self.kv("title", &v, &[]);
             }
         }
@@ -604,19 +528,17 @@ below. To have an editor check the plan as you type, save the output of
             Some(p) => self.kv("province", &quote(p), &[]),
             None => {
                 // No example in the placeholder: a province named there would select its pack.
-                self.comment(self.t(T(
-                    "The province, in English; it selects the rule packs of its notices.",
-                    "省份（英文名）；据此选择其通知的规则包。",
-                )));
-                let v = self.placeholder(T("Province", "省份"));
+                let text = self.say(Message::new("init.province"));
+                self.comment(&text);
+                let v = self.placeholder(Message::new("init.label.plan.province"));
                 self.kv("province", &v, &[]);
             }
         }
         if let Some(issuer) = &texts.issuer {
-            let eg = self.example(issuer);
+            let eg = self.say(Message::new("init.example").arg("example", words(issuer)));
             self.comment(&eg);
         }
-        let v = self.placeholder(T("Issuing office", "印发单位"));
+        let v = self.placeholder(Message::new("init.label.plan.issuer"));
         self.kv("issuer", &v, &[]);
     }
 
@@ -624,22 +546,15 @@ below. To have an editor check the plan as you type, save the output of
     /// asks for it: placeholders, with an example and the rules' limits.
     fn dates(&mut self) {
         let published = self.published_example();
-        self.comment(
-            &self
-                .pick(
-                    "Once issued:\ndocument_number = \"<Document number>\"\nsigned = {d}",
-                    "印发后填写：\ndocument_number = \"<文号>\"\nsigned = {d}",
-                )
-                .replace("{d}", &published.to_string()),
-        );
-        let eg = format!("{} {published}", self.t(T("e.g.", "例如")));
-        let mut notes = vec![eg];
+        let text = self.say(Message::new("init.once-issued").arg("date", published.to_string()));
+        self.comment(&text);
+        let mut notes = vec![self.example_value(published.to_string())];
         notes.extend(self.need_notes(self.plan_need("plan.published")));
         self.kv("published", "\"<YYYY-MM-DD>\"", &notes);
         if let Some(end) = self.plan_need("plan.pilot_end").filter(|n| n.present) {
             let mut notes = Vec::new();
             if let Some(Bound::Date(d)) = end.before.first().map(|b| &b.0) {
-                notes.push(format!("{} {d}", self.t(T("e.g.", "例如"))));
+                notes.push(self.example_value(d.to_string()));
             }
             notes.extend(self.need_notes(Some(end)));
             self.kv("pilot_end", "\"<YYYY-MM-DD>\"", &notes);
@@ -649,60 +564,56 @@ below. To have an editor check the plan as you type, save the output of
     /// `contact_agency`, with the rules asking for it and an example.
     fn contact(&mut self) {
         let contact = self.plan_need("plan.contact_agency").cloned();
-        let mut text = self
-            .t(T(
-                "Where problems in implementation are reported",
-                "实施过程中遇到的问题向哪个单位反映",
-            ))
-            .to_string();
-        if let Some(n) = contact.as_ref().filter(|n| !n.rules.is_empty()) {
-            text.push_str(&self.paren(&self.rules(&n.rules)));
-        }
-        if let Some(c) = &self.draft.texts.contact_agency {
-            text.push_str(self.pick(", ", "，"));
-            text.push_str(&self.example(c));
-        }
-        text.push_str(self.pick(".", "。"));
+        let rules = self.rules_note(contact.as_ref().map_or(&[], |n| n.rules.as_slice()));
+        let example = match &self.draft.texts.contact_agency {
+            Some(c) => Message::new("init.contact.example")
+                .arg("example", words(c))
+                .into(),
+            None => Arg::Plain(String::new()),
+        };
+        let text = self.say(
+            Message::new("init.contact")
+                .arg("rules", rules)
+                .arg("example", example),
+        );
         self.comment(&text);
-        let v = self.placeholder(T(
-            "Agency to which implementation problems are reported",
-            "实施中问题的反映单位",
-        ));
+        let v = self.placeholder(Message::new("init.label.plan.contact-agency"));
         self.kv("contact_agency", &v, &[]);
     }
 
-    /// `e.g. …`, in the language of the skeleton.
-    fn example(&self, words: &(String, Option<String>)) -> String {
-        let text = match (self.lang, &words.1) {
-            (Lang::Zh, Some(zh)) => zh.as_str(),
-            _ => words.0.as_str(),
-        };
-        format!("{}{text}", self.t(T("e.g. ", "例如：")))
+    /// `e.g. 2021-12-31` / `例如 2021-12-31`.
+    fn example_value(&self, value: impl Into<Arg>) -> String {
+        self.say(Message::new("init.example.value").arg("value", value))
     }
 
     /// `basis`: the documents the rules ask the plan to cite.
     fn basis(&mut self) {
-        match self.plan_need("plan.basis").filter(|n| !n.items.is_empty()).cloned() {
+        match self
+            .plan_need("plan.basis")
+            .filter(|n| !n.items.is_empty())
+            .cloned()
+        {
             Some(n) => {
-                let cited: Vec<String> = n
+                let cited: Vec<Arg> = n
                     .items
                     .iter()
-                    .map(|(i, by)| format!("{i}{}", self.paren(&self.rules(by))))
+                    .map(|(i, by)| {
+                        Message::new("init.basis.item")
+                            .arg("document", i.as_str())
+                            .arg("rules", self.rules(by))
+                            .into()
+                    })
                     .collect();
-                let text = self
-                    .pick(
-                        "The documents the plan rests on, by document number; the packs ask it to cite {c}.",
-                        "方案依据的文件（按文号）；规则包要求引用 {c}。",
-                    )
-                    .replace("{c}", &cited.join(self.pick(", ", "、")));
+                let text =
+                    self.say(Message::new("init.basis.cited").arg("documents", Arg::List(cited)));
                 self.comment(&text);
                 let items: Vec<String> = n.items.iter().map(|(i, _)| i.clone()).collect();
                 self.kv("basis", &list(&items), &[]);
             }
-            None => self.comment(self.t(T(
-                "The documents the plan rests on, by document number:\nbasis = [\"<Document number>\"]",
-                "方案依据的文件（按文号）：\nbasis = [\"<文号>\"]",
-            ))),
+            None => {
+                let text = self.say(Message::new("init.basis.none"));
+                self.comment(&text);
+            }
         }
     }
 
@@ -730,10 +641,8 @@ below. To have an editor check the plan as you type, save the output of
     /// The `[cdo]` table: the duties every CDO holds.
     fn cdo_table(&mut self) {
         self.line("[cdo]");
-        self.comment(self.t(T(
-            "The duties of every CDO in the plan. The duty ids, with the wording of the notices:",
-            "本方案中每位首席数据官的职责。职责编号及通知中的表述：",
-        )));
+        let text = self.say(Message::new("init.cdo.intro"));
+        self.comment(&text);
         for id in schema::DUTIES {
             let words = schema::name_zh(id).unwrap_or_default();
             self.line(&format!("#   {id:<20} {words}"));
@@ -745,10 +654,8 @@ below. To have an editor check the plan as you type, save the output of
         match duties {
             Some(n) => self.duties(&n),
             None => {
-                self.comment(self.t(T(
-                    "No pack asks for particular duties: write those the plan assigns.",
-                    "规则包未要求特定职责：请写明方案规定的职责。",
-                )));
+                let text = self.say(Message::new("init.cdo.no-duties"));
+                self.comment(&text);
                 let v = self.value("cdo.duties", None);
                 self.kv("duties", &v, &[]);
             }
@@ -769,16 +676,11 @@ below. To have an editor check the plan as you type, save the output of
                 }
             }
         }
-        let asks: Vec<String> = by
+        let asks: Vec<Arg> = by
             .iter()
-            .map(|(r, items)| format!("{r}: {}", items.join(", ")))
+            .map(|(r, items)| Arg::Plain(format!("{r}: {}", items.join(", "))))
             .collect();
-        let text = self
-            .pick(
-                "The packs ask for {a}.\nAdd the other duties the plan assigns.",
-                "规则包要求的职责：{a}。\n如方案另有职责，照此添加。",
-            )
-            .replace("{a}", &asks.join(self.pick("; ", "；")));
+        let text = self.say(Message::new("init.cdo.duties").arg("asks", Arg::Clauses(asks)));
         self.comment(&text);
         let known = schema::DUTIES
             .iter()
@@ -804,12 +706,9 @@ below. To have an editor check the plan as you type, save the output of
             .cloned();
         match need {
             Some(n) => {
-                let text = self
-                    .pick(
-                        "What an appointee must bring ({r}).",
-                        "任职人员须具备的条件（{r}）。",
-                    )
-                    .replace("{r}", &self.rules(&n.rules));
+                let text = self.say(
+                    Message::new("init.cdo.qualifications").arg("rules", self.rules(&n.rules)),
+                );
                 self.comment(&text);
                 let items: Vec<String> = n.items.iter().map(|(i, _)| i.clone()).collect();
                 self.kv("qualifications", &list(&items), &[]);
@@ -820,11 +719,7 @@ below. To have an editor check the plan as you type, save the output of
                     .map(|s| s.to_string())
                     .collect();
                 let text = self
-                    .pick(
-                        "What an appointee must bring, if the plan says:\nqualifications = {l}",
-                        "任职条件（如方案有规定）：\nqualifications = {l}",
-                    )
-                    .replace("{l}", &list(&all));
+                    .say(Message::new("init.cdo.qualifications.optional").arg("list", list(&all)));
                 self.comment(&text);
             }
         }
@@ -833,26 +728,16 @@ below. To have an editor check the plan as you type, save the output of
     /// The `[governance]` table.
     fn governance_table(&mut self) {
         self.line("[governance]");
-        let v = self.placeholder(T(
-            "Leading group the CDOs work under",
-            "首席数据官所在的领导小组",
-        ));
+        let v = self.placeholder(Message::new("init.label.governance.leading-group"));
         self.kv("leading_group", &v, &[]);
         let eval = self.plan_need("governance.evaluation").cloned();
-        let mut text = self
-            .t(T("How the pilot is evaluated", "试点的评价机制"))
-            .to_string();
-        if let Some(n) = eval.as_ref().filter(|n| !n.rules.is_empty()) {
-            text.push_str(&self.paren(&self.rules(&n.rules)));
-        }
-        text.push_str(self.pick(".", "。"));
+        let rules = self.rules_note(eval.as_ref().map_or(&[], |n| n.rules.as_slice()));
+        let text = self.say(Message::new("init.governance.evaluation").arg("rules", rules));
         self.comment(&text);
-        let v = self.placeholder(T("Evaluation mechanism of the pilot", "试点评价机制"));
+        let v = self.placeholder(Message::new("init.label.governance.evaluation"));
         self.kv("evaluation", &v, &[]);
-        self.comment(self.t(T(
-            "Optional:\nexecutive_cdo = \"<Post of the executive CDO>\"\ncoordination = \"<Coordination mechanism>\"",
-            "可选：\nexecutive_cdo = \"<首席数据执行官职务>\"\ncoordination = \"<议事协调机制>\"",
-        )));
+        let text = self.say(Message::new("init.governance.optional"));
+        self.comment(&text);
         self.extra("governance", &["leading_group", "evaluation"]);
         self.blank();
     }
@@ -880,10 +765,8 @@ below. To have an editor check the plan as you type, save the output of
 
     /// The pilot units, group by group.
     fn unit_tables(&mut self) {
-        self.comment(self.t(T(
-            "---------------------------------------------------------------------------\nThe pilot units. Rename each id (lowercase letters, digits and -, e.g. \"xinhui\").\nEvery unit designates the post that holds its CDO role in [unit.cdo].\n---------------------------------------------------------------------------",
-            "---------------------------------------------------------------------------\n试点单位。请改写每个 id（小写字母、数字和 -，例如 \"xinhui\"）。\n每个单位在 [unit.cdo] 中明确担任首席数据官的职务。\n---------------------------------------------------------------------------",
-        )));
+        let text = self.say(Message::new("init.units"));
+        self.comment(&text);
         let groups = self.draft.groups.clone();
         for g in &groups {
             self.blank();
@@ -899,10 +782,7 @@ below. To have an editor check the plan as you type, save the output of
     fn group_heading(&mut self, rules: &[String], divisions: bool) {
         let mut text = String::new();
         if rules.is_empty() {
-            text.push_str(self.t(T(
-                "No pack asks for particular units: the issuer's own, and units under it.\nAdd more the same way.",
-                "规则包未要求特定单位：本级单位及其下属单位。如有更多，照此添加。",
-            )));
+            text.push_str(&self.say(Message::new("init.units.none")));
         }
         let mut counts = false;
         for id in rules {
@@ -913,34 +793,22 @@ below. To have an editor check the plan as you type, save the output of
             text.push_str(&format!("{id}: {}\n", rule.statement.get(self.lang)));
         }
         if counts {
-            text.push_str(self.t(T("Add more the same way.", "如有更多，照此添加。")));
+            text.push_str(&self.say(Message::new("init.units.more")));
         }
         if divisions {
             if let Some(j) = &self.draft.jurisdiction {
-                let names: Vec<String> = j
+                let names: Vec<Arg> = j
                     .division_names()
                     .into_iter()
-                    .map(|(en, zh)| match (self.lang, zh) {
-                        (Lang::Zh, Some(zh)) => zh,
-                        _ => en,
-                    })
+                    .map(|(en, zh)| Arg::Text(Text::new(en, zh)))
                     .collect();
                 if !names.is_empty() {
-                    let place = match self.lang {
-                        Lang::Zh => j
-                            .place
-                            .name_zh
-                            .clone()
-                            .unwrap_or_else(|| j.place.name.clone()),
-                        Lang::En => j.place.name.clone(),
-                    };
+                    let place = Text::new(j.place.name.clone(), j.place.name_zh.clone());
+                    let words = Message::new("init.units.divisions")
+                        .arg("place", Arg::Text(place))
+                        .arg("names", Arg::List(names));
                     text.push('\n');
-                    text.push_str(
-                        &self
-                            .pick("{p} has: {n}.", "{p}下辖：{n}。")
-                            .replace("{p}", &place)
-                            .replace("{n}", &names.join(self.pick(", ", "、"))),
-                    );
+                    text.push_str(&self.say(words));
                 }
             }
         }
@@ -958,7 +826,7 @@ below. To have an editor check the plan as you type, save the output of
                 }
             }
             None => {
-                let text = u.placeholder.get(self.lang).to_string();
+                let text = u.placeholder.get(self.lang);
                 self.kv("name", &quote(&format!("<{text}>")), &[]);
             }
         }
@@ -974,7 +842,7 @@ below. To have an editor check the plan as you type, save the output of
             .filter(|n| n.present && !n.key.contains('.') && n.key != "cdo")
         {
             let v = self.value(&format!("unit.{}", n.key), Some(n));
-            let note = self.need_notes(Some(n)).join(self.pick("; ", "；"));
+            let note = self.need_notes(Some(n)).join(&self.clause_separator());
             self.noted(&n.key, &v, note);
         }
         self.blank();
@@ -988,7 +856,7 @@ below. To have an editor check the plan as you type, save the output of
                 continue;
             }
             let v = self.value(&format!("unit.cdo.{}", field.key), need);
-            let note = self.need_notes(need).join(self.pick("; ", "；"));
+            let note = self.need_notes(need).join(&self.clause_separator());
             self.noted(field.key, &v, note);
         }
     }
@@ -1013,45 +881,25 @@ below. To have an editor check the plan as you type, save the output of
             .iter()
             .find(|n| n.key == "due")
             .cloned();
-        let mut text = self
-            .t(T(
-                "---------------------------------------------------------------------------\nMilestones: dated deliverables",
-                "---------------------------------------------------------------------------\n里程碑：有日期的交付事项",
-            ))
-            .to_string();
-        if let Some(n) = due.as_ref().filter(|n| !n.rules.is_empty()) {
-            text.push_str(&self.paren(&self.rules(&n.rules)));
-        }
-        text.push_str(self.t(T(
-            ".\n---------------------------------------------------------------------------",
-            "。\n---------------------------------------------------------------------------",
-        )));
+        let rules = self.rules_note(due.as_ref().map_or(&[], |n| n.rules.as_slice()));
+        let text = self.say(Message::new("init.milestones").arg("rules", rules));
         self.comment(&text);
         self.blank();
         self.line("[[milestone]]");
         let example = self.milestone_example();
-        let mut notes = vec![format!("{} {example}", self.t(T("e.g.", "例如")))];
+        let mut notes = vec![self.example_value(example.to_string())];
         notes.extend(self.need_notes(due.as_ref()));
         self.kv("due", "\"<YYYY-MM-DD>\"", &notes);
         let v = self.value("milestone.deliverable", None);
-        let eg = format!(
-            "{} {}",
-            self.t(T("e.g.", "例如")),
-            self.t(T(
-                "CDOs appointed in all pilot units",
-                "全部试点单位完成首席数据官任命"
-            ))
-        );
+        let eg = self.example_value(Message::new("init.milestone.deliverable"));
         self.kv("deliverable", &v, &[eg]);
         if let Some(rule) = self.draft.waiver {
             self.blank();
-            let text = self
-                .pick(
-                    "A rule that a notice states \"in principle\" (原则上) may be waived with a reason:\n[[waiver]]\nrule = \"{r}\"\nunit = \"<unit id>\"\nreason = \"<Why the exception is justified>\"\napproved_by = \"<Who approved it>\"\nexpires = {d}",
-                    "通知中“原则上”提出的要求，确有特殊情况的，可登记经批准的例外情形：\n[[waiver]]\nrule = \"{r}\"\nunit = \"<单位 id>\"\nreason = \"<例外理由>\"\napproved_by = \"<批准单位>\"\nexpires = {d}",
-                )
-                .replace("{r}", &rule.id)
-                .replace("{d}", &example.to_string());
+            let text = self.say(
+                Message::new("init.waiver")
+                    .arg("rule", rule.id.as_str())
+                    .arg("date", example.to_string()),
+            );
             self.comment(&text);
         }
     }
@@ -1074,6 +922,11 @@ fn cdo_fields() -> &'static [schema::Field] {
         Some(Ty::Table(fields)) => fields,
         _ => &[],
     }
+}
+
+/// Words the packs give in English and, maybe, Chinese.
+fn words(w: &(String, Option<String>)) -> Arg {
+    Arg::Text(Text::new(w.0.clone(), w.1.clone()))
 }
 
 fn last(path: &str) -> &str {
