@@ -30,14 +30,6 @@ impl Lang {
             .unwrap_or_default()
     }
 
-    /// Picks the text for this language.
-    pub fn pick<T>(self, en: T, zh: T) -> T {
-        match self {
-            Lang::En => en,
-            Lang::Zh => zh,
-        }
-    }
-
     /// The language's tag (BCP 47), as SARIF's `language` gives it.
     pub fn tag(self) -> &'static str {
         match self {

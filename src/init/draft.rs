@@ -993,7 +993,7 @@ struct Probe {
 
 impl Probe {
     fn new(facts: &Facts, units: &[UnitFacts]) -> Probe {
-        let q = super::write::quote;
+        let q = crate::text::quote;
         let mut text = String::from("format = 1\n[plan]\n");
         let or = |v: &Option<String>, ph: &str| v.as_deref().map_or(format!("\"<{ph}>\""), q);
         text.push_str(&format!(

@@ -21,9 +21,9 @@ mod write;
 
 use clap::ValueEnum;
 
+pub use crate::text::quote;
 pub use draft::{Bound, CountNeed, Draft, DraftUnit, Facts, Group, Need, Texts, UnitFacts};
 pub use place::{below, Jurisdiction, NamedUnit, Places};
-pub use write::quote;
 
 use crate::lang::Lang;
 use crate::message::Message;

@@ -14,6 +14,7 @@ use crate::message::{Arg, Message};
 use crate::plan::schema::{self, Ty};
 use crate::plan::Date;
 use crate::rules::{Applies, Check, Cond, Leaf, Scalar};
+use crate::text::quote;
 
 /// What a placeholder says, by key: `<Issuing office>`.
 fn label(key: &str) -> Option<Message> {
@@ -61,24 +62,6 @@ fn gloss(value: &str) -> Message {
         _ => return Message::plain(value),
     };
     words.arg("value", value)
-}
-
-/// A TOML basic string.
-pub fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 fn list(items: &[String]) -> String {
