@@ -8,7 +8,7 @@ use super::Emit;
 use crate::finding::{Code, Finding, Location};
 use crate::message::{Arg, Message};
 use crate::plan::{Node, Table, Value};
-use crate::rules::{Applies, Cond, Leaf, Pack, Rule, Rules, SelectionCheck, Test};
+use crate::rules::{Applies, Cond, Pack, Rule, Rules, SelectionCheck, Test};
 use crate::source::SourceId;
 
 pub fn select<'r>(
@@ -171,7 +171,7 @@ fn near_miss(rules: &Rules, rule: &Rule, ctx: &Ctx, emit: &Emit) -> Option<Findi
         if ctx.test(c) == Tri::True {
             continue;
         }
-        for leaf in keyword_leaves(c) {
+        for leaf in c.leaves() {
             let Test::Keywords(kws) = &leaf.test else {
                 continue;
             };
@@ -199,22 +199,9 @@ fn near_miss(rules: &Rules, rule: &Rule, ctx: &Ctx, emit: &Emit) -> Option<Findi
     Some(emit.finding(rule, node.span.clone(), vars, None))
 }
 
-/// The keyword tests of a condition, however deep.
-fn keyword_leaves(c: &Cond) -> Vec<&Leaf> {
-    match c {
-        Cond::Leaf(l) => vec![l],
-        Cond::All(cs) | Cond::Any(cs) => cs.iter().flat_map(keyword_leaves).collect(),
-        Cond::Not(c) => keyword_leaves(c),
-        Cond::Implies(a, b) => keyword_leaves(a)
-            .into_iter()
-            .chain(keyword_leaves(b))
-            .collect(),
-    }
-}
-
 /// Does the condition read a field that holds a placeholder?
 fn reads_placeholder(ctx: &Ctx, c: &Cond) -> bool {
-    keyword_leaves(c).iter().any(|l| {
+    c.leaves().iter().any(|l| {
         l.fields
             .iter()
             .any(|p| matches!(ctx.lookup(p), Lookup::Unfilled(_)))

@@ -892,21 +892,12 @@ fn bound(d: &DateRef) -> Bound {
 
 /// Does a condition test a unit's name?
 fn reads_name(c: &Cond) -> bool {
-    leaves(c).iter().any(|l| {
+    c.leaves().iter().any(|l| {
         l.fields.iter().any(|p| {
             p.scope == Scope::Element
                 && matches!(p.segs.as_slice(), [s] if s == "name" || s == "name_zh")
         })
     })
-}
-
-fn leaves(c: &Cond) -> Vec<&Leaf> {
-    match c {
-        Cond::Leaf(l) => vec![l],
-        Cond::All(cs) | Cond::Any(cs) => cs.iter().flat_map(leaves).collect(),
-        Cond::Not(c) => leaves(c),
-        Cond::Implies(a, b) => leaves(a).into_iter().chain(leaves(b)).collect(),
-    }
 }
 
 /// Walks a rule's condition on a plan's facts (and a unit's).
@@ -935,7 +926,7 @@ impl Walk<'_> {
     }
 
     fn known(&self, c: &Cond) -> bool {
-        leaves(c)
+        c.leaves()
             .iter()
             .all(|l| l.fields.iter().all(|p| self.known_path(p)))
     }

@@ -13,7 +13,7 @@ use crate::lang::{Lang, Text};
 use crate::message::{Arg, Message};
 use crate::plan::schema::{self, Ty};
 use crate::plan::Date;
-use crate::rules::{Applies, Check, Cond, Leaf, Scalar};
+use crate::rules::{Applies, Check, Cond, Scalar};
 use crate::text::quote;
 
 /// What a placeholder says, by key: `<Issuing office>`.
@@ -933,15 +933,7 @@ fn scalar(s: &Scalar) -> String {
 
 /// The key of the plan a pack's `applies_when` first tests.
 fn first_fact(c: &Cond) -> Option<&'static str> {
-    fn leaves(c: &Cond) -> Vec<&Leaf> {
-        match c {
-            Cond::Leaf(l) => vec![l],
-            Cond::All(cs) | Cond::Any(cs) => cs.iter().flat_map(leaves).collect(),
-            Cond::Not(c) => leaves(c),
-            Cond::Implies(a, b) => leaves(a).into_iter().chain(leaves(b)).collect(),
-        }
-    }
-    leaves(c).iter().flat_map(|l| &l.fields).find_map(|p| {
+    c.leaves().iter().flat_map(|l| &l.fields).find_map(|p| {
         match p
             .segs
             .iter()

@@ -34,6 +34,18 @@ pub enum Cond {
     Leaf(Leaf),
 }
 
+impl Cond {
+    /// Its tests on fields, however deep.
+    pub fn leaves(&self) -> Vec<&Leaf> {
+        match self {
+            Cond::Leaf(l) => vec![l],
+            Cond::All(cs) | Cond::Any(cs) => cs.iter().flat_map(Cond::leaves).collect(),
+            Cond::Not(c) => c.leaves(),
+            Cond::Implies(a, b) => a.leaves().into_iter().chain(b.leaves()).collect(),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Leaf {
     /// Any one of these fields satisfying the test satisfies the leaf.
