@@ -100,14 +100,12 @@ fn every_format_gives_the_same_bytes_whatever_the_thread_count() {
 fn sarif_validates_against_the_sarif_2_1_0_schema() {
     let log: Value = serde_json::from_str(&shared("sarif")).unwrap();
     let schema = sarif_schema();
-    let errors = draft4::validate(&schema, &log);
-    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    schema.validate(&log).unwrap_or_else(|e| panic!("{e}"));
 
     let (dir, path) = hostile_plan();
     let o = check("sarif", &[path.to_str().unwrap()]);
     let log: Value = serde_json::from_slice(&o.stdout).unwrap();
-    let errors = draft4::validate(&schema, &log);
-    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    schema.validate(&log).unwrap_or_else(|e| panic!("{e}"));
     drop(dir);
 }
 
@@ -142,10 +140,7 @@ fn the_schema_check_catches_what_sarif_forbids() {
         let mut doc = good.clone();
         let (parent, key) = pointer.rsplit_once('/').unwrap();
         doc.pointer_mut(parent).unwrap()[key] = value;
-        assert!(
-            !draft4::validate(&schema, &doc).is_empty(),
-            "{pointer} passed"
-        );
+        assert!(schema.validate(&doc).is_err(), "{pointer} passed");
     }
     let mut doc = good.clone();
     doc["runs"][0]["tool"]["driver"]
@@ -153,9 +148,144 @@ fn the_schema_check_catches_what_sarif_forbids() {
         .unwrap()
         .remove("name");
     assert!(
-        !draft4::validate(&schema, &doc).is_empty(),
+        schema.validate(&doc).is_err(),
         "a driver without a name passed"
     );
+}
+
+/// A SARIF log that uses what cdocheck's output does not: a message by id,
+/// a region by offset, a percent-encoded URI with a base, a rank, tags, an
+/// invocation with times, a graph traversal, a code flow.
+fn rich_sarif() -> Value {
+    serde_json::json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "other",
+                "rules": [{ "id": "X1", "defaultConfiguration": { "level": "note", "rank": 100.0 } }]
+            } },
+            "language": "zh-CN",
+            "invocations": [{
+                "executionSuccessful": true,
+                "startTimeUtc": "2026-01-01T08:00:00Z",
+                "endTimeUtc": "2026-01-01T08:00:01.5+08:00"
+            }],
+            "results": [{
+                "ruleId": "X1",
+                "ruleIndex": 0,
+                "rule": { "index": 0 },
+                "level": "none",
+                "kind": "informational",
+                "rank": 0,
+                "message": { "id": "default", "arguments": ["a", "b"] },
+                "locations": [{ "physicalLocation": {
+                    "artifactLocation": { "uri": "plans/%E6%B7%B1%E5%9C%B3.toml", "uriBaseId": "SRCROOT" },
+                    "region": { "charOffset": 12, "charLength": 3 }
+                } }],
+                "graphTraversals": [{ "runGraphIndex": 0 }],
+                "codeFlows": [{ "threadFlows": [{ "locations": [{ "location": {
+                    "physicalLocation": { "address": { "absoluteAddress": 4096 } }
+                } }] }] }],
+                "suppressions": [{ "kind": "inSource", "status": "accepted" }],
+                "properties": { "tags": ["a", "b"] }
+            }]
+        }]
+    })
+}
+
+/// The validator is held to documents written by hand, not only to
+/// cdocheck's output: a minimal and a rich valid log pass, and one
+/// violation of each kind of constraint the SARIF schema uses fails, at
+/// that constraint.
+#[test]
+fn the_schema_check_knows_valid_and_invalid_sarif() {
+    let schema = sarif_schema();
+    let minimal = serde_json::json!({
+        "version": "2.1.0",
+        "runs": [{ "tool": { "driver": { "name": "x" } }, "results": [] }]
+    });
+    for (name, doc) in [("minimal", &minimal), ("rich", &rich_sarif())] {
+        if let Err(e) = schema.validate(doc) {
+            panic!("{name}: {e}");
+        }
+    }
+    // The constraint each change breaks, as the error's schema path names it.
+    let broken: &[(&str, &str, Value)] = &[
+        ("type", "/runs/0/results", serde_json::json!({})),
+        ("type", "/version", 2.into()),
+        ("enum", "/runs/0/results/0/kind", "bad".into()),
+        ("required", "/runs/0/tool/driver", serde_json::json!({})),
+        ("minimum", "/runs/0/results/0/rank", (-2).into()),
+        ("maximum", "/runs/0/results/0/rank", 101.into()),
+        (
+            "maximum",
+            "/runs/0/tool/driver/rules/0/defaultConfiguration/rank",
+            100.5.into(),
+        ),
+        (
+            "minItems",
+            "/runs/0/results/0/codeFlows/0/threadFlows",
+            serde_json::json!([]),
+        ),
+        (
+            "uniqueItems",
+            "/runs/0/results/0/properties/tags",
+            serde_json::json!(["a", "a"]),
+        ),
+        (
+            "additionalProperty",
+            "/runs/0/results/0/colour",
+            "red".into(),
+        ),
+        ("pattern", "/runs/0/language", "zh_CN".into()),
+        ("format", "/$schema", "no scheme".into()),
+        (
+            "format",
+            "/runs/0/results/0/locations/0/physicalLocation/artifactLocation/uri",
+            "plans/深 圳.toml".into(),
+        ),
+        (
+            "format",
+            "/runs/0/invocations/0/startTimeUtc",
+            "yesterday".into(),
+        ),
+        (
+            "anyOf",
+            "/runs/0/results/0/message",
+            serde_json::json!({ "arguments": [] }),
+        ),
+        (
+            "anyOf",
+            "/runs/0/results/0/locations/0/physicalLocation/region",
+            serde_json::json!({}),
+        ),
+        (
+            "oneOf",
+            "/runs/0/results/0/graphTraversals/0/resultGraphIndex",
+            0.into(),
+        ),
+        // Through a $ref to the suppression's definition.
+        (
+            "suppression/properties/kind/enum",
+            "/runs/0/results/0/suppressions/0/kind",
+            "maybe".into(),
+        ),
+    ];
+    for (constraint, pointer, value) in broken {
+        let mut doc = rich_sarif();
+        let (parent, key) = pointer.rsplit_once('/').unwrap();
+        doc.pointer_mut(parent)
+            .unwrap_or_else(|| panic!("{pointer}: no {parent} in the rich log"))[key] =
+            value.clone();
+        match schema.validate(&doc) {
+            Ok(()) => panic!("{pointer} = {value} passed"),
+            Err(e) => assert!(
+                e.contains(&format!("/{constraint}")),
+                "{pointer} = {value} was refused, but not by {constraint}: {e}"
+            ),
+        }
+    }
 }
 
 #[test]
@@ -230,13 +360,31 @@ fn output_writes_sarif_to_a_file_while_stdout_gets_the_human_view() {
     );
     let log: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
     assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 6);
-    let errors = draft4::validate(&sarif_schema(), &log);
-    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    sarif_schema()
+        .validate(&log)
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// The SARIF 2.1.0 schema, compiled by `boon`, a JSON Schema validator
+/// that passes the JSON-Schema-Test-Suite for draft 4 (the schema's draft),
+/// `pattern` and the formats `uri`, `uri-reference` and `date-time` included.
+struct SarifSchema {
+    schemas: boon::Schemas,
+    index: boon::SchemaIndex,
+}
+
+impl SarifSchema {
+    /// Why `doc` is not a valid SARIF 2.1.0 log, if it is not.
+    fn validate(&self, doc: &Value) -> Result<(), String> {
+        self.schemas
+            .validate(doc, self.index)
+            .map_err(|e| format!("{e:#}"))
+    }
 }
 
 /// The SARIF 2.1.0 schema (a copy of the published one, as shared/ gives it), or
 /// `CDOCHECK_SARIF_SCHEMA`.
-fn sarif_schema() -> Value {
+fn sarif_schema() -> SarifSchema {
     let path = std::env::var_os("CDOCHECK_SARIF_SCHEMA")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
@@ -248,7 +396,18 @@ fn sarif_schema() -> Value {
             path.display()
         )
     });
-    serde_json::from_str(&text).unwrap()
+    let json: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(json["$schema"], "http://json-schema.org/draft-04/schema#");
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    // Asserted by default for draft 4 already; said here so it stays so.
+    compiler.enable_format_assertions();
+    let url = "urn:cdocheck:sarif-schema-2.1.0.json";
+    compiler.add_resource(url, json).unwrap();
+    let index = compiler
+        .compile(url, &mut schemas)
+        .unwrap_or_else(|e| panic!("{}: {e:#}", path.display()));
+    SarifSchema { schemas, index }
 }
 
 // ---------------------------------------------------------------------- CSV
@@ -437,198 +596,4 @@ fn junit_keeps_hostile_text_well_formed() {
     assert!(!text.contains('\u{1b}'), "{text}");
     let report = quick_junit::Report::deserialize_from_str(&text).unwrap();
     assert_eq!(report.test_suites[0].name.as_str(), path.to_str().unwrap());
-}
-
-/// Just enough of JSON Schema draft 4 to hold a document to the SARIF
-/// schema: every keyword that schema uses is checked or, where it cannot be
-/// here (`pattern`, `format`), checked for the few values SARIF asks of them.
-mod draft4 {
-    use serde_json::Value;
-
-    pub fn validate(schema: &Value, doc: &Value) -> Vec<String> {
-        let mut errors = Vec::new();
-        check(schema, schema, doc, "$", &mut errors);
-        errors
-    }
-
-    fn resolve<'a>(root: &'a Value, schema: &'a Value) -> &'a Value {
-        match schema.get("$ref").and_then(Value::as_str) {
-            Some(r) => {
-                let name = r.strip_prefix("#/definitions/").unwrap_or_else(|| {
-                    panic!("unsupported $ref {r}");
-                });
-                resolve(root, &root["definitions"][name])
-            }
-            None => schema,
-        }
-    }
-
-    fn type_ok(t: &str, v: &Value) -> bool {
-        match t {
-            "object" => v.is_object(),
-            "array" => v.is_array(),
-            "string" => v.is_string(),
-            "boolean" => v.is_boolean(),
-            "null" => v.is_null(),
-            "number" => v.is_number(),
-            "integer" => v.is_i64() || v.is_u64(),
-            _ => panic!("unsupported type {t}"),
-        }
-    }
-
-    fn check(root: &Value, schema: &Value, v: &Value, at: &str, errors: &mut Vec<String>) {
-        let s = resolve(root, schema);
-        let mut err = |m: String| errors.push(format!("{at}: {m}"));
-        match s.get("type") {
-            Some(Value::String(t)) if !type_ok(t, v) => err(format!("not {t}: {v}")),
-            Some(Value::Array(ts)) if !ts.iter().any(|t| type_ok(t.as_str().unwrap(), v)) => {
-                err(format!("not {ts:?}: {v}"))
-            }
-            _ => {}
-        }
-        if let Some(e) = s.get("enum").and_then(Value::as_array) {
-            if !e.contains(v) {
-                err(format!("{v} not in {e:?}"));
-            }
-        }
-        if let (Some(min), Some(n)) = (s.get("minimum").and_then(Value::as_f64), v.as_f64()) {
-            if n < min {
-                err(format!("{n} < minimum {min}"));
-            }
-        }
-        if let (Some(max), Some(n)) = (s.get("maximum").and_then(Value::as_f64), v.as_f64()) {
-            if n > max {
-                err(format!("{n} > maximum {max}"));
-            }
-        }
-        if let Some(text) = v.as_str() {
-            strings(s, text, &mut err);
-        }
-        let mut nested = Vec::new();
-        if let Some(items) = v.as_array() {
-            arrays(root, s, items, at, &mut err, &mut nested);
-        }
-        if let Some(obj) = v.as_object() {
-            for req in s
-                .get("required")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                if !obj.contains_key(req.as_str().unwrap()) {
-                    err(format!("missing required {req}"));
-                }
-            }
-            let props = s.get("properties").and_then(Value::as_object);
-            for (k, val) in obj {
-                let path = format!("{at}.{k}");
-                match (props.and_then(|p| p.get(k)), s.get("additionalProperties")) {
-                    (Some(p), _) => check(root, p, val, &path, &mut nested),
-                    (None, Some(Value::Bool(false))) => err(format!("unexpected property {k}")),
-                    (None, Some(extra @ Value::Object(_))) => {
-                        check(root, extra, val, &path, &mut nested)
-                    }
-                    (None, _) => {}
-                }
-            }
-        }
-        for (key, need) in [("anyOf", 1..usize::MAX), ("oneOf", 1..2)] {
-            if let Some(options) = s.get(key).and_then(Value::as_array) {
-                let ok = options
-                    .iter()
-                    .filter(|o| {
-                        let mut e = Vec::new();
-                        check(root, o, v, at, &mut e);
-                        e.is_empty()
-                    })
-                    .count();
-                if !need.contains(&ok) {
-                    err(format!("{ok} of {key} match"));
-                }
-            }
-        }
-        errors.append(&mut nested);
-    }
-
-    fn arrays(
-        root: &Value,
-        s: &Value,
-        items: &[Value],
-        at: &str,
-        err: &mut impl FnMut(String),
-        nested: &mut Vec<String>,
-    ) {
-        if let Some(min) = s.get("minItems").and_then(Value::as_u64) {
-            if (items.len() as u64) < min {
-                err(format!("fewer than {min} items"));
-            }
-        }
-        if s.get("uniqueItems") == Some(&Value::Bool(true)) {
-            for (i, a) in items.iter().enumerate() {
-                if items[..i].contains(a) {
-                    err(format!("item {i} repeats an earlier one"));
-                }
-            }
-        }
-        if let Some(item) = s.get("items") {
-            for (i, val) in items.iter().enumerate() {
-                check(root, item, val, &format!("{at}[{i}]"), nested);
-            }
-        }
-    }
-
-    /// `pattern` and `format` for the values SARIF gives them.
-    fn strings(s: &Value, text: &str, err: &mut impl FnMut(String)) {
-        let uri_char = |c: char| {
-            c.is_ascii_graphic()
-                && !matches!(c, '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}')
-        };
-        match s.get("pattern").and_then(Value::as_str) {
-            None => {}
-            Some("^[a-zA-Z]{2}(-[a-zA-Z]{2})?$") => {
-                let ok = matches!(text.len(), 2 | 5)
-                    && text.char_indices().all(|(i, c)| {
-                        if i == 2 {
-                            c == '-'
-                        } else {
-                            c.is_ascii_alphabetic()
-                        }
-                    });
-                if !ok {
-                    err(format!("{text:?} is not a language tag"));
-                }
-            }
-            Some(p) => err(format!("pattern {p} is not checked here: add it")),
-        }
-        match s.get("format").and_then(Value::as_str) {
-            None => {}
-            Some("uri-reference") => {
-                let percent_ok = text
-                    .split('%')
-                    .skip(1)
-                    .all(|h| h.len() >= 2 && h[..2].chars().all(|c| c.is_ascii_hexdigit()));
-                if !text.chars().all(uri_char) || !percent_ok {
-                    err(format!("{text:?} is not a URI reference"));
-                }
-                // A `:` before any `/` makes the text an absolute URI.
-                let first = text.split(['/', '?', '#']).next().unwrap_or_default();
-                if first.contains(':') && !scheme_ok(text) {
-                    err(format!("{text:?} reads as a URI with a bad scheme"));
-                }
-            }
-            Some("uri") if !scheme_ok(text) || !text.chars().all(uri_char) => {
-                err(format!("{text:?} is not an absolute URI"))
-            }
-            Some("uri") => {}
-            Some(f) => err(format!("format {f} is not checked here: add it")),
-        }
-    }
-
-    fn scheme_ok(text: &str) -> bool {
-        let scheme = text.split_once(':').map(|(s, _)| s).unwrap_or_default();
-        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-            && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-    }
 }
