@@ -22,13 +22,15 @@ pub(crate) struct File {
 
 /// A loaded baseline, by file.
 #[derive(Debug, Default)]
-pub(crate) struct Baseline {
+pub struct Baseline {
     by_path: BTreeMap<String, Vec<Entry>>,
 }
 
 impl Baseline {
-    pub(crate) fn parse(text: &str) -> Result<Baseline, Message> {
-        let file: File = serde_json::from_str(text)
+    /// Reads a baseline file's bytes. A leading byte-order mark (which
+    /// some editors add on saving) is skipped.
+    pub fn parse(bytes: &[u8]) -> Result<Baseline, Message> {
+        let file: File = serde_json::from_slice(crate::read::without_bom(bytes))
             .map_err(|e| Message::new("baseline.not-json").arg("detail", e.to_string()))?;
         if file.version != 1 {
             let version = file.version.to_string();
@@ -43,7 +45,7 @@ impl Baseline {
 
     /// Marks the findings of one file that the baseline records; returns the
     /// file's entries that matched nothing.
-    pub(crate) fn apply(&self, path: &str, findings: &mut [Finding]) -> Vec<Entry> {
+    pub fn apply(&self, path: &str, findings: &mut [Finding]) -> Vec<Entry> {
         let mut left: Vec<Entry> = self.by_path.get(path).cloned().unwrap_or_default();
         for f in findings.iter_mut().filter(|f| f.waived.is_none()) {
             let entry = Entry::of(path, f);
@@ -77,7 +79,7 @@ mod tests {
     fn matching_ignores_lines_and_counts_each_entry_once() {
         let text = r#"{"version":1,"findings":[{"path":"a.toml","code":"GD005","unit":"x","key":"unit[x].cdo.rank"},
             {"path":"a.toml","code":"GD004","unit":"y","key":"unit[y]"}]}"#;
-        let b = Baseline::parse(text).unwrap();
+        let b = Baseline::parse(text.as_bytes()).unwrap();
         let mut fs = vec![
             finding("GD005", "x", "unit[x].cdo.rank", 900),
             finding("GD005", "x", "unit[x].cdo.rank", 950),
@@ -91,12 +93,18 @@ mod tests {
     }
 
     #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let text = b"\xEF\xBB\xBF{\"version\":1,\"findings\":[]}";
+        assert!(Baseline::parse(text).is_ok());
+    }
+
+    #[test]
     fn bad_baselines_say_why() {
-        assert!(Baseline::parse("[]")
+        assert!(Baseline::parse(b"[]")
             .unwrap_err()
             .to_string()
             .contains("not a cdocheck baseline"));
-        assert!(Baseline::parse(r#"{"version":2,"findings":[]}"#)
+        assert!(Baseline::parse(br#"{"version":2,"findings":[]}"#)
             .unwrap_err()
             .to_string()
             .contains("version 2"));

@@ -27,7 +27,8 @@ pub(crate) struct Settings<'a> {
     pub opts: Options,
     pub fail_on: Option<Severity>,
     pub max_bytes: u64,
-    /// Worker threads; 0 means one per core.
+    /// Worker threads, clamped by the command line to what helps (at least
+    /// one; thousands would take longer to start than the plans to check).
     pub jobs: usize,
     pub progress: bool,
     pub baseline: Option<Baseline>,

@@ -17,6 +17,7 @@ use crate::finding::{Code, Finding, Location, Severity};
 use crate::lang::Lang;
 use crate::message::Message;
 use crate::plan::Date;
+use crate::read::Refused;
 use crate::render::{self, explain, human::Human, rules_md, rules_table, Config, Format};
 use crate::rules::Rules;
 use crate::source::{Source, SourceDb};
@@ -426,13 +427,16 @@ fn load_rules(db: &mut SourceDb, extra: &[PathBuf]) -> Result<Rules, Vec<Finding
             }
         };
         for f in files {
-            match std::fs::read_to_string(&f.path) {
+            match read_pack(&f) {
                 Ok(text) => {
                     if let Err(mut p) = rules.add(db, &f.display, &text) {
                         problems.append(&mut p);
                     }
                 }
-                Err(e) => problems.push(unreadable(db, &f.display, Message::plain(e.to_string()))),
+                Err(why) => {
+                    let source = db.add(Source::new(f.display.as_str(), ""));
+                    problems.push(Code::RP001.at(Location { source, span: 0..0 }, why));
+                }
             }
         }
     }
@@ -440,6 +444,31 @@ fn load_rules(db: &mut SourceDb, extra: &[PathBuf]) -> Result<Rules, Vec<Finding
         Ok(rules)
     } else {
         Err(problems)
+    }
+}
+
+/// A `--rules` pack file's text: a regular file of at most
+/// [`MAX_PACK_BYTES`](crate::read::MAX_PACK_BYTES), without a byte-order
+/// mark; else why not, as an RP001 message.
+fn read_pack(f: &discover::Input) -> Result<String, Message> {
+    let max = crate::read::MAX_PACK_BYTES;
+    let name = f.display.as_str();
+    if let Some(why) = &f.problem {
+        return Err(Message::new("rp001.unreadable")
+            .arg("name", name)
+            .arg("error", why.clone()));
+    }
+    match crate::read::read(&f.path, max) {
+        Ok(bytes) => Ok(String::from_utf8_lossy(crate::read::without_bom(&bytes)).into_owned()),
+        Err(Refused::Io(e)) => Err(Message::new("rp001.unreadable")
+            .arg("name", name)
+            .arg("error", e.to_string())),
+        Err(Refused::NotRegular(kind)) => Err(Message::new("rp001.not-regular")
+            .arg("name", name)
+            .arg("kind", kind.message())),
+        Err(Refused::TooLarge) => Err(Message::new("rp001.too-large")
+            .arg("name", name)
+            .arg("max", max.to_string())),
     }
 }
 
@@ -583,14 +612,25 @@ fn open_outputs<'a>(
     Ok((outputs, files))
 }
 
+/// Reads `--baseline FILE`: a regular file of at most
+/// [`MAX_BASELINE_BYTES`](crate::read::MAX_BASELINE_BYTES); anything else
+/// stops the run (exit 2) before anything is checked.
 fn load_baseline(path: &Path) -> Result<Baseline, Error> {
     let error = |why| Error::Baseline {
         path: path.display().to_string(),
         why,
     };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| error(Message::new("baseline.unreadable").arg("detail", e.to_string())))?;
-    Baseline::parse(&text).map_err(error)
+    let max = crate::read::MAX_BASELINE_BYTES;
+    let bytes = crate::read::read(path, max).map_err(|r| {
+        error(match r {
+            Refused::Io(e) => Message::new("baseline.unreadable").arg("detail", e.to_string()),
+            Refused::NotRegular(kind) => {
+                Message::new("read.not-regular").arg("kind", kind.message())
+            }
+            Refused::TooLarge => Message::new("baseline.too-large").arg("max", max.to_string()),
+        })
+    })?;
+    Baseline::parse(&bytes).map_err(error)
 }
 
 /// What the run needs from the command line.
@@ -614,7 +654,7 @@ fn settings<'r>(
             FailOn::Never => None,
         },
         max_bytes: args.max_file_size,
-        jobs: args.jobs.unwrap_or(0),
+        jobs: jobs(args.jobs, files),
         baseline,
         plan_rows: args.summary,
         // A bar only where a person watches a scan long enough to need one.
@@ -624,6 +664,22 @@ fn settings<'r>(
             && std::env::var_os("CI").is_none(),
     }
 }
+
+/// Worker threads that can help: no more than the files to check, nor than
+/// a few per core (a thread waiting on a slow disk leaves its core to
+/// another); at least one. `-j 0` means one per core.
+fn jobs(asked: Option<usize>, files: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    asked
+        .filter(|n| *n > 0)
+        .unwrap_or(cores)
+        .min(cores.saturating_mul(JOBS_PER_CORE))
+        .min(files)
+        .max(1)
+}
+
+/// How many threads per core `-j` may ask for.
+const JOBS_PER_CORE: usize = 4;
 
 /// A scan that found no plan file: exit 2 with what was skipped, unless
 /// `--allow-no-plans`, then a note. `true` when the run must stop.
@@ -683,7 +739,7 @@ fn test_rules(
         failed += 1;
         writeln!(out, "FAIL {}", v.path)?;
         if let Some(why) = &v.broken {
-            writeln!(out, "  {why}")?;
+            writeln!(out, "  {}", why.get(lang))?;
         }
         for m in &v.missing {
             writeln!(out, "  - {m:<14} expected, not reported")?;
@@ -719,6 +775,17 @@ mod tests {
         assert_eq!(parse_size("100"), Ok(100));
         assert!(parse_size("4 furlongs").is_err());
         assert!(parse_size("99999999999999G").is_err());
+    }
+
+    #[test]
+    fn jobs_are_clamped_to_what_helps() {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        assert_eq!(jobs(Some(20_000), 1), 1);
+        assert_eq!(jobs(Some(20_000), 1_000_000), cores * JOBS_PER_CORE);
+        assert_eq!(jobs(Some(2), 10), 2);
+        assert_eq!(jobs(None, 10), cores.min(10));
+        assert_eq!(jobs(Some(0), 1_000), cores);
+        assert_eq!(jobs(Some(8), 0), 1);
     }
 
     #[test]

@@ -257,8 +257,19 @@ pub(crate) fn scan(paths: &[PathBuf], walk: &Walk) -> Result<Found, Error> {
         }
     };
     for p in paths {
-        if std::fs::symlink_metadata(p).is_err() {
-            return Err(Error::NoSuchPath { path: display(p) });
+        if let Err(e) = std::fs::symlink_metadata(p) {
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) {
+                return Err(Error::NoSuchPath { path: display(p) });
+            }
+            // It may well exist (a folder on the way that cannot be searched,
+            // a symlink loop): the entry's problem, with the real error, and
+            // the other paths are still checked.
+            let why = Message::new("pf001.unreadable").arg("error", e.to_string());
+            keep(&mut found.inputs, input(p, Some(why)));
+            continue;
         }
         if !p.is_dir() {
             // A file named on the command line is checked whatever its name.

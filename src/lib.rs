@@ -4,7 +4,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr, unreachable_pub)]
 
 pub(crate) mod atomic;
-pub(crate) mod baseline;
+pub mod baseline;
 pub(crate) mod check;
 pub mod cli;
 pub(crate) mod discover;
@@ -18,6 +18,7 @@ pub mod lang;
 pub mod message;
 pub mod plan;
 pub mod portfolio;
+pub(crate) mod read;
 pub mod render;
 pub mod report;
 pub mod rules;

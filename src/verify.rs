@@ -4,7 +4,9 @@
 
 use crate::discover::Input;
 use crate::eval::{self, Options};
+use crate::message::Message;
 use crate::plan::{Date, Plan, DEFAULT_MAX_BYTES};
+use crate::read::Refused;
 use crate::rules::Rules;
 use crate::source::SourceDb;
 
@@ -51,7 +53,7 @@ pub(crate) struct Verdict {
     /// Produced but not expected.
     pub unexpected: Vec<String>,
     /// Why the fixture could not be run at all.
-    pub broken: Option<String>,
+    pub broken: Option<Message>,
 }
 
 impl Verdict {
@@ -67,15 +69,18 @@ pub(crate) fn verify(rules: &Rules, input: &Input, today: Date) -> Verdict {
         unexpected: Vec::new(),
         broken: None,
     };
-    let text = match std::fs::read(&input.path) {
-        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-        Err(e) => {
-            v.broken = Some(format!("cannot be read: {e}"));
+    // Read once, as a plan is (a regular file under the plans' size cap),
+    // for its `# expect:` lines and its findings alike.
+    let bytes = match input.problem.clone().map_or_else(|| read(input), Err) {
+        Ok(b) => b,
+        Err(why) => {
+            v.broken = Some(why);
             return v;
         }
     };
+    let text = String::from_utf8_lossy(crate::read::without_bom(&bytes));
     let Some(exp) = expectation(&text) else {
-        v.broken = Some("no `# expect:` line: state the findings, or `# expect: none`".into());
+        v.broken = Some(Message::new("verify.no-expect"));
         return v;
     };
     let opts = Options {
@@ -84,7 +89,7 @@ pub(crate) fn verify(rules: &Rules, input: &Input, today: Date) -> Verdict {
         packs: None,
     };
     let mut db = SourceDb::default();
-    let plan = Plan::read(&mut db, &input.path, &input.display, DEFAULT_MAX_BYTES);
+    let plan = Plan::from_bytes(&mut db, &input.display, &bytes);
     let src = db.get(plan.source);
     let mut got: Vec<String> = eval::check(&plan, rules, &opts)
         .findings
@@ -98,6 +103,17 @@ pub(crate) fn verify(rules: &Rules, input: &Input, today: Date) -> Verdict {
     v.missing = diff(&exp.findings, &got);
     v.unexpected = diff(&got, &exp.findings);
     v
+}
+
+/// A fixture's bytes, or why they were not read.
+fn read(input: &Input) -> Result<Vec<u8>, Message> {
+    crate::read::read(&input.path, DEFAULT_MAX_BYTES).map_err(|r| match r {
+        Refused::Io(e) => Message::new("verify.unreadable").arg("error", e.to_string()),
+        Refused::NotRegular(kind) => Message::new("read.not-regular").arg("kind", kind.message()),
+        Refused::TooLarge => {
+            Message::new("verify.too-large").arg("max", DEFAULT_MAX_BYTES.to_string())
+        }
+    })
 }
 
 /// Items of `a` not matched one-for-one in `b`.

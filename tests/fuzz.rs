@@ -1,12 +1,14 @@
-//! A mutation fuzzer that runs on the stable toolchain, with two targets:
+//! A mutation fuzzer that runs on the stable toolchain, with these targets:
 //!
 //! - `fuzz_plans`: `Plan::from_text` + `eval::check` against the built-in
 //!   packs, then every output format renders the report (as `check` does);
 //! - `fuzz_rule_packs`: `Rules::add` on a mutated pack; when it loads, the
 //!   rules table, Markdown reference and `explain` render it and plans are
-//!   checked against it.
+//!   checked against it;
+//! - `fuzz_baselines`: `Baseline::parse` on a mutated baseline file; when it
+//!   loads, it is applied to checked plans and their reports rendered.
 //!
-//! Both are `#[ignore]`d, so plain `cargo test` runs only the deterministic
+//! All are `#[ignore]`d, so plain `cargo test` runs only the deterministic
 //! tests at the end of this file (the committed regression inputs and the
 //! plan generator). Asked for, each target runs its seeds, then a fixed
 //! number of mutations (`CDOCHECK_FUZZ_ITERATIONS`, default
@@ -1558,5 +1560,152 @@ fn generated_plans_are_as_labelled() {
     assert!(
         (0.24..=0.36).contains(&share),
         "{failing} of {n} plans have violations"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Baselines: `fuzz_baselines` mutates baseline files (as `--write-baseline`
+// writes them for the examples and fixtures) and runs each through
+// `Baseline::parse`; one that loads is applied to checked plans, whose
+// reports (baselined findings, stale entries) render in every format.
+
+struct BaselineTarget {
+    rules: Rules,
+    /// Plans by the path their baselines name.
+    plans: Vec<(String, String)>,
+}
+
+impl BaselineTarget {
+    fn new() -> BaselineTarget {
+        let mut db = SourceDb::default();
+        let rules = Rules::builtin(&mut db).expect("the built-in packs load");
+        let plans = ["examples", "rules/tests/guangdong-2021", "rules/tests/core"]
+            .iter()
+            .flat_map(|d| toml_files(&root().join(d)))
+            .filter_map(|p| {
+                let text = std::fs::read_to_string(&p).ok()?;
+                let name = p.strip_prefix(root()).ok()?.to_string_lossy().into_owned();
+                Some((name, text))
+            })
+            .collect();
+        BaselineTarget { rules, plans }
+    }
+
+    /// One plan checked, its findings marked by `baseline` when given.
+    fn report(
+        &self,
+        (name, text): &(String, String),
+        variant: u64,
+        baseline: Option<&cdocheck::baseline::Baseline>,
+    ) -> (FileReport, SourceDb) {
+        let mut db = SourceDb::default();
+        let source = db.add(Source::new(name.as_str(), text.as_str()));
+        let plan = Plan::from_text(source, &db.get(source).text);
+        let mut checked = eval::check(&plan, &self.rules, &options(variant, None));
+        let stale = baseline
+            .map(|b| b.apply(name, &mut checked.findings))
+            .unwrap_or_default();
+        let mut report = FileReport::new(
+            name.clone(),
+            db.get(plan.source),
+            PlanFacts::default(),
+            checked.packs,
+            checked.findings,
+            Some(Severity::Error),
+        );
+        report.stale = stale;
+        (report, db)
+    }
+
+    /// Baselines as `--write-baseline` writes them: one per plan, and one
+    /// of every plan together; one with a byte-order mark.
+    fn seeds(&self) -> Vec<Vec<u8>> {
+        let write = |plans: &[(String, String)]| {
+            let mut w = render::baseline::Writer::default();
+            let mut totals = Totals::default();
+            for p in plans {
+                let (report, db) = self.report(p, 0, None);
+                totals.add(&report);
+                render::Emitter::file(&mut w, &mut io::sink(), &report, &db).expect("a sink");
+            }
+            let portfolio = portfolio::Roll::new(&self.rules).finish();
+            let end = Finish {
+                totals: &totals,
+                portfolio: &portfolio,
+            };
+            let mut out = Vec::new();
+            render::Emitter::finish(&mut w, &mut out, &end).expect("a vector");
+            out
+        };
+        let mut seeds: Vec<Vec<u8>> = self.plans.chunks(1).map(write).collect();
+        seeds.push(write(&self.plans));
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(&seeds[0]);
+        seeds.push(bom);
+        seeds
+    }
+
+    fn run(&self, input: &[u8], variant: u64) -> Signature {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let baseline = match cdocheck::baseline::Baseline::parse(input) {
+            Ok(b) => b,
+            Err(why) => {
+                let _ = why.get(Lang::Zh);
+                // The message's words, without the serde detail it quotes.
+                let words = why.get(Lang::En);
+                words.split(':').next().hash(&mut h);
+                return h.finish();
+            }
+        };
+        for k in 0..2 {
+            let plan = &self.plans[(variant >> (8 + 8 * k)) as usize % self.plans.len()];
+            let (report, db) = self.report(plan, variant, Some(&baseline));
+            let baselined = report
+                .findings
+                .iter()
+                .filter(|l| l.finding.baselined)
+                .count();
+            (baselined.min(3), report.stale.len().min(3)).hash(&mut h);
+            render_all(&self.rules, &db, &report, variant);
+        }
+        h.finish()
+    }
+}
+
+#[test]
+#[ignore = "fuzzing: run with `cargo test --test fuzz -- --ignored` (CDOCHECK_FUZZ_ITERATIONS)"]
+fn fuzz_baselines() {
+    let seed = seed();
+    let target = BaselineTarget::new();
+    let seeds = target.seeds();
+    let t = Instant::now();
+    let o = fuzz(
+        "baseline",
+        seeds.clone(),
+        &seeds,
+        iterations(),
+        seed,
+        &|input, variant| target.run(input, variant),
+    );
+    report("baseline", seed, &o, t.elapsed());
+}
+
+/// The baseline target's seeds load and mark findings: the fuzzer starts
+/// from baselines that reach `apply`, not only from parse errors.
+#[test]
+fn baseline_seeds_load_and_match() {
+    let target = BaselineTarget::new();
+    let seeds = target.seeds();
+    assert!(seeds.len() > 3);
+    let all = cdocheck::baseline::Baseline::parse(&seeds[seeds.len() - 2])
+        .expect("a written baseline loads");
+    let (report, _) = target.report(&target.plans[0], 0, Some(&all));
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|l| l.finding.baselined || l.finding.waived.is_some()),
+        "every finding of {} is baselined",
+        target.plans[0].0
     );
 }

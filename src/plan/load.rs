@@ -32,13 +32,14 @@ pub struct Loaded {
 
 /// Parses and validates one plan.
 pub fn load(source: SourceId, text: &str) -> Loaded {
-    let (doc, errors) = DeTable::parse_recoverable(text);
+    let (doc, mut errors) = DeTable::parse_recoverable(text);
     let mut loader = Loader {
         source,
         diags: Vec::new(),
         spots: Vec::new(),
     };
-    if !errors.is_empty() {
+    let too_deep = loader.too_deep(text, &mut errors);
+    if too_deep || !errors.is_empty() {
         for e in errors {
             let span = e.span().unwrap_or(0..0);
             let detail = e.message().trim_end();
@@ -389,6 +390,33 @@ impl Loader {
         Value::Invalid
     }
 
+    /// A key of more parts than the TOML parser reads is an error it reports
+    /// without a place ("recursion limit"): takes those errors out of
+    /// `errors` and reports each such key at the part that crosses the
+    /// limit. `true` when there was one.
+    fn too_deep(&mut self, text: &str, errors: &mut Vec<toml::de::Error>) -> bool {
+        let deep =
+            |e: &toml::de::Error| e.span().is_none() && e.message().trim_end() == "recursion limit";
+        if !errors.iter().any(deep) {
+            return false;
+        }
+        errors.retain(|e| !deep(e));
+        let mut keys = deep_keys(text);
+        if keys.is_empty() {
+            // Not found again (the parser changed its limit): still said.
+            keys.push((0..0, KEY_PARTS + 1));
+        }
+        for (span, parts) in keys {
+            let msg = Message::new("pf001.too-deep")
+                .arg("parts", parts.to_string())
+                .arg("max", KEY_PARTS.to_string());
+            let help = Message::new("pf001.too-deep.help");
+            self.diags
+                .push(Code::PF001.at(self.loc(span), msg).with_help(help));
+        }
+        true
+    }
+
     fn check_format(&mut self, root: &Table) {
         let Some(node) = root.get("format") else {
             return;
@@ -402,6 +430,57 @@ impl Loader {
             }
         }
     }
+}
+
+/// The most parts a dotted key may have: the toml crate reports "recursion
+/// limit" for a key whose parts before the last number 80 or more.
+const KEY_PARTS: usize = 80;
+
+/// Every dotted key (in a header, an assignment or an inline table) of more
+/// than [`KEY_PARTS`] parts: the span from the first part beyond the limit
+/// to the key's end, and how many parts it has. Lexed again with the
+/// parser's own lexer, so strings and comments are never taken for keys;
+/// this runs only for a file the parser already refused.
+fn deep_keys(text: &str) -> Vec<(Span, usize)> {
+    use toml_parser::parser::{Event, EventKind};
+    let tokens = toml_parser::Source::new(text).lex().into_vec();
+    let mut events: Vec<Event> = Vec::new();
+    toml_parser::parser::parse_document(&tokens, &mut events, &mut ());
+    let mut out = Vec::new();
+    // The key being read: its parts so far, where it crosses the limit, and
+    // whether a `.` was just read.
+    let (mut parts, mut crossing, mut dotted) = (0, None::<Span>, false);
+    let mut close = |parts: usize, crossing: &mut Option<Span>| {
+        if let Some(span) = crossing.take() {
+            out.push((span, parts));
+        }
+    };
+    for e in &events {
+        let span = e.span().start()..e.span().end();
+        match e.kind() {
+            EventKind::SimpleKey => {
+                if !dotted {
+                    close(parts, &mut crossing);
+                    parts = 0;
+                }
+                parts += 1;
+                dotted = false;
+                if parts == KEY_PARTS + 1 {
+                    crossing = Some(span);
+                } else if let Some(c) = &mut crossing {
+                    c.end = span.end;
+                }
+            }
+            EventKind::KeySep => dotted = true,
+            EventKind::Whitespace => {}
+            _ => {
+                close(parts, &mut crossing);
+                (parts, dotted) = (0, false);
+            }
+        }
+    }
+    close(parts, &mut crossing);
+    out
 }
 
 /// How messages name what a value was found to be.

@@ -7,11 +7,11 @@ mod tree;
 pub use load::{load, Loaded, Spot};
 pub use tree::{placeholder, Date, Entry, Node, Table, Value};
 
-use std::io::Read;
 use std::path::Path;
 
 use crate::finding::{Code, Finding, Location};
 use crate::message::Message;
+use crate::read::Refused;
 use crate::source::{Source, SourceDb, SourceId};
 
 /// Files larger than this are reported, not read (`--max-file-size`).
@@ -50,55 +50,68 @@ impl Plan {
     }
 
     /// Reads a file into the source database and loads it. A file that
-    /// cannot be read, is too large, binary or not UTF-8 becomes a plan with
-    /// one PF001 and no tree.
+    /// cannot be read, is not a regular file (a FIFO, a device), is too
+    /// large, binary or not UTF-8 becomes a plan with one PF001 and no tree.
     pub fn read(db: &mut SourceDb, path: &Path, name: &str, max_bytes: u64) -> Plan {
-        let (text, problem) = match read_capped(path, max_bytes) {
-            Err(e) => {
-                let msg = Message::new("pf001.unreadable").arg("error", e.to_string());
-                let help = Message::new("pf001.unreadable.help");
-                (String::new(), Some((0, msg, help)))
-            }
-            Ok(None) => {
-                let msg = Message::new("pf001.too-large").arg("max", max_bytes.to_string());
-                let help = Message::new("pf001.too-large.help");
-                (String::new(), Some((0, msg, help)))
-            }
-            Ok(Some(bytes)) if bytes.contains(&0) => {
-                let at = bytes.iter().position(|b| *b == 0).unwrap_or(0);
-                let text = String::from_utf8_lossy(&bytes[..at]).into_owned();
-                let msg = Message::new("pf001.binary");
-                (text, Some((at, msg, Message::new("pf001.binary.help"))))
-            }
-            Ok(Some(bytes)) => match String::from_utf8(bytes) {
-                Ok(t) => (t, None),
-                Err(e) => {
-                    let at = e.utf8_error().valid_up_to();
-                    let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                    let msg = Message::new("pf001.not-utf8");
-                    (text, Some((at, msg, Message::new("pf001.not-utf8.help"))))
-                }
-            },
+        let why = match crate::read::read(path, max_bytes) {
+            Ok(bytes) => return Plan::from_bytes(db, name, &bytes),
+            Err(Refused::Io(e)) => (
+                Message::new("pf001.unreadable").arg("error", e.to_string()),
+                Message::new("pf001.unreadable.help"),
+            ),
+            Err(Refused::NotRegular(kind)) => (
+                Message::new("pf001.not-regular").arg("kind", kind.message()),
+                Message::new("pf001.not-regular.help"),
+            ),
+            Err(Refused::TooLarge) => (
+                Message::new("pf001.too-large").arg("max", max_bytes.to_string()),
+                Message::new("pf001.too-large.help"),
+            ),
         };
-        let source = db.add(Source::new(name, text));
-        match problem {
-            Some((at, msg, help)) => {
-                let loc = Location {
-                    source,
-                    span: at..at,
-                };
-                Plan::unreadable(source, Code::PF001.at(loc, msg).with_help(help))
+        Plan::problem(db, name, String::new(), 0, why)
+    }
+
+    /// Loads a file's bytes, as read. A leading byte-order mark is dropped,
+    /// so that it counts for no column. Binary or not UTF-8: one PF001.
+    pub fn from_bytes(db: &mut SourceDb, name: &str, bytes: &[u8]) -> Plan {
+        let bytes = crate::read::without_bom(bytes);
+        if let Some(at) = bytes.iter().position(|b| *b == 0) {
+            let text = String::from_utf8_lossy(&bytes[..at]).into_owned();
+            let why = (
+                Message::new("pf001.binary"),
+                Message::new("pf001.binary.help"),
+            );
+            return Plan::problem(db, name, text, at, why);
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(t) => {
+                let source = db.add(Source::new(name, t));
+                Plan::from_text(source, &db.get(source).text)
             }
-            None => Plan::from_text(source, &db.get(source).text),
+            Err(e) => {
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                let why = (
+                    Message::new("pf001.not-utf8"),
+                    Message::new("pf001.not-utf8.help"),
+                );
+                Plan::problem(db, name, text, e.valid_up_to(), why)
+            }
         }
     }
-}
 
-/// The file's bytes, or `None` when it holds more than `max` bytes.
-fn read_capped(path: &Path, max: u64) -> std::io::Result<Option<Vec<u8>>> {
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(max.saturating_add(1))
-        .read_to_end(&mut bytes)?;
-    Ok((bytes.len() as u64 <= max).then_some(bytes))
+    /// A plan whose text (what of it can be shown) has one PF001 at `at`.
+    fn problem(
+        db: &mut SourceDb,
+        name: &str,
+        text: String,
+        at: usize,
+        (msg, help): (Message, Message),
+    ) -> Plan {
+        let source = db.add(Source::new(name, text));
+        let loc = Location {
+            source,
+            span: at..at,
+        };
+        Plan::unreadable(source, Code::PF001.at(loc, msg).with_help(help))
+    }
 }

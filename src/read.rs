@@ -1,0 +1,168 @@
+//! Reading an input file whole, the one way every input is read: plans,
+//! baselines, rule packs and fixtures. Only regular files are read: opening
+//! a FIFO to read blocks until a writer comes (forever, in CI), and a device
+//! such as `/dev/zero` never ends. Every read stops at a cap.
+
+use std::fs::{File, Metadata};
+use std::io::{self, Read};
+use std::path::Path;
+
+use crate::message::Message;
+
+/// The most a `--baseline` file may hold: a big repository's baseline
+/// (1,000,000 findings take about 60 MB) with room to spare.
+pub(crate) const MAX_BASELINE_BYTES: u64 = 64 << 20;
+
+/// The most a `--rules` pack file may hold: 20,000 rules the size of the
+/// shipped ones take about 23 MB.
+pub(crate) const MAX_PACK_BYTES: u64 = 64 << 20;
+
+/// Why a file was not read.
+#[derive(Debug)]
+pub(crate) enum Refused {
+    /// Opening or reading failed (not found, permission denied, …).
+    Io(io::Error),
+    /// Not a regular file: nothing was read.
+    NotRegular(Kind),
+    /// It holds more than the cap: what was read is dropped.
+    TooLarge,
+}
+
+/// What a path names, when it is not a regular file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Directory,
+    Fifo,
+    CharDevice,
+    BlockDevice,
+    Socket,
+    Other,
+}
+
+impl Kind {
+    /// `None` for a regular file.
+    fn of(m: &Metadata) -> Option<Kind> {
+        let t = m.file_type();
+        if t.is_file() {
+            return None;
+        }
+        if t.is_dir() {
+            return Some(Kind::Directory);
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            if t.is_fifo() {
+                return Some(Kind::Fifo);
+            }
+            if t.is_char_device() {
+                return Some(Kind::CharDevice);
+            }
+            if t.is_block_device() {
+                return Some(Kind::BlockDevice);
+            }
+            if t.is_socket() {
+                return Some(Kind::Socket);
+            }
+        }
+        Some(Kind::Other)
+    }
+
+    /// `a FIFO (named pipe)`, `a character device`, …
+    pub(crate) fn message(self) -> Message {
+        Message::new(match self {
+            Kind::Directory => "read.kind.directory",
+            Kind::Fifo => "read.kind.fifo",
+            Kind::CharDevice => "read.kind.char-device",
+            Kind::BlockDevice => "read.kind.block-device",
+            Kind::Socket => "read.kind.socket",
+            Kind::Other => "read.kind.other",
+        })
+    }
+}
+
+/// The bytes of the regular file at `path` (symlinks followed), at most
+/// `max` of them.
+pub(crate) fn read(path: &Path, max: u64) -> Result<Vec<u8>, Refused> {
+    // Looked at before opening, so a device is never even opened; and again
+    // on the handle, since another file may have been swapped in between.
+    let regular = |m: &Metadata| Kind::of(m).map_or(Ok(()), |k| Err(Refused::NotRegular(k)));
+    regular(&std::fs::metadata(path).map_err(Refused::Io)?)?;
+    let file = open(path).map_err(Refused::Io)?;
+    let meta = file.metadata().map_err(Refused::Io)?;
+    regular(&meta)?;
+    if meta.len() > max {
+        return Err(Refused::TooLarge);
+    }
+    // The length is a hint: the file may grow while it is read.
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(Refused::Io)?;
+    if bytes.len() as u64 > max {
+        return Err(Refused::TooLarge);
+    }
+    Ok(bytes)
+}
+
+/// Opens without blocking: a FIFO swapped in after the first look opens at
+/// once (and is then refused) instead of waiting for a writer.
+#[cfg(unix)]
+fn open(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open(path: &Path) -> io::Result<File> {
+    File::open(path)
+}
+
+/// The bytes after a UTF-8 byte-order mark, if one leads: editors hide it,
+/// so it must count for no column, and JSON does not allow it.
+pub(crate) fn without_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regular_files_are_read_up_to_the_cap() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a");
+        std::fs::write(&p, b"12345").unwrap();
+        assert_eq!(read(&p, 5).unwrap(), b"12345");
+        assert!(matches!(read(&p, 4), Err(Refused::TooLarge)));
+        assert!(matches!(
+            read(dir.path(), 5),
+            Err(Refused::NotRegular(Kind::Directory))
+        ));
+        assert!(matches!(
+            read(&dir.path().join("b"), 5),
+            Err(Refused::Io(_))
+        ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_are_refused_unread() {
+        let zero = Path::new("/dev/zero");
+        if zero.exists() {
+            assert!(matches!(
+                read(zero, 1 << 40),
+                Err(Refused::NotRegular(Kind::CharDevice))
+            ));
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_dropped() {
+        assert_eq!(without_bom(b"\xEF\xBB\xBFa = 1"), b"a = 1");
+        assert_eq!(without_bom(b"a = 1"), b"a = 1");
+    }
+}
