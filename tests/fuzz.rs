@@ -1678,11 +1678,15 @@ fn fuzz_baselines() {
     let seed = seed();
     let target = BaselineTarget::new();
     let seeds = target.seeds();
+    // The dictionary is made of `key = value` lines: the plans' keys, unit
+    // ids and codes are what baselines quote.
+    let mut dict_seeds = seeds.clone();
+    dict_seeds.extend(target.plans.iter().map(|(_, t)| t.clone().into_bytes()));
     let t = Instant::now();
     let o = fuzz(
         "baseline",
         seeds.clone(),
-        &seeds,
+        &dict_seeds,
         iterations(),
         seed,
         &|input, variant| target.run(input, variant),
