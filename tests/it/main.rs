@@ -7,5 +7,6 @@ mod ergonomics;
 mod formats;
 mod init_packs;
 mod packs;
+mod scale;
 mod verdicts;
 mod wording;
