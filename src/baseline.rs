@@ -5,11 +5,11 @@
 //! fingerprinted by file, code, unit and key path — never by line — so a
 //! baseline survives edits that move lines.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use crate::finding::Finding;
+use crate::findings::Findings;
 use crate::message::Message;
 pub(crate) use crate::report::Entry;
 
@@ -44,24 +44,61 @@ impl Baseline {
     }
 
     /// Marks the findings of one file that the baseline records; returns the
-    /// file's entries that matched nothing.
-    pub fn apply(&self, path: &str, findings: &mut [Finding]) -> Vec<Entry> {
-        let mut left: Vec<Entry> = self.by_path.get(path).cloned().unwrap_or_default();
-        for f in findings.iter_mut().filter(|f| f.waived.is_none()) {
-            let entry = Entry::of(path, f);
-            if let Some(i) = left.iter().position(|e| *e == entry) {
-                left.remove(i);
+    /// file's entries that matched nothing. Each entry covers one finding;
+    /// entries are counted by value, so many findings cost no scan each.
+    pub fn apply(&self, path: &str, findings: &mut Findings) -> Vec<Entry> {
+        let entries = self.by_path.get(path).map_or(&[][..], Vec::as_slice);
+        let mut left: HashMap<&Entry, usize> = HashMap::new();
+        for e in entries {
+            *left.entry(e).or_insert(0) += 1;
+        }
+        let mut take = |entry: &Entry, n: usize| match left.get_mut(entry) {
+            Some(k) => {
+                let took = n.min(*k);
+                *k -= took;
+                took
+            }
+            None => 0,
+        };
+        for f in findings.shown.iter_mut().filter(|f| f.waived.is_none()) {
+            if take(&Entry::of(path, f), 1) == 1 {
                 f.baselined = true;
             }
         }
-        left
+        let mut i = 0;
+        while i < findings.extra.len() {
+            let e = &findings.extra[i];
+            if e.waived.is_none() && !e.baselined {
+                let entry = Entry {
+                    path: path.to_string(),
+                    code: e.code.to_string(),
+                    unit: e.unit.as_deref().map(str::to_string),
+                    key: e.key.as_deref().map(str::to_string),
+                };
+                let took = take(&entry, e.n);
+                if let Some(j) = findings.split_extra(i, took).filter(|_| took > 0) {
+                    findings.extra[j].baselined = true;
+                    i = j;
+                }
+            }
+            i += 1;
+        }
+        // What is left, in the baseline's order.
+        let mut stale = Vec::new();
+        for e in entries {
+            if let Some(k) = left.get_mut(e).filter(|k| **k > 0) {
+                *k -= 1;
+                stale.push(e.clone());
+            }
+        }
+        stale
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::{Location, Severity};
+    use crate::finding::{Finding, Location, Severity};
     use crate::source::SourceId;
 
     fn finding(code: &str, unit: &str, key: &str, start: usize) -> Finding {
@@ -80,16 +117,19 @@ mod tests {
         let text = r#"{"version":1,"findings":[{"path":"a.toml","code":"GD005","unit":"x","key":"unit[x].cdo.rank"},
             {"path":"a.toml","code":"GD004","unit":"y","key":"unit[y]"}]}"#;
         let b = Baseline::parse(text.as_bytes()).unwrap();
-        let mut fs = vec![
+        let mut fs = Findings::from(vec![
             finding("GD005", "x", "unit[x].cdo.rank", 900),
             finding("GD005", "x", "unit[x].cdo.rank", 950),
-        ];
+        ]);
         let stale = b.apply("a.toml", &mut fs);
-        assert!(fs[0].baselined, "moved lines still match");
-        assert!(!fs[1].baselined, "a second, new finding is not covered");
+        assert!(fs.shown[0].baselined, "moved lines still match");
+        assert!(
+            !fs.shown[1].baselined,
+            "a second, new finding is not covered"
+        );
         assert_eq!(stale.len(), 1);
         assert_eq!(stale[0].code, "GD004");
-        assert!(b.apply("b.toml", &mut fs[1..]).is_empty());
+        assert!(b.apply("b.toml", &mut fs).is_empty());
     }
 
     #[test]

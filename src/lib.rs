@@ -12,6 +12,7 @@ pub(crate) mod docgen;
 pub(crate) mod error;
 pub mod eval;
 pub mod finding;
+pub mod findings;
 pub mod init;
 pub(crate) mod json_schema;
 pub mod lang;

@@ -7,11 +7,13 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::finding::{Code, Finding, FindingCode, Severity};
+use crate::findings::{Extra, Findings, CAP};
+use crate::message::Message;
 use crate::source::Source;
 
 /// A finding's fingerprint, as a baseline records it: file, code, unit and
 /// key path, never the line, so it survives edits that move lines.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Entry {
     pub path: String,
     pub code: String,
@@ -59,6 +61,9 @@ pub struct Located {
     pub finding: Finding,
     pub start: LineCol,
     pub end: LineCol,
+    /// Set on the entry that stands for the findings of its code beyond
+    /// the cap: how many there were. It is shown, never counted.
+    pub omitted: Option<usize>,
 }
 
 /// What a file says about itself, for the summary and the portfolio.
@@ -75,46 +80,108 @@ pub struct FileReport {
     pub path: String,
     pub facts: PlanFacts,
     pub packs: Vec<String>,
+    /// What is shown: at most [`CAP`] findings of one code, then one entry
+    /// (`omitted`) saying how many more there were.
     pub findings: Vec<Located>,
+    /// The findings beyond the cap: counted, baselined, never shown.
+    pub extra: Vec<Extra>,
     pub status: Status,
     /// Entries of the `--baseline` for this file that no longer occur.
     pub stale: Vec<Entry>,
 }
 
+/// A finding as counts and baselines see it, shown or not.
+#[derive(Clone, Copy, Debug)]
+pub struct Counted<'a> {
+    pub code: &'a str,
+    pub severity: Severity,
+    pub waived: bool,
+    pub baselined: bool,
+    pub unit: Option<&'a str>,
+    pub key: Option<&'a str>,
+    /// How many identical findings this stands for.
+    pub n: usize,
+}
+
 impl FileReport {
+    /// Resolves positions and applies the finding cap, last: the status
+    /// (here) and every count ([`FileReport::every`]) see every finding.
     pub fn new(
         path: String,
         source: &Source,
         facts: PlanFacts,
         packs: Vec<String>,
-        findings: Vec<Finding>,
+        findings: Findings,
         fail_on: Option<Severity>,
     ) -> Self {
-        let unreadable = findings
-            .iter()
-            .any(|f| f.code == FindingCode::Builtin(Code::PF001));
-        let fails = unreadable || findings.iter().any(|f| f.fails_at(fail_on));
-        let findings = findings
-            .into_iter()
-            .map(|finding| {
-                let (line, column) = source.line_col(finding.at.span.start);
-                let start = LineCol { line, column };
-                let (line, column) = source.line_col(finding.at.span.end);
-                Located {
-                    finding,
-                    start,
-                    end: LineCol { line, column },
-                }
-            })
-            .collect();
+        let pf001 = FindingCode::Builtin(Code::PF001);
+        let unreadable = findings.shown.iter().any(|f| f.code == pf001)
+            || findings.extra.iter().any(|e| e.code == pf001);
+        let fails = unreadable
+            || findings.shown.iter().any(|f| f.fails_at(fail_on))
+            || findings.extra.iter().any(|e| e.fails_at(fail_on));
+        let locate = |finding: Finding, omitted: Option<usize>| {
+            let (line, column) = source.line_col(finding.at.span.start);
+            let start = LineCol { line, column };
+            let (line, column) = source.line_col(finding.at.span.end);
+            Located {
+                finding,
+                start,
+                end: LineCol { line, column },
+                omitted,
+            }
+        };
+        let caps = cap_entries(&findings);
+        let Findings { shown, extra, .. } = findings;
+        let mut located: Vec<Located> = shown.into_iter().map(|f| locate(f, None)).collect();
+        // Each cap entry goes right after the last shown finding of its
+        // code: the 1,001st place.
+        for (f, n) in caps {
+            let at = located
+                .iter()
+                .rposition(|l| l.finding.code == f.code)
+                .map_or(located.len(), |i| i + 1);
+            located.insert(at, locate(f, Some(n)));
+        }
         FileReport {
             path,
             facts,
             packs,
-            findings,
+            findings: located,
+            extra,
             status: if fails { Status::Fail } else { Status::Pass },
             stale: Vec::new(),
         }
+    }
+
+    /// Every finding, shown or beyond the cap (cap entries aside).
+    pub fn every(&self) -> impl Iterator<Item = Counted<'_>> {
+        let shown = self
+            .findings
+            .iter()
+            .filter(|l| l.omitted.is_none())
+            .map(|l| {
+                let f = &l.finding;
+                Counted {
+                    code: f.code.as_str(),
+                    severity: f.severity,
+                    waived: f.waived.is_some(),
+                    baselined: f.baselined,
+                    unit: f.unit.as_deref(),
+                    key: f.key.as_deref(),
+                    n: 1,
+                }
+            });
+        let extra = self.extra.iter().map(|e| Counted {
+            code: e.code.as_str(),
+            severity: e.severity,
+            waived: e.waived.is_some(),
+            baselined: e.baselined,
+            unit: e.unit.as_deref(),
+            key: e.key.as_deref(),
+            n: e.n,
+        });
+        shown.chain(extra)
     }
 
     pub fn counts(&self) -> Summary {
@@ -122,6 +189,41 @@ impl FileReport {
         s.add(self);
         s
     }
+}
+
+/// One entry per code with findings beyond the cap, with how many: an
+/// ordinary finding of that code and severity, at the first one left out,
+/// whose message says how many more there were. It is waived when all of
+/// them are, baselined when none of them fails; else it shows as failing.
+fn cap_entries(findings: &Findings) -> Vec<(Finding, usize)> {
+    findings
+        .overflow
+        .iter()
+        .filter_map(|o| {
+            let of_code = || findings.extra.iter().filter(|e| e.code == o.code);
+            let n: usize = of_code().map(|e| e.n).sum();
+            if n == 0 {
+                return None;
+            }
+            let msg = Message::new("cap.omitted")
+                .arg("count", n.to_string())
+                .arg("code", o.code.as_str())
+                .arg("max", CAP.to_string());
+            let mut f = Finding::new(o.code.clone(), o.severity, msg, o.at.clone())
+                .with_help(Message::new("cap.omitted.help"));
+            f.citation = findings
+                .shown
+                .iter()
+                .find(|s| s.code == o.code)
+                .and_then(|s| s.citation.clone());
+            let waiver = of_code().map(|e| e.waived).collect::<Option<Vec<u32>>>();
+            match waiver.as_ref().and_then(|w| w.first()) {
+                Some(w) => f.waived = findings.waivers.get(*w as usize).cloned(),
+                None => f.baselined = of_code().all(|e| e.waived.is_some() || e.baselined),
+            }
+            Some((f, n))
+        })
+        .collect()
 }
 
 /// Counts over a run.
@@ -145,14 +247,14 @@ impl Summary {
             Status::Pass => self.passed += 1,
             Status::Fail => self.failed += 1,
         }
-        for l in &r.findings {
-            let f = &l.finding;
-            match (f.waived.is_some(), f.baselined, f.severity) {
-                (true, _, _) => self.waived += 1,
-                (false, true, _) => self.baselined += 1,
-                (false, false, Severity::Error) => self.errors += 1,
-                (false, false, Severity::Warning) => self.warnings += 1,
-                (false, false, Severity::Info) => self.infos += 1,
+        for f in r.every() {
+            let n = f.n;
+            match (f.waived, f.baselined, f.severity) {
+                (true, _, _) => self.waived += n,
+                (false, true, _) => self.baselined += n,
+                (false, false, Severity::Error) => self.errors += n,
+                (false, false, Severity::Warning) => self.warnings += n,
+                (false, false, Severity::Info) => self.infos += n,
             }
         }
     }
@@ -195,24 +297,25 @@ pub struct Totals {
 impl Totals {
     pub fn add(&mut self, r: &FileReport) {
         self.summary.add(r);
-        let mut seen = Vec::new();
-        for l in &r.findings {
-            let f = &l.finding;
-            let stat = self
-                .rules
-                .entry(f.code.to_string())
-                .or_insert_with(|| RuleStat {
+        let mut seen = std::collections::HashSet::new();
+        for f in r.every() {
+            if !self.rules.contains_key(f.code) {
+                let stat = RuleStat {
                     code: f.code.to_string(),
                     severity: f.severity,
                     plans: 0,
                     findings: 0,
                     waived: 0,
-                });
-            stat.findings += 1;
-            stat.waived += usize::from(f.waived.is_some());
-            if !seen.contains(&&f.code) {
+                };
+                self.rules.insert(f.code.to_string(), stat);
+            }
+            let Some(stat) = self.rules.get_mut(f.code) else {
+                continue;
+            };
+            stat.findings += f.n;
+            stat.waived += if f.waived { f.n } else { 0 };
+            if seen.insert(f.code) {
                 stat.plans += 1;
-                seen.push(&f.code);
             }
         }
         if let Some(stale) = &mut self.stale {

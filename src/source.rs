@@ -18,7 +18,74 @@ pub struct Source {
     pub name: String,
     pub text: Arc<str>,
     /// Built on first use: most plans have no finding to place.
-    line_starts: OnceLock<Vec<usize>>,
+    index: OnceLock<Index>,
+}
+
+/// Where lines start, and how many characters precede every
+/// [`BLOCK`]th byte: a column is then counted over at most one block, not
+/// from the start of its line (a file of lone CRs is one long line).
+#[derive(Debug)]
+struct Index {
+    line_starts: Vec<usize>,
+    /// Characters before byte `i * BLOCK`; empty when the text is ASCII.
+    chars_before: Vec<usize>,
+}
+
+const BLOCK: usize = 256;
+
+/// A UTF-8 byte that starts a character.
+fn starts_char(b: u8) -> bool {
+    b & 0xC0 != 0x80
+}
+
+impl Index {
+    fn new(text: &str) -> Index {
+        let bytes = text.as_bytes();
+        let newlines = memchr_all(bytes);
+        let line_starts = std::iter::once(0).chain(newlines).collect();
+        let chars_before = if text.is_ascii() {
+            Vec::new()
+        } else {
+            // One entry per block and one for the end: `offset == len`
+            // on a block boundary has its own.
+            let mut before = Vec::with_capacity(bytes.len() / BLOCK + 1);
+            let mut n = 0;
+            for block in bytes.chunks(BLOCK) {
+                before.push(n);
+                n += block.iter().filter(|b| starts_char(**b)).count();
+            }
+            before.push(n);
+            before
+        };
+        Index {
+            line_starts,
+            chars_before,
+        }
+    }
+
+    /// Characters before byte `offset` (a byte that does not start a
+    /// character counts with the one it belongs to).
+    fn chars_to(&self, bytes: &[u8], offset: usize) -> usize {
+        if self.chars_before.is_empty() {
+            return offset;
+        }
+        let block = offset / BLOCK;
+        let from = block * BLOCK;
+        self.chars_before[block]
+            + bytes[from..offset]
+                .iter()
+                .filter(|b| starts_char(**b))
+                .count()
+    }
+}
+
+/// Offsets just after each `\n`.
+fn memchr_all(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i + 1)
 }
 
 impl Source {
@@ -26,25 +93,19 @@ impl Source {
         Self {
             name: name.into(),
             text: text.into(),
-            line_starts: OnceLock::new(),
+            index: OnceLock::new(),
         }
     }
 
-    /// 1-based line and column (in characters, not bytes) of a byte offset.
+    /// 1-based line and column (in characters, not bytes) of a byte offset,
+    /// in time independent of the line's length.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let starts = self.line_starts.get_or_init(|| {
-            let newlines = self.text.bytes().enumerate().filter(|(_, b)| *b == b'\n');
-            std::iter::once(0)
-                .chain(newlines.map(|(i, _)| i + 1))
-                .collect()
-        });
+        let index = self.index.get_or_init(|| Index::new(&self.text));
+        let starts = &index.line_starts;
         let line = starts.partition_point(|&s| s <= offset) - 1;
-        let start = starts[line];
-        let col = self
-            .text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count());
+        let bytes = self.text.as_bytes();
+        let col = index.chars_to(bytes, offset) - index.chars_to(bytes, starts[line]);
         (line + 1, col + 1)
     }
 }
@@ -89,5 +150,22 @@ mod tests {
         assert_eq!(s.line_col(6), (2, 1));
         let hash = s.text.find('#').unwrap();
         assert_eq!(s.line_col(hash), (2, 13));
+    }
+
+    #[test]
+    fn columns_are_right_far_into_long_lines() {
+        // Lone CRs end no line; multi-byte characters straddle blocks.
+        let text = "深a\r".repeat(1000) + "x";
+        let s = Source::new("x", text.as_str());
+        let x = text.len() - 1;
+        assert_eq!(s.line_col(x), (1, 3001));
+        assert_eq!(s.line_col(text.len()), (1, 3002));
+        let t = "a\n".to_string() + &"深".repeat(300) + "\nb";
+        let s = Source::new("x", t.as_str());
+        assert_eq!(s.line_col(t.len() - 1), (3, 1));
+        assert_eq!(s.line_col(2 + 3 * 299), (2, 300));
+        let exact = "é".repeat(BLOCK);
+        let s = Source::new("x", exact.as_str());
+        assert_eq!(s.line_col(exact.len()), (1, BLOCK + 1));
     }
 }

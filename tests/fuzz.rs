@@ -974,7 +974,7 @@ fn check_plan(rules: &Rules, text: &str, variant: u64, packs: Option<Vec<String>
     let opts = options(variant, packs);
     let plan = Plan::from_text(source, &db.get(source).text);
     let checked = eval::check(&plan, rules, &opts);
-    let sig = finding_signature(&checked.findings, u64::from(plan.root.is_some()));
+    let sig = finding_signature(&checked.findings.shown, u64::from(plan.root.is_some()));
     let p = plan.root.as_ref().and_then(|r| r.table("plan"));
     let get = |k: &str| p.and_then(|p| p.str(k)).map(str::to_string);
     let facts = PlanFacts {

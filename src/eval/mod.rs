@@ -13,11 +13,14 @@ pub use select::select;
 use cond::{Ctx, Evidence, Tri};
 
 use crate::finding::{Finding, Label, Location};
+use crate::findings::{Extra, Findings};
+use std::cell::OnceCell;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::lang::Text;
 use crate::message::{Arg, Message, Texts};
-use crate::plan::{Date, Plan, Table};
+use crate::plan::{Date, KeyIndex, Plan, Table};
 use crate::rules::{Check, Rule, Rules};
 use crate::source::{SourceId, Span};
 
@@ -51,7 +54,7 @@ pub fn holds(
 #[derive(Debug)]
 pub struct Checked {
     pub packs: Vec<String>,
-    pub findings: Vec<Finding>,
+    pub findings: Findings,
 }
 
 /// Checks one plan: its format diagnostics, then every applicable rule.
@@ -60,14 +63,15 @@ pub fn check(plan: &Plan, rules: &Rules, opts: &Options) -> Checked {
     let mut packs = Vec::new();
     if let Some(root) = &plan.root {
         let (selected, diags) = select::select(rules, root, plan.source, opts.packs.as_deref());
-        findings.extend(diags);
+        findings.append(diags);
         packs = selected.iter().map(|p| p.name.clone()).collect();
         let emit = Emit {
             source: plan.source,
             root,
             spots: &plan.placeholders,
+            keys: OnceCell::new(),
         };
-        let mut rule_findings = Vec::new();
+        let mut rule_findings = Findings::new();
         let mut waiver_checks = Vec::new();
         let mut selection_checks = Vec::new();
         let mut cel_vars = None;
@@ -76,6 +80,9 @@ pub fn check(plan: &Plan, rules: &Rules, opts: &Options) -> Checked {
             match &rule.check {
                 Check::Waiver(c) => waiver_checks.push((*rule, *c)),
                 Check::Selection(c) => selection_checks.push((*rule, *c)),
+                // One per placeholder, so possibly hundreds of thousands:
+                // straight into the capped collection.
+                Check::Placeholder => placeholder::find(rule, &emit, &mut rule_findings),
                 _ => rule_findings.extend(run_rule(rule, &emit, &mut cel_vars)),
             }
         }
@@ -90,36 +97,56 @@ pub fn check(plan: &Plan, rules: &Rules, opts: &Options) -> Checked {
             superseded: &superseded,
         };
         let waiver_findings = waiver::apply(&input, &mut rule_findings, &emit);
-        findings.extend(rule_findings);
+        findings.append(rule_findings);
         findings.extend(waiver_findings);
         findings.extend(select::check(rules, &selection_checks, &emit));
     }
-    findings.sort_by(|a, b| (a.at.span.start, &a.code).cmp(&(b.at.span.start, &b.code)));
+    findings
+        .shown
+        .sort_by(|a, b| (a.at.span.start, &a.code).cmp(&(b.at.span.start, &b.code)));
     Checked { packs, findings }
 }
 
 /// Drops the findings of superseded rules on every element where their
 /// superseding rule reported one; returns what was dropped, as (rule, unit,
 /// superseding rule), for CORE005's help.
-fn supersede(
-    applied: &[&Rule],
-    findings: &mut Vec<Finding>,
-) -> Vec<(String, Option<String>, String)> {
+fn supersede(applied: &[&Rule], findings: &mut Findings) -> Vec<(String, Option<String>, String)> {
     let mut dropped = Vec::new();
     for rule in applied.iter().filter(|r| !r.supersedes.is_empty()) {
-        let elements: Vec<Option<Span>> = findings
+        let key = |e: &Option<Span>| e.as_ref().map(|e| (e.start, e.end));
+        let mut elements: HashSet<Option<(usize, usize)>> = findings
+            .shown
             .iter()
             .filter(|f| f.code == rule.id)
-            .map(|f| f.element.clone())
+            .map(|f| key(&f.element))
             .collect();
-        findings.retain(|f| {
-            let gone =
-                rule.supersedes.iter().any(|s| f.code == *s) && elements.contains(&f.element);
-            if gone {
-                dropped.push((f.code.to_string(), f.unit.clone(), rule.id.clone()));
-            }
-            !gone
-        });
+        elements.extend(
+            findings
+                .extra
+                .iter()
+                .filter(|e| e.code == rule.id)
+                .map(|e| e.element),
+        );
+        let superseded = |code: &str| rule.supersedes.iter().any(|s| code == s);
+        let mut gone_extra = Vec::new();
+        findings.retain(
+            |f| {
+                let gone = superseded(&f.code) && elements.contains(&key(&f.element));
+                if gone {
+                    dropped.push((f.code.to_string(), f.unit.clone(), rule.id.clone()));
+                }
+                !gone
+            },
+            |e| {
+                let gone = superseded(&e.code) && elements.contains(&e.element);
+                if gone {
+                    let unit = e.unit.as_deref().map(str::to_string);
+                    gone_extra.push((e.code.to_string(), unit, rule.id.clone()));
+                }
+                !gone
+            },
+        );
+        dropped.extend(gone_extra);
     }
     dropped
 }
@@ -129,6 +156,8 @@ pub struct Emit<'a> {
     source: SourceId,
     root: &'a Table,
     spots: &'a [crate::plan::Spot],
+    /// Key paths by span, built for the first finding that needs one.
+    keys: OnceCell<KeyIndex<'a>>,
 }
 
 /// The values a rule's message is filled with.
@@ -159,6 +188,26 @@ impl Emit<'_> {
         f
     }
 
+    /// A finding of `rule` beyond the cap: its fingerprint, no words.
+    fn extra(&self, rule: &Rule, span: &Span, unit: Option<&str>) -> Extra {
+        Extra {
+            code: rule.id.as_str().into(),
+            severity: rule.severity,
+            unit: unit.map(Box::from),
+            key: self.key_at(span).map(String::into_boxed_str),
+            element: None,
+            waived: None,
+            baselined: false,
+            n: 1,
+        }
+    }
+
+    fn key_at(&self, span: &Span) -> Option<String> {
+        self.keys
+            .get_or_init(|| KeyIndex::new(self.root))
+            .key_at(span)
+    }
+
     fn finding_named(
         &self,
         rule: &Rule,
@@ -180,7 +229,7 @@ impl Emit<'_> {
             .with_help(say(&rule.help));
         f.label = rule.label.as_ref().map(say);
         f.unit = unit.map(str::to_string);
-        f.key = self.root.key_at(&f.at.span);
+        f.key = self.key_at(&f.at.span);
         f.citation = Some(rule.citation.clone());
         f
     }
@@ -288,8 +337,7 @@ fn run_rule(
                 })
                 .collect()
         }
-        Check::Placeholder => placeholder::find(rule, emit),
-        Check::Waiver(_) | Check::Selection(_) => Vec::new(),
+        Check::Placeholder | Check::Waiver(_) | Check::Selection(_) => Vec::new(),
     }
 }
 
@@ -416,15 +464,16 @@ fn count(rule: &Rule, emit: &Emit) -> Option<Finding> {
 }
 
 fn unique(rule: &Rule, emit: &Emit, field: &crate::rules::Path) -> Vec<Finding> {
-    let mut seen: Vec<(String, Span)> = Vec::new();
+    // By value: a scan of every earlier value made 25,000 units quadratic.
+    let mut seen: HashMap<&str, Span> = HashMap::new();
     let mut out = Vec::new();
     for ctx in contexts(rule, emit.root) {
         let cond::Lookup::Found(node) = ctx.lookup(field) else {
             continue;
         };
         let Some(v) = node.as_str() else { continue };
-        match seen.iter().find(|(s, _)| s == v) {
-            Some((_, first)) => {
+        match seen.get(v) {
+            Some(first) => {
                 let vars = vec![("value", v.into())];
                 let mut f = emit.finding_on(rule, node.span.clone(), vars, &ctx);
                 if let Some(text) = &rule.first_label {
@@ -435,7 +484,9 @@ fn unique(rule: &Rule, emit: &Emit, field: &crate::rules::Path) -> Vec<Finding> 
                 }
                 out.push(f);
             }
-            None => seen.push((v.to_string(), node.span.clone())),
+            None => {
+                seen.insert(v, node.span.clone());
+            }
         }
     }
     out

@@ -4,11 +4,13 @@
 
 use super::cond::{Ctx, Tri};
 use super::Emit;
-use crate::finding::Finding;
+use crate::finding::FindingCode;
+use crate::findings::Findings;
 use crate::rules::Rule;
 
-/// One finding per string that holds a placeholder, at the string.
-pub(super) fn find(rule: &Rule, emit: &Emit) -> Vec<Finding> {
+/// One finding per string that holds a placeholder, at the string; beyond
+/// the cap only what counts and baselines need.
+pub(super) fn find(rule: &Rule, emit: &Emit, out: &mut Findings) {
     let plan = Ctx {
         root: emit.root,
         elem: None,
@@ -18,13 +20,16 @@ pub(super) fn find(rule: &Rule, emit: &Emit) -> Vec<Finding> {
         .as_ref()
         .is_some_and(|w| plan.test(w) != Tri::True)
     {
-        return Vec::new();
+        return;
     }
-    emit.spots
-        .iter()
-        .map(|s| {
+    let code: FindingCode = rule.id.as_str().into();
+    for s in emit.spots {
+        if out.wants(&code) {
             let vars = vec![("value", s.text.as_str().into())];
-            emit.finding(rule, s.span.clone(), vars, s.unit.as_deref())
-        })
-        .collect()
+            out.push(emit.finding(rule, s.span.clone(), vars, s.unit.as_deref()));
+        } else {
+            let e = emit.extra(rule, &s.span, s.unit.as_deref());
+            out.push_extra(e, &emit.loc(s.span.clone()));
+        }
+    }
 }

@@ -6,6 +6,7 @@
 use super::cond::{Ctx, Lookup, Tri};
 use super::Emit;
 use crate::finding::{Code, Finding, Location};
+use crate::findings::{Extra, Findings};
 use crate::message::{Arg, Message};
 use crate::plan::{Node, Table, Value};
 use crate::rules::{Applies, Cond, Pack, Rule, Rules, SelectionCheck, Test};
@@ -16,8 +17,8 @@ pub fn select<'r>(
     root: &Table,
     source: SourceId,
     forced: Option<&[String]>,
-) -> (Vec<&'r Pack>, Vec<Finding>) {
-    let mut diags = Vec::new();
+) -> (Vec<&'r Pack>, Findings) {
+    let mut diags = Findings::new();
     let named: Option<Vec<&str>> = match forced {
         Some(f) => Some(f.iter().map(String::as_str).collect()),
         None => plan_named(rules, root, source, &mut diags),
@@ -60,7 +61,7 @@ fn plan_named<'t>(
     rules: &Rules,
     root: &'t Table,
     source: SourceId,
-    diags: &mut Vec<Finding>,
+    diags: &mut Findings,
 ) -> Option<Vec<&'t str>> {
     let (node, names) = rule_packs(root)?;
     let Value::List(items) = &node.value else {
@@ -73,6 +74,14 @@ fn plan_named<'t>(
                 source,
                 span: item.span.clone(),
             };
+            let code = Code::PF005.into();
+            if !diags.wants(&code) {
+                // Beyond the cap: no message listing every pack.
+                let mut e = Extra::of(&Code::PF005.at(at.clone(), Message::plain("")));
+                e.key = Some("plan.rule_packs".into());
+                diags.push_extra(e, &at);
+                continue;
+            }
             let list = rules
                 .pack_names()
                 .into_iter()

@@ -4,8 +4,11 @@
 //! CORE004, CORE006, else it is matched, and CORE005 when it matches
 //! nothing. CORE009 is judged beside these.
 
+use std::collections::{HashMap, HashSet};
+
 use super::Emit;
 use crate::finding::{Finding, Waiver};
+use crate::findings::Findings;
 use crate::message::{Arg, Message};
 use crate::plan::{Date, Node, Table, Value};
 use crate::rules::{Rule, Rules, WaiverCheck};
@@ -23,17 +26,27 @@ pub(super) struct WaiverInput<'a> {
 }
 
 /// Marks waived findings and returns the waiver findings.
-pub(super) fn apply(input: &WaiverInput, findings: &mut [Finding], emit: &Emit) -> Vec<Finding> {
+pub(super) fn apply(input: &WaiverInput, findings: &mut Findings, emit: &Emit) -> Vec<Finding> {
     let mut out = Vec::new();
     let report = |check: WaiverCheck, span: Span, vars: Vec<(&'static str, Arg)>| {
         let (rule, _) = input.checks.iter().find(|(_, c)| *c == check)?;
         Some(emit.finding(rule, span, vars, None))
     };
-    let unit_ids: Vec<&str> = input
+    let unit_ids: HashSet<&str> = input
         .root
         .tables("unit")
         .filter_map(|(_, u)| u.str("id"))
         .collect();
+    // Each waiver looks only at its rule's findings: many waivers over
+    // many findings would otherwise be quadratic.
+    let mut by_code: HashMap<String, (Vec<usize>, Vec<usize>)> = HashMap::new();
+    for (i, f) in findings.shown.iter().enumerate() {
+        by_code.entry(f.code.to_string()).or_default().0.push(i);
+    }
+    for (i, e) in findings.extra.iter().enumerate() {
+        by_code.entry(e.code.to_string()).or_default().1.push(i);
+    }
+    let none = (Vec::new(), Vec::new());
     for (header, w) in input.root.tables("waiver") {
         if holds_placeholder(w) {
             continue;
@@ -61,7 +74,7 @@ pub(super) fn apply(input: &WaiverInput, findings: &mut [Finding], emit: &Emit) 
         };
         let unit = w.str("unit");
         if let (Some(u), Some(node)) = (unit, w.get("unit")) {
-            if !unit_ids.contains(&u) {
+            if !unit_ids.contains(u) {
                 let what = Message::new("waiver.unknown-unit").arg("unit", u);
                 let vars = vec![("what", what.into()), ("rule", rule_id.into())];
                 out.extend(report(WaiverCheck::UnknownTarget, node.span.clone(), vars));
@@ -99,9 +112,23 @@ pub(super) fn apply(input: &WaiverInput, findings: &mut [Finding], emit: &Emit) 
         };
         let in_scope = |f_unit: Option<&str>| unit.is_none() || f_unit == unit;
         let mut used = 0;
-        for f in findings.iter_mut() {
-            if f.code == rule_id && in_scope(f.unit.as_deref()) && f.waived.is_none() {
+        let (whole, extra) = by_code.get(rule_id).unwrap_or(&none);
+        for &i in whole {
+            let f = &mut findings.shown[i];
+            if in_scope(f.unit.as_deref()) && f.waived.is_none() {
                 f.waived = Some(waiver.clone());
+                used += 1;
+            }
+        }
+        let mut stored = None;
+        for &i in extra {
+            let e = &findings.extra[i];
+            if in_scope(e.unit.as_deref()) && e.waived.is_none() {
+                let w = *stored.get_or_insert_with(|| {
+                    findings.waivers.push(waiver.clone());
+                    u32::try_from(findings.waivers.len() - 1).unwrap_or(u32::MAX)
+                });
+                findings.extra[i].waived = Some(w);
                 used += 1;
             }
         }

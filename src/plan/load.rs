@@ -7,7 +7,8 @@ use toml::Spanned;
 
 use super::schema::{self, Field, Ty};
 use super::tree::{placeholder, Date, Entry, Node, Table, Value};
-use crate::finding::{Code, Finding, Location};
+use crate::finding::{Code, Location};
+use crate::findings::{Extra, Findings, CAP};
 use crate::message::{Arg, Message};
 use crate::source::{SourceId, Span};
 
@@ -26,35 +27,32 @@ pub struct Spot {
 /// parse), its format diagnostics, and its placeholders.
 pub struct Loaded {
     pub root: Option<Table>,
-    pub diagnostics: Vec<Finding>,
+    pub diagnostics: Findings,
     pub placeholders: Vec<Spot>,
 }
 
 /// Parses and validates one plan.
 pub fn load(source: SourceId, text: &str) -> Loaded {
-    let (doc, mut errors) = DeTable::parse_recoverable(text);
     let mut loader = Loader {
         source,
-        diags: Vec::new(),
+        diags: Findings::new(),
         spots: Vec::new(),
     };
-    let too_deep = loader.too_deep(text, &mut errors);
-    if too_deep || !errors.is_empty() {
-        for e in errors {
-            let span = e.span().unwrap_or(0..0);
-            let detail = e.message().trim_end();
-            let msg = Message::new("pf001.not-toml").arg("detail", detail);
-            let help = Message::new("pf001.not-toml.help");
-            loader
-                .diags
-                .push(Code::PF001.at(loader.loc(span), msg).with_help(help));
+    // A valid plan is parsed once. An invalid one is parsed again for all
+    // its errors, first by the low-level parser alone, which only counts
+    // beyond the cap: 2,000,000 syntax errors collected whole by
+    // `parse_recoverable` take ~130 bytes each.
+    let doc = match DeTable::parse(text) {
+        Ok(doc) => doc,
+        Err(_) => {
+            loader.not_toml(text);
+            return Loaded {
+                root: None,
+                diagnostics: loader.diags,
+                placeholders: Vec::new(),
+            };
         }
-        return Loaded {
-            root: None,
-            diagnostics: loader.diags,
-            placeholders: Vec::new(),
-        };
-    }
+    };
     let root = loader.table(doc.get_ref(), schema::ROOT, 0..0, &Ctx::root());
     loader.check_format(&root);
     loader.spots.sort_by_key(|s| s.span.start);
@@ -62,6 +60,98 @@ pub fn load(source: SourceId, text: &str) -> Loaded {
         root: Some(root),
         diagnostics: loader.diags,
         placeholders: loader.spots,
+    }
+}
+
+/// The errors of the low-level (syntax) pass: the first [`CAP`] whole
+/// (span and message, worded as the toml crate words them), then a count.
+#[derive(Default)]
+struct SyntaxErrors {
+    kept: Vec<(Span, String)>,
+    more: usize,
+}
+
+impl toml_parser::ErrorSink for SyntaxErrors {
+    fn report_error(&mut self, e: toml_parser::ParseError) {
+        if self.kept.len() > CAP {
+            self.more += 1;
+            return;
+        }
+        let span = e.unexpected().map_or(0..0, |s| s.start()..s.end());
+        self.kept.push((span, describe(&e)));
+    }
+}
+
+/// A parse error's message, as `toml::de::Error::message` words it.
+fn describe(e: &toml_parser::ParseError) -> String {
+    let mut m = e.description().to_string();
+    if let Some(expected) = e.expected() {
+        m.push_str(", expected ");
+        if expected.is_empty() {
+            m.push_str("nothing");
+        }
+        for (i, x) in expected.iter().enumerate() {
+            if i > 0 {
+                m.push_str(", ");
+            }
+            match x {
+                toml_parser::Expected::Literal("\n") => m.push_str("newline"),
+                toml_parser::Expected::Literal("`") => m.push_str("'`'"),
+                toml_parser::Expected::Literal(s) if s.chars().all(|c| c.is_ascii_control()) => {
+                    m.push_str(&format!("`{}`", s.escape_debug()));
+                }
+                toml_parser::Expected::Literal(s) => m.push_str(&format!("`{s}`")),
+                toml_parser::Expected::Description(d) => m.push_str(d),
+                _ => m.push_str("etc"),
+            }
+        }
+    }
+    m
+}
+
+impl Loader {
+    /// PF001 for each TOML error of a text that does not parse.
+    fn not_toml(&mut self, text: &str) {
+        let source = toml_parser::Source::new(text);
+        let tokens = source.lex().into_vec();
+        let mut syntax = SyntaxErrors::default();
+        let mut events = ();
+        let mut ws = toml_parser::parser::ValidateWhitespace::new(&mut events, source);
+        // The toml crate's nesting limit, so both passes agree.
+        let mut guard = toml_parser::parser::RecursionGuard::new(&mut ws, 80);
+        toml_parser::parser::parse_document(&tokens, &mut guard, &mut syntax);
+        drop(tokens);
+        let errors: Vec<(Span, String)> = if syntax.kept.len() > CAP {
+            // Too many to collect whole: the syntax errors alone stand
+            // (key-level errors such as duplicate keys are not looked for).
+            std::mem::take(&mut syntax.kept)
+        } else {
+            let (_, mut errors) = DeTable::parse_recoverable(text);
+            self.too_deep(text, &mut errors);
+            syntax.more = 0;
+            errors
+                .into_iter()
+                .map(|e| (e.span().unwrap_or(0..0), e.message().trim_end().to_string()))
+                .collect()
+        };
+        for (span, detail) in errors {
+            self.toml_error(span, detail.trim_end());
+        }
+        if syntax.more > 0 {
+            let e = Extra {
+                n: syntax.more,
+                ..Extra::of(&Code::PF001.at(self.loc(0..0), Message::plain("")))
+            };
+            let at = self.loc(text.len()..text.len());
+            self.diags.push_extra(e, &at);
+        }
+    }
+
+    fn toml_error(&mut self, span: Span, detail: &str) {
+        let msg = Message::new("pf001.not-toml").arg("detail", detail);
+        let help = Message::new("pf001.not-toml.help");
+        self.diags
+            .push(Code::PF001.at(self.loc(span), msg).with_help(help));
     }
 }
 
@@ -114,7 +204,7 @@ impl<'a> Ctx<'a> {
 
 struct Loader {
     source: SourceId,
-    diags: Vec<Finding>,
+    diags: Findings,
     spots: Vec<Spot>,
 }
 
@@ -134,6 +224,18 @@ impl Loader {
         f.unit = ctx.unit.map(str::to_string);
         f.key = Some(key.to_string());
         self.diags.push(f);
+    }
+
+    /// Beyond the cap of `code`: the fingerprint alone, no words.
+    fn push_extra(&mut self, code: Code, span: Span, ctx: &Ctx, key: &str) -> bool {
+        if self.diags.wants(&code.into()) {
+            return false;
+        }
+        let mut e = Extra::of(&code.at(self.loc(0..0), Message::plain("")));
+        e.unit = ctx.unit.map(Box::from);
+        e.key = Some(key.into());
+        self.diags.push_extra(e, &self.loc(span));
+        true
     }
 
     fn table(&mut self, de: &DeTable, fields: &'static [Field], header: Span, ctx: &Ctx) -> Table {
@@ -194,14 +296,22 @@ impl Loader {
         fields: &'static [Field],
         ctx: &Ctx,
     ) -> Option<&'static str> {
-        let msg = Message::new("pf002.unknown")
-            .arg("table", ctx.name())
-            .arg("key", key);
+        // A distance is at least the difference in length: a key far
+        // longer than every field (a megabyte long) is compared with none.
+        let len = key.chars().count();
         let close = fields
             .iter()
+            .filter(|f| len.abs_diff(f.key.len()) <= 2.max(f.key.len() / 4))
             .map(|f| (strsim::damerau_levenshtein(key, f.key), f.key))
             .filter(|(d, k)| *d <= 2.max(k.len() / 4))
             .min();
+        let path = ctx.child(key).path();
+        if self.push_extra(Code::PF002, span.clone(), ctx, &path) {
+            return close.map(|(_, k)| k);
+        }
+        let msg = Message::new("pf002.unknown")
+            .arg("table", ctx.name())
+            .arg("key", key);
         let help = match close {
             Some((_, k)) => Message::new("did-you-mean").arg("key", k),
             None => {
@@ -211,7 +321,7 @@ impl Loader {
                     .arg("keys", Arg::List(keys.collect()))
             }
         };
-        self.push(Code::PF002, span, ctx, &ctx.child(key).path(), msg, help);
+        self.push(Code::PF002, span, ctx, &path, msg, help);
         close.map(|(_, k)| k)
     }
 
@@ -304,6 +414,9 @@ impl Loader {
 
     fn wrong_type(&mut self, ty: &Ty, found: &DeValue, span: Span, ctx: &Ctx) {
         let path = &ctx.path();
+        if self.push_extra(Code::PF003, span.clone(), ctx, path) {
+            return;
+        }
         let want = Message::new(type_id(ty));
         let msg = Message::new("pf003.wrong-type")
             .arg("path", path.as_str())
@@ -327,8 +440,11 @@ impl Loader {
         if allowed.contains(&s) {
             return Value::Str(s.to_string());
         }
-        let list = allowed.iter().map(|a| Arg::Plain(format!("`{a}`")));
         let path = &ctx.path();
+        if self.push_extra(Code::PF005, span.clone(), ctx, path) {
+            return Value::Invalid;
+        }
+        let list = allowed.iter().map(|a| Arg::Plain(format!("`{a}`")));
         let msg = Message::new("pf005.not-allowed")
             .arg("value", s)
             .arg("path", path.as_str());

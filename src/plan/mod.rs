@@ -5,11 +5,12 @@ pub mod schema;
 mod tree;
 
 pub use load::{load, Loaded, Spot};
-pub use tree::{placeholder, Date, Entry, Node, Table, Value};
+pub use tree::{placeholder, Date, Entry, KeyIndex, Node, Table, Value};
 
 use std::path::Path;
 
 use crate::finding::{Code, Finding, Location};
+use crate::findings::Findings;
 use crate::message::Message;
 use crate::read::Refused;
 use crate::source::{Source, SourceDb, SourceId};
@@ -23,7 +24,7 @@ pub const DEFAULT_MAX_BYTES: u64 = 4 * 1024 * 1024;
 pub struct Plan {
     pub source: SourceId,
     pub root: Option<Table>,
-    pub diagnostics: Vec<Finding>,
+    pub diagnostics: Findings,
     /// Every string holding a `<…>` placeholder, in file order.
     pub placeholders: Vec<Spot>,
 }
@@ -44,7 +45,7 @@ impl Plan {
         Plan {
             source,
             root: None,
-            diagnostics: vec![diagnostic],
+            diagnostics: Findings::from(vec![diagnostic]),
             placeholders: Vec::new(),
         }
     }

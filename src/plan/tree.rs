@@ -2,7 +2,8 @@
 //! Only values that passed the schema are here; a value that failed it is
 //! `Invalid`, so rules can tell "missing" from "present but unreadable".
 
-use std::fmt;
+use std::collections::HashMap;
+use std::fmt::{self, Write as _};
 
 use crate::source::Span;
 
@@ -178,31 +179,100 @@ impl Table {
     /// The path of the key whose value (or table header) is exactly `span`:
     /// `unit[futian].cdo.rank`, `milestone[1].due`. Units are named by id, so
     /// the path survives edits that move lines or reorder other units.
+    /// Builds a [`KeyIndex`]: for more than one span, build one and ask it.
     pub fn key_at(&self, span: &Span) -> Option<String> {
-        self.entries
-            .iter()
-            .find_map(|e| key_in(e.key, &e.node, span))
+        KeyIndex::new(self).key_at(span)
     }
 }
 
-fn key_in(path: &str, node: &Node, span: &Span) -> Option<String> {
-    // An array of tables shares its span with its first element's header:
-    // the element is the better name, so look inside before matching here.
-    let inner = match &node.value {
-        Value::Table(t) => t
-            .entries
-            .iter()
-            .find_map(|e| key_in(&format!("{path}.{}", e.key), &e.node, span)),
-        Value::List(items) => items.iter().enumerate().find_map(|(i, n)| {
-            let name = n
-                .as_table()
-                .and_then(|t| t.str("id"))
-                .map_or_else(|| i.to_string(), str::to_string);
-            key_in(&format!("{path}[{name}]"), n, span)
-        }),
-        _ => None,
-    };
-    inner.or_else(|| (node.span == *span).then(|| path.to_string()))
+/// Every key path of a tree by the span of its value, built in one walk so
+/// that naming each of many findings costs no walk of its own (a finding
+/// late in a long list used to walk the whole tree before it).
+pub struct KeyIndex<'t> {
+    by_span: HashMap<(usize, usize), u32>,
+    /// Each indexed node: its parent (`u32::MAX` at the top) and its step.
+    steps: Vec<(u32, Step<'t>)>,
+}
+
+#[derive(Clone, Copy)]
+enum Step<'t> {
+    Key(&'static str),
+    Index(usize),
+    Id(&'t str),
+}
+
+const TOP: u32 = u32::MAX;
+
+impl<'t> KeyIndex<'t> {
+    pub fn new(root: &'t Table) -> Self {
+        let mut ix = KeyIndex {
+            by_span: HashMap::new(),
+            steps: Vec::new(),
+        };
+        for e in &root.entries {
+            ix.add(TOP, Step::Key(e.key), &e.node);
+        }
+        ix
+    }
+
+    /// Children before their node, the first claim of a span kept: an
+    /// array of tables shares its span with its first element's header, and
+    /// the element is the better name.
+    fn add(&mut self, parent: u32, step: Step<'t>, node: &'t Node) {
+        let Ok(me) = u32::try_from(self.steps.len()) else {
+            return;
+        };
+        self.steps.push((parent, step));
+        match &node.value {
+            Value::Table(t) => {
+                for e in &t.entries {
+                    self.add(me, Step::Key(e.key), &e.node);
+                }
+            }
+            Value::List(items) => {
+                for (i, n) in items.iter().enumerate() {
+                    let step = match n.as_table().and_then(|t| t.str("id")) {
+                        Some(id) => Step::Id(id),
+                        None => Step::Index(i),
+                    };
+                    self.add(me, step, n);
+                }
+            }
+            _ => {}
+        }
+        self.by_span
+            .entry((node.span.start, node.span.end))
+            .or_insert(me);
+    }
+
+    pub fn key_at(&self, span: &Span) -> Option<String> {
+        let mut at = *self.by_span.get(&(span.start, span.end))?;
+        let mut steps = Vec::new();
+        while at != TOP {
+            let (parent, step) = self.steps[at as usize];
+            steps.push(step);
+            at = parent;
+        }
+        let mut path = String::new();
+        for step in steps.iter().rev() {
+            match step {
+                Step::Key(k) if path.is_empty() => path.push_str(k),
+                Step::Key(k) => {
+                    path.push('.');
+                    path.push_str(k);
+                }
+                Step::Index(i) => {
+                    let _ = write!(path, "[{i}]");
+                }
+                Step::Id(id) => {
+                    path.push('[');
+                    path.push_str(id);
+                    path.push(']');
+                }
+            }
+        }
+        Some(path)
+    }
 }
 
 impl Node {

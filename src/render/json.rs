@@ -41,6 +41,9 @@ struct Diag<'a> {
     baselined: bool,
     key: Option<&'a str>,
     citation: Option<&'a Citation>,
+    /// On the entry standing for the findings beyond the cap: how many.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    omitted: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -146,5 +149,6 @@ fn diag<'a>(path: &'a str, l: &'a Located, lang: Lang) -> Diag<'a> {
         baselined: f.baselined,
         key: f.key.as_deref(),
         citation: f.citation.as_deref(),
+        omitted: l.omitted,
     }
 }

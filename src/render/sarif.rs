@@ -131,6 +131,10 @@ fn result(path: &str, l: &Located, lang: Lang) -> SarifResult {
     if let Some(help) = &f.help {
         props.insert("help".to_string(), json!(help.get(lang)));
     }
+    if let Some(n) = l.omitted {
+        // As JSON's `omitted`: the findings of this code beyond the cap.
+        props.insert("omitted".to_string(), json!(n));
+    }
     if !props.is_empty() {
         r.properties = Some(bag(Vec::new(), props));
     }

@@ -8,5 +8,6 @@ mod formats;
 mod init_packs;
 mod inputs;
 mod packs;
+mod scale;
 mod verdicts;
 mod wording;
