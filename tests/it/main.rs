@@ -6,6 +6,7 @@ mod discover;
 mod ergonomics;
 mod formats;
 mod init_packs;
+mod outputs;
 mod packs;
 mod verdicts;
 mod wording;
