@@ -107,8 +107,7 @@ mod cleanup {
     /// still written and renamed, but left behind if the run is interrupted.
     pub(super) const SLOTS: usize = 64;
 
-    static PATHS: [AtomicPtr<libc::c_char>; SLOTS] =
-        [const { AtomicPtr::new(null_mut()) }; SLOTS];
+    static PATHS: [AtomicPtr<libc::c_char>; SLOTS] = [const { AtomicPtr::new(null_mut()) }; SLOTS];
     static INSTALL: Once = Once::new();
 
     /// A temporary file's place in the list, freed when dropped.
@@ -219,9 +218,23 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn devices_are_written_through_not_replaced() {
+        use std::os::unix::ffi::OsStrExt;
         use std::os::unix::fs::FileTypeExt;
-        write(Path::new("/dev/null"), b"x", true).unwrap();
-        let m = std::fs::metadata("/dev/null").unwrap();
-        assert!(m.file_type().is_char_device(), "/dev/null is still a device");
+        // A null device of our own (needs root): code that replaced its
+        // target must never be tried on the machine's /dev/null.
+        let dir = tempfile::tempdir().unwrap();
+        let dev = dir.path().join("null");
+        let c = std::ffi::CString::new(dev.as_os_str().as_bytes()).unwrap();
+        // SAFETY: a NUL-terminated path; mknod only creates a node.
+        let made = unsafe { libc::mknod(c.as_ptr(), libc::S_IFCHR | 0o666, libc::makedev(1, 3)) };
+        if made != 0 {
+            // Not root: nothing to test here (tests/it/outputs.rs covers
+            // /dev/null for other users).
+            return;
+        }
+        write(&dev, b"x", true).unwrap();
+        let m = std::fs::metadata(&dev).unwrap();
+        assert!(m.file_type().is_char_device(), "still a device");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }

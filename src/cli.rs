@@ -120,7 +120,7 @@ fn init(
         out.write_all(skeleton.text.as_bytes())?;
         return Ok(Outcome::Pass);
     };
-    let shown = path.display().to_string();
+    let shown = crate::text::safe(&path.display().to_string()).into_owned();
     if !args.force && path.exists() {
         let exists = Message::new("init.exists").arg("path", shown.as_str());
         let line = Message::new("error").arg("message", exists);
@@ -709,9 +709,24 @@ fn refuse_clashes(args: &CheckArgs, inputs: &[discover::Input]) -> Result<(), Er
         }
         if id.inode.is_some() {
             let known = known.get_or_insert_with(|| {
-                let plans = inputs.iter().map(|i| (FileId::of(&i.path), i.display.clone()));
-                let base = args.baseline.iter().map(|b| (FileId::of(b), b.display().to_string()));
-                plans.chain(base.map(|(id, b)| (FileId { baseline: true, ..id }, b))).collect()
+                let plans = inputs
+                    .iter()
+                    .map(|i| (FileId::of(&i.path), i.display.clone()));
+                let base = args
+                    .baseline
+                    .iter()
+                    .map(|b| (FileId::of(b), b.display().to_string()));
+                plans
+                    .chain(base.map(|(id, b)| {
+                        (
+                            FileId {
+                                baseline: true,
+                                ..id
+                            },
+                            b,
+                        )
+                    }))
+                    .collect()
             });
             let clash = known
                 .iter()
@@ -876,15 +891,25 @@ fn test_rules(
             continue;
         }
         failed += 1;
-        writeln!(out, "FAIL {}", v.path)?;
+        // Paths and fixture text are shown safe: one line each.
+        let safe = |s: &str| crate::text::safe(s).into_owned();
+        writeln!(out, "FAIL {}", safe(&v.path))?;
         if let Some(why) = &v.broken {
-            writeln!(out, "  {why}")?;
+            writeln!(out, "  {}", safe(&why.to_string()))?;
         }
         for m in &v.missing {
-            writeln!(out, "  - {m:<14} expected, not reported")?;
+            writeln!(
+                out,
+                "  - {:<14} expected, not reported",
+                safe(&m.to_string())
+            )?;
         }
         for u in &v.unexpected {
-            writeln!(out, "  + {u:<14} reported, not expected")?;
+            writeln!(
+                out,
+                "  + {:<14} reported, not expected",
+                safe(&u.to_string())
+            )?;
         }
     }
     writeln!(out, "{passed} passed, {failed} failed")?;

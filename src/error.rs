@@ -44,7 +44,12 @@ impl Error {
         // so an error is one line that no path can forge or recolour.
         let safe = |s: &str| crate::text::safe(s).into_owned();
         let list = |items: &[String]| {
-            Arg::List(items.iter().map(|s| Arg::Plain(format!("`{}`", safe(s)))).collect())
+            Arg::List(
+                items
+                    .iter()
+                    .map(|s| Arg::Plain(format!("`{}`", safe(s))))
+                    .collect(),
+            )
         };
         match self {
             Error::PacksHaveErrors => Message::new("error.packs"),

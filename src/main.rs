@@ -3,8 +3,8 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
 use cdocheck::cli::Closable;
+use clap::Parser;
 
 fn main() -> ExitCode {
     let args = match cdocheck::cli::Args::try_parse() {

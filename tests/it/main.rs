@@ -4,6 +4,7 @@ mod check;
 mod common;
 mod discover;
 mod ergonomics;
+mod escaping;
 mod formats;
 mod init_packs;
 mod outputs;

@@ -73,7 +73,10 @@ fn an_output_naming_a_plan_by_any_spelling_is_refused_before_checking() {
         "link.toml",
         "hard.toml",
     ] {
-        for flag in [format!("--output=json={target}"), format!("--write-baseline={target}")] {
+        for flag in [
+            format!("--output=json={target}"),
+            format!("--write-baseline={target}"),
+        ] {
             let o = run_in(d, &["check", "--format", "json", "p.toml", &flag]);
             assert_eq!(o.status.code(), Some(2), "{flag}: {}", stderr(&o));
             assert!(o.stdout.is_empty(), "{flag}: nothing is checked");
@@ -154,7 +157,10 @@ fn a_fifo_output_is_written_through_not_replaced() {
         let fifo = fifo.clone();
         std::thread::spawn(move || {
             let mut s = String::new();
-            fs::File::open(fifo).unwrap().read_to_string(&mut s).unwrap();
+            fs::File::open(fifo)
+                .unwrap()
+                .read_to_string(&mut s)
+                .unwrap();
             s
         })
     };
@@ -193,7 +199,10 @@ fn a_device_output_is_written_through_not_replaced() {
     };
     let spec = format!("json={}", target.display());
     let also = format!("csv={}", target.display());
-    let o = run_in(d, &["check", "p.toml", "--output", &spec, "--output", &also]);
+    let o = run_in(
+        d,
+        &["check", "p.toml", "--output", &spec, "--output", &also],
+    );
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(fs::metadata(&target).unwrap().file_type().is_char_device());
     assert!(temps(d).is_empty());
@@ -223,12 +232,21 @@ fn interrupted(sig: libc::c_int) -> (tempfile::TempDir, std::process::ExitStatus
         .unwrap();
     let start = Instant::now();
     while temps(d).len() < 3 {
-        assert!(start.elapsed() < Duration::from_secs(30), "no temporary files");
-        assert!(child.try_wait().unwrap().is_none(), "ended before the signal");
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "no temporary files"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "ended before the signal"
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
     std::thread::sleep(Duration::from_millis(100));
-    assert!(child.try_wait().unwrap().is_none(), "ended before the signal");
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "ended before the signal"
+    );
     assert_eq!(unsafe { libc::kill(child.id() as i32, sig) }, 0);
     let status = child.wait().unwrap();
     drop(child.stdout.take());
@@ -237,7 +255,11 @@ fn interrupted(sig: libc::c_int) -> (tempfile::TempDir, std::process::ExitStatus
 
 #[test]
 fn an_interrupt_removes_temporary_files_and_exits_128_plus_the_signal() {
-    for (sig, code) in [(libc::SIGINT, 130), (libc::SIGTERM, 143), (libc::SIGHUP, 129)] {
+    for (sig, code) in [
+        (libc::SIGINT, 130),
+        (libc::SIGTERM, 143),
+        (libc::SIGHUP, 129),
+    ] {
         let (dir, status) = interrupted(sig);
         assert_eq!(status.code(), Some(code), "signal {sig}");
         assert!(temps(dir.path()).is_empty(), "{:?}", temps(dir.path()));
@@ -315,7 +337,10 @@ fn a_full_disk_is_exit_2_with_a_message_for_every_command() {
         &["check", "--format", "json", MAOMING],
     ];
     for args in commands {
-        let full = fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+        let full = fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
         let o = raw().args(args).stdout(full).output().unwrap();
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
         assert!(
@@ -328,11 +353,28 @@ fn a_full_disk_is_exit_2_with_a_message_for_every_command() {
 
 #[test]
 fn a_full_disk_for_an_output_file_names_it() {
-    if !Path::new("/dev/full").exists() {
-        eprintln!("note: no /dev/full here; test skipped");
+    // As root, a full device of our own: code that replaced its target
+    // (the bug this file guards against) would replace the machine's
+    // /dev/full. Otherwise /dev/full itself, which a user cannot replace.
+    let dir = tempfile::tempdir().unwrap();
+    let dev = dir.path().join("full");
+    let c = std::ffi::CString::new(dev.to_str().unwrap()).unwrap();
+    let made = unsafe { libc::mknod(c.as_ptr(), libc::S_IFCHR | 0o666, libc::makedev(1, 7)) };
+    let target = if made == 0 {
+        dev
+    } else if unsafe { libc::geteuid() } != 0 && Path::new("/dev/full").exists() {
+        PathBuf::from("/dev/full")
+    } else {
+        eprintln!("note: no full device to write to here; test skipped");
         return;
-    }
-    let o = run(&["check", MAOMING, "--output", "sarif=/dev/full"]);
+    };
+    let spec = format!("sarif={}", target.display());
+    let o = run(&["check", MAOMING, "--output", &spec]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("/dev/full"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(target.to_str().unwrap()),
+        "{}",
+        stderr(&o)
+    );
+    assert!(fs::metadata(&target).unwrap().file_type().is_char_device());
 }
