@@ -1,43 +1,83 @@
 //! Files written whole or not at all: a temporary file beside the target,
 //! renamed onto it once complete. Reports, baselines and skeletons never
-//! leave a half-written file behind.
+//! leave a half-written file behind, not even when the run is interrupted
+//! (the temporary files are removed on SIGINT, SIGTERM and SIGHUP).
+//!
+//! A target that exists and is not a regular file (a device such as
+//! `/dev/null`, a FIFO, a socket, a terminal) is written through instead:
+//! renaming onto it would replace the device node or pipe with a file.
 
-use std::fs::File;
+use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 pub(crate) struct AtomicFile {
-    temp: tempfile::NamedTempFile,
+    target: Target,
     path: PathBuf,
 }
 
+enum Target {
+    /// A temporary file beside the path, and its slot in the list of files
+    /// removed on interrupt.
+    Temp {
+        // Dropped first: the file is removed before its slot is freed.
+        temp: tempfile::NamedTempFile,
+        _slot: cleanup::Slot,
+    },
+    /// The existing non-regular file itself, opened for writing.
+    Through(File),
+}
+
 impl AtomicFile {
-    /// A temporary file in `path`'s directory.
+    /// A temporary file in `path`'s directory, or the target itself when it
+    /// exists and is not a regular file. A directory is an error.
     pub(crate) fn create(path: &Path) -> io::Result<AtomicFile> {
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
+        let target = match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => {
+                return Err(io::Error::new(
+                    io::ErrorKind::IsADirectory,
+                    "is a directory",
+                ))
+            }
+            Ok(m) if !m.is_file() => Target::Through(OpenOptions::new().write(true).open(path)?),
+            _ => {
+                let dir = path
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
+                let temp = tempfile::NamedTempFile::new_in(dir)?;
+                let _slot = cleanup::Slot::new(temp.path());
+                Target::Temp { temp, _slot }
+            }
+        };
         Ok(AtomicFile {
-            temp: tempfile::NamedTempFile::new_in(dir)?,
+            target,
             path: path.to_path_buf(),
         })
     }
 
-    /// A handle to write through (the temporary file stays owned here).
+    /// A handle to write through (the file stays owned here).
     pub(crate) fn file(&self) -> io::Result<File> {
-        self.temp.as_file().try_clone()
+        match &self.target {
+            Target::Temp { temp, .. } => temp.as_file().try_clone(),
+            Target::Through(f) => f.try_clone(),
+        }
     }
 
     /// Renames the finished file onto its path. Without `overwrite`, fails
-    /// rather than replace a file that exists (or appeared meanwhile).
+    /// rather than replace a file that exists (or appeared meanwhile). A
+    /// target written through is already complete.
     pub(crate) fn commit(self, overwrite: bool) -> io::Result<()> {
-        self.temp.as_file().sync_all()?;
-        let done = if overwrite {
-            self.temp.persist(&self.path)
-        } else {
-            self.temp.persist_noclobber(&self.path)
+        let Target::Temp { temp, _slot } = self.target else {
+            return Ok(());
         };
+        temp.as_file().sync_all()?;
+        let done = if overwrite {
+            temp.persist(&self.path)
+        } else {
+            temp.persist_noclobber(&self.path)
+        };
+        // `_slot` is freed here, once the file is renamed or removed.
         done.map(drop).map_err(|e| e.error)
     }
 }
@@ -47,6 +87,106 @@ pub(crate) fn write(path: &Path, bytes: &[u8], overwrite: bool) -> io::Result<()
     let f = AtomicFile::create(path)?;
     f.file()?.write_all(bytes)?;
     f.commit(overwrite)
+}
+
+/// Removing temporary files when a signal ends the run. The handler may
+/// only make async-signal-safe calls, so it walks a fixed array of C paths
+/// built beforehand (atomic loads, `unlink`, `_exit`); no lock, no
+/// allocation. Installed with the first temporary file; a signal that was
+/// ignored when cdocheck started (`nohup`) stays ignored.
+#[cfg(unix)]
+mod cleanup {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    use std::path::Path;
+    use std::ptr::null_mut;
+    use std::sync::atomic::{AtomicPtr, Ordering};
+    use std::sync::Once;
+
+    /// Temporary files alive at once that an interrupt removes; one more is
+    /// still written and renamed, but left behind if the run is interrupted.
+    pub(super) const SLOTS: usize = 64;
+
+    static PATHS: [AtomicPtr<libc::c_char>; SLOTS] = [const { AtomicPtr::new(null_mut()) }; SLOTS];
+    static INSTALL: Once = Once::new();
+
+    /// A temporary file's place in the list, freed when dropped.
+    pub(crate) struct Slot(Option<usize>);
+
+    impl Slot {
+        pub(crate) fn new(path: &Path) -> Slot {
+            Slot(register(path))
+        }
+    }
+
+    impl Drop for Slot {
+        fn drop(&mut self) {
+            if let Some(i) = self.0 {
+                // The path is leaked, not freed: the handler may be reading
+                // it on another thread. A few bytes per output file.
+                PATHS[i].store(null_mut(), Ordering::SeqCst);
+            }
+        }
+    }
+
+    fn register(path: &Path) -> Option<usize> {
+        INSTALL.call_once(install);
+        // Absolute, so that it still names the file whatever the handler's
+        // working directory.
+        let path = std::path::absolute(path).ok()?;
+        let raw = CString::new(path.as_os_str().as_bytes()).ok()?.into_raw();
+        for (i, slot) in PATHS.iter().enumerate() {
+            let free = slot.compare_exchange(null_mut(), raw, Ordering::SeqCst, Ordering::SeqCst);
+            if free.is_ok() {
+                return Some(i);
+            }
+        }
+        // SAFETY: `raw` came from `into_raw` above and was never shared.
+        drop(unsafe { CString::from_raw(raw) });
+        None
+    }
+
+    extern "C" fn on_signal(sig: libc::c_int) {
+        for slot in &PATHS {
+            let p = slot.load(Ordering::SeqCst);
+            if !p.is_null() {
+                // SAFETY: a NUL-terminated path that is never freed.
+                unsafe { libc::unlink(p) };
+            }
+        }
+        // SAFETY: `_exit` is async-signal-safe; 128 + signal as shells do.
+        unsafe { libc::_exit(128 + sig) }
+    }
+
+    fn install() {
+        for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+            // SAFETY: plain sigaction calls on zeroed structs; the handler
+            // only makes async-signal-safe calls.
+            unsafe {
+                let mut old: libc::sigaction = std::mem::zeroed();
+                if libc::sigaction(sig, std::ptr::null(), &mut old) != 0
+                    || old.sa_sigaction == libc::SIG_IGN
+                {
+                    continue;
+                }
+                let mut act: libc::sigaction = std::mem::zeroed();
+                act.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as usize;
+                libc::sigemptyset(&mut act.sa_mask);
+                libc::sigaction(sig, &act, null_mut());
+            }
+        }
+    }
+}
+
+#[cfg(not(unix))]
+mod cleanup {
+    pub(crate) struct Slot;
+
+    impl Slot {
+        pub(crate) fn new(_: &std::path::Path) -> Slot {
+            Slot
+        }
+    }
 }
 
 #[cfg(test)]
@@ -67,5 +207,34 @@ mod tests {
             1,
             "no temporary file left"
         );
+    }
+
+    #[test]
+    fn a_directory_is_no_target() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(AtomicFile::create(dir.path()).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_are_written_through_not_replaced() {
+        use std::os::unix::ffi::OsStrExt;
+        use std::os::unix::fs::FileTypeExt;
+        // A null device of our own (needs root): code that replaced its
+        // target must never be tried on the machine's /dev/null.
+        let dir = tempfile::tempdir().unwrap();
+        let dev = dir.path().join("null");
+        let c = std::ffi::CString::new(dev.as_os_str().as_bytes()).unwrap();
+        // SAFETY: a NUL-terminated path; mknod only creates a node.
+        let made = unsafe { libc::mknod(c.as_ptr(), libc::S_IFCHR | 0o666, libc::makedev(1, 3)) };
+        if made != 0 {
+            // Not root: nothing to test here (tests/it/outputs.rs covers
+            // /dev/null for other users).
+            return;
+        }
+        write(&dev, b"x", true).unwrap();
+        let m = std::fs::metadata(&dev).unwrap();
+        assert!(m.file_type().is_char_device(), "still a device");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }

@@ -121,7 +121,7 @@ fn init(
         out.write_all(skeleton.text.as_bytes())?;
         return Ok(Outcome::Pass);
     };
-    let shown = path.display().to_string();
+    let shown = crate::text::safe(&path.display().to_string()).into_owned();
     if !args.force && path.exists() {
         let exists = Message::new("init.exists").arg("path", shown.as_str());
         let line = Message::new("error").arg("message", exists);
@@ -315,9 +315,95 @@ impl Outcome {
     }
 }
 
-/// Runs a parsed command line.
+/// Runs a parsed command line and flushes `out`. An output that cannot be
+/// written (a full disk included) is exit 2 with a message, never a panic.
 pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Outcome> {
     let lang = args.lang.unwrap_or_else(Lang::from_env);
+    match run_command(args, lang, out, err).and_then(|o| out.flush().map(|()| o)) {
+        Ok(outcome) => Ok(outcome),
+        Err(e) => fail(
+            err,
+            Error::Write {
+                detail: e.to_string(),
+            },
+            lang,
+        ),
+    }
+}
+
+/// Standard output or error as a run writes to it: once its reader has
+/// gone (a closed pipe, `| head`), the rest is dropped and the run goes on,
+/// so that every other output is written and the exit code is the verdict.
+pub struct Closable<W> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: Write> Closable<W> {
+    pub fn new(inner: W) -> Self {
+        Closable {
+            inner,
+            closed: false,
+        }
+    }
+
+    fn absorb<T>(&mut self, r: io::Result<T>, all: T) -> io::Result<T> {
+        match r {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(all)
+            }
+            r => r,
+        }
+    }
+}
+
+impl<W: Write> Write for Closable<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        let r = self.inner.write(buf);
+        self.absorb(r, buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        let r = self.inner.flush();
+        self.absorb(r, ())
+    }
+}
+
+/// An output file whose write errors name it.
+struct Named<W> {
+    inner: W,
+    path: String,
+}
+
+impl<W: Write> Named<W> {
+    fn name(&self, e: io::Error) -> io::Error {
+        io::Error::new(e.kind(), format!("{}: {e}", self.path))
+    }
+}
+
+impl<W: Write> Write for Named<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.inner.write(buf).map_err(|e| self.name(e))
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush().map_err(|e| self.name(e))
+    }
+}
+
+fn run_command(
+    args: Args,
+    lang: Lang,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<Outcome> {
     let mut db = SourceDb::default();
     let packs = match &args.command {
         Command::Check(c) => &c.rules,
@@ -534,6 +620,9 @@ fn check(
         }
         Err(e) => return fail(err, e, lang),
     };
+    if let Err(e) = refuse_clashes(&args, &inputs) {
+        return fail(err, e, lang);
+    }
     if args.no_waivers {
         let note = Message::new("note").arg("message", Message::new("note.no-waivers"));
         writeln!(err, "{}", note.get(lang))?;
@@ -581,8 +670,14 @@ fn check(
     let settings = settings(&args, (rules, sources), baseline, inputs.len());
     let totals = check::run(&inputs, &settings, &mut outputs)?;
     drop(outputs);
-    for f in files {
-        f.commit(true)?;
+    for (f, path) in files {
+        if let Err(e) = f.commit(true) {
+            let e = Error::Output {
+                path: path.display().to_string(),
+                detail: e.to_string(),
+            };
+            return fail(err, e, lang);
+        }
     }
     Ok(if totals.summary.failed > 0 {
         Outcome::Fail
@@ -592,9 +687,10 @@ fn check(
 }
 
 /// Opens a file for each extra output; an error names the file.
-fn open_outputs<'a>(
-    wanted: Vec<(Box<dyn render::Emitter + 'a>, &Path)>,
-) -> Result<(Vec<Output<'a>>, Vec<AtomicFile>), Error> {
+#[allow(clippy::type_complexity)]
+fn open_outputs<'a, 'p>(
+    wanted: Vec<(Box<dyn render::Emitter + 'a>, &'p Path)>,
+) -> Result<(Vec<Output<'a>>, Vec<(AtomicFile, &'p Path)>), Error> {
     let mut outputs = Vec::new();
     let mut files = Vec::new();
     for (emitter, path) in wanted {
@@ -603,13 +699,127 @@ fn open_outputs<'a>(
             detail: e.to_string(),
         };
         let file = AtomicFile::create(path).map_err(cannot)?;
+        let named = Named {
+            inner: file.file().map_err(cannot)?,
+            path: path.display().to_string(),
+        };
         outputs.push(Output {
             emitter,
-            writer: Box::new(io::BufWriter::new(file.file().map_err(cannot)?)),
+            writer: Box::new(io::BufWriter::new(named)),
         });
-        files.push(file);
+        files.push((file, path));
     }
     Ok((outputs, files))
+}
+
+/// Refuses single-file outputs that would destroy something: one naming a
+/// plan being checked or the baseline read (by any spelling: a symlink, a
+/// hard link, `dir/../p.toml`), one naming another output, or a folder
+/// (json-output.md, "Outputs that are folders"). Updating the baseline in
+/// place (`--baseline F --write-baseline F`) is the normal workflow.
+fn refuse_clashes(args: &CheckArgs, inputs: &[discover::Input]) -> Result<(), Error> {
+    let outputs = args.outputs.iter().map(|(_, p)| (p.as_path(), false));
+    let outputs = outputs.chain(args.write_baseline.iter().map(|p| (p.as_path(), true)));
+    let mut taken: Vec<(&Path, FileId)> = Vec::new();
+    // The inputs' identities, computed only when an output already exists.
+    let mut known: Option<Vec<(FileId, String)>> = None;
+    for (path, is_baseline) in outputs {
+        let shown = || path.display().to_string();
+        let id = FileId::of(path);
+        if id.dir {
+            return Err(Error::OutputIsDir { path: shown() });
+        }
+        // Several outputs may write through to one device (`/dev/null`).
+        if let Some((first, _)) = taken.iter().find(|(_, t)| t.same(&id) && !id.device) {
+            return Err(Error::OutputTwice {
+                first: first.display().to_string(),
+                second: shown(),
+            });
+        }
+        if id.inode.is_some() {
+            let known = known.get_or_insert_with(|| {
+                let plans = inputs
+                    .iter()
+                    .map(|i| (FileId::of(&i.path), i.display.clone()));
+                let base = args
+                    .baseline
+                    .iter()
+                    .map(|b| (FileId::of(b), b.display().to_string()));
+                plans
+                    .chain(base.map(|(id, b)| {
+                        (
+                            FileId {
+                                baseline: true,
+                                ..id
+                            },
+                            b,
+                        )
+                    }))
+                    .collect()
+            });
+            let clash = known
+                .iter()
+                .find(|(k, _)| k.same(&id) && !(is_baseline && k.baseline));
+            if let Some((_, input)) = clash {
+                return Err(Error::OutputIsInput {
+                    output: shown(),
+                    input: input.clone(),
+                });
+            }
+        }
+        taken.push((path, id));
+    }
+    Ok(())
+}
+
+/// What a path names, to tell whether two spellings are one file.
+#[derive(Default)]
+struct FileId {
+    /// The path with symlinks, `.` and `..` resolved (its folder's, for a
+    /// file not yet there).
+    canonical: Option<PathBuf>,
+    /// Device and inode of an existing file: hard links too.
+    inode: Option<(u64, u64)>,
+    dir: bool,
+    /// Not a regular file: a device, a FIFO, a socket.
+    device: bool,
+    /// The baseline read, which `--write-baseline` may replace.
+    baseline: bool,
+}
+
+impl FileId {
+    fn of(path: &Path) -> FileId {
+        let canonical = std::fs::canonicalize(path).ok().or_else(|| {
+            let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+            let dir = std::fs::canonicalize(dir.unwrap_or(Path::new("."))).ok()?;
+            Some(dir.join(path.file_name()?))
+        });
+        let Ok(meta) = std::fs::metadata(path) else {
+            return FileId {
+                canonical,
+                ..FileId::default()
+            };
+        };
+        #[cfg(unix)]
+        let inode = {
+            use std::os::unix::fs::MetadataExt;
+            Some((meta.dev(), meta.ino()))
+        };
+        #[cfg(not(unix))]
+        let inode = None;
+        FileId {
+            canonical,
+            inode,
+            dir: meta.is_dir(),
+            device: !meta.is_dir() && !meta.is_file(),
+            baseline: false,
+        }
+    }
+
+    fn same(&self, other: &FileId) -> bool {
+        (self.inode.is_some() && self.inode == other.inode)
+            || (self.canonical.is_some() && self.canonical == other.canonical)
+    }
 }
 
 /// Reads `--baseline FILE`: a regular file of at most
@@ -737,15 +947,25 @@ fn test_rules(
             continue;
         }
         failed += 1;
-        writeln!(out, "FAIL {}", v.path)?;
+        // Paths and fixture text are shown safe: one line each.
+        let safe = |s: &str| crate::text::safe(s).into_owned();
+        writeln!(out, "FAIL {}", safe(&v.path))?;
         if let Some(why) = &v.broken {
-            writeln!(out, "  {}", why.get(lang))?;
+            writeln!(out, "  {}", safe(&why.get(lang)))?;
         }
         for m in &v.missing {
-            writeln!(out, "  - {m:<14} expected, not reported")?;
+            writeln!(
+                out,
+                "  - {:<14} expected, not reported",
+                safe(&m.to_string())
+            )?;
         }
         for u in &v.unexpected {
-            writeln!(out, "  + {u:<14} reported, not expected")?;
+            writeln!(
+                out,
+                "  + {:<14} reported, not expected",
+                safe(&u.to_string())
+            )?;
         }
     }
     writeln!(out, "{passed} passed, {failed} failed")?;

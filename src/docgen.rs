@@ -11,8 +11,11 @@ const BIN: &str = "cdocheck";
 
 /// The completion script for a shell.
 pub(crate) fn completions(mut cmd: Command, shell: Shell, out: &mut dyn Write) -> io::Result<()> {
-    clap_complete::generate(shell, &mut cmd, BIN, out);
-    Ok(())
+    // clap_complete panics when its writer fails (a full disk): it writes
+    // to memory, and the error of the real write is returned.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut cmd, BIN, &mut script);
+    out.write_all(&script)
 }
 
 /// The man page as roff: cdocheck(1), or with a command, the page the main

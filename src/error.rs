@@ -26,35 +26,60 @@ pub(crate) enum Error {
     Output { path: String, detail: String },
     /// The paths given hold no plan file; says what was skipped.
     NoPlans(Message),
+    /// A single-file output that names a folder.
+    OutputIsDir { path: String },
+    /// A single-file output that names a file being read.
+    OutputIsInput { output: String, input: String },
+    /// Two outputs naming one file.
+    OutputTwice { first: String, second: String },
+    /// Standard output (or an output file, named in `detail`) could not be
+    /// written: a full disk, a closed device.
+    Write { detail: String },
 }
 
 impl Error {
     /// What went wrong, without the `error:` prefix.
     pub(crate) fn message(&self) -> Message {
+        // Paths and names come from the user or the file system: made safe,
+        // so an error is one line that no path can forge or recolour.
+        let safe = |s: &str| crate::text::safe(s).into_owned();
         let list = |items: &[String]| {
-            Arg::List(items.iter().map(|s| Arg::Plain(format!("`{s}`"))).collect())
+            Arg::List(
+                items
+                    .iter()
+                    .map(|s| Arg::Plain(format!("`{}`", safe(s))))
+                    .collect(),
+            )
         };
         match self {
             Error::PacksHaveErrors => Message::new("error.packs"),
             Error::NoCommand { name, commands } => Message::new("error.no-command")
-                .arg("name", name.as_str())
+                .arg("name", safe(name))
                 .arg("commands", list(commands)),
-            Error::NoCode { code } => Message::new("error.no-code").arg("code", code.as_str()),
+            Error::NoCode { code } => Message::new("error.no-code").arg("code", safe(code)),
             Error::NoSuchPack { name, packs } => Message::new("error.no-pack")
-                .arg("name", name.as_str())
+                .arg("name", safe(name))
                 .arg("packs", list(packs)),
             Error::StdoutTwice => Message::new("error.stdout-twice"),
             Error::BadGlob { glob, detail } => Message::new("error.glob")
-                .arg("glob", glob.as_str())
-                .arg("detail", detail.as_str()),
-            Error::NoSuchPath { path } => Message::new("error.no-path").arg("path", path.as_str()),
+                .arg("glob", safe(glob))
+                .arg("detail", safe(detail)),
+            Error::NoSuchPath { path } => Message::new("error.no-path").arg("path", safe(path)),
             Error::Baseline { path, why } => Message::new("error.baseline")
-                .arg("path", path.as_str())
+                .arg("path", safe(path))
                 .arg("why", why.clone()),
             Error::Output { path, detail } => Message::new("error.output")
-                .arg("path", path.as_str())
-                .arg("detail", detail.as_str()),
+                .arg("path", safe(path))
+                .arg("detail", safe(detail)),
             Error::NoPlans(why) => why.clone(),
+            Error::OutputIsDir { path } => Message::new("error.output-dir").arg("path", safe(path)),
+            Error::OutputIsInput { output, input } => Message::new("error.output-input")
+                .arg("output", safe(output))
+                .arg("input", safe(input)),
+            Error::OutputTwice { first, second } => Message::new("error.output-twice")
+                .arg("first", safe(first))
+                .arg("second", safe(second)),
+            Error::Write { detail } => Message::new("error.write").arg("detail", safe(detail)),
         }
     }
 

@@ -3,6 +3,7 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
+use cdocheck::cli::Closable;
 use clap::Parser;
 
 fn main() -> ExitCode {
@@ -14,14 +15,13 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    let mut err = io::stderr().lock();
-    let result = cdocheck::cli::run(args, &mut out, &mut err).and_then(|o| out.flush().map(|()| o));
-    match result {
+    // A closed pipe (`cdocheck check | head`) drops the rest of that stream
+    // only: the run goes on, writes its other outputs and keeps its verdict.
+    let mut out = io::BufWriter::new(Closable::new(io::stdout().lock()));
+    let mut err = Closable::new(io::stderr().lock());
+    match cdocheck::cli::run(args, &mut out, &mut err) {
         Ok(outcome) => ExitCode::from(outcome.code()),
-        // `cdocheck check | head` closing the pipe early is a normal end.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        // `run` reports its own write errors; this is stderr failing too.
         Err(e) => {
             let _ = writeln!(err, "error: {e}");
             ExitCode::from(2)

@@ -1,5 +1,10 @@
-//! Text from files (plan values, paths, pack words) made safe to show: the
-//! bottom of the module stack, so loading and rendering both use it.
+//! Text from files (plan values, paths, baselines, pack words) made safe to
+//! show: the bottom of the module stack, so loading and rendering both use
+//! it. One rule, one place, a function per kind of output:
+//! [`safe`] for everything a person reads (human, concise, GitHub, tables,
+//! standard error, comments in `init` skeletons), [`safe_multiline`] for
+//! CSV fields, [`safe_source`] for quoted source lines, [`xml`] on top of
+//! [`safe`] for JUnit, [`quote`] for TOML strings that `init` writes.
 
 use std::borrow::Cow;
 
@@ -76,6 +81,23 @@ pub fn safe_source(s: &str) -> Cow<'_, str> {
     out.into()
 }
 
+/// Text for an XML document (JUnit): the characters XML 1.0 forbids (C0
+/// controls other than tab, LF and CR; U+FFFE and U+FFFF) become U+FFFD
+/// (json-output.md, "Text from files"). Applied after [`safe`], which has
+/// escaped the controls visibly already; this is the last guard.
+pub(crate) fn xml(s: &str) -> Cow<'_, str> {
+    let bad = |c: char| {
+        matches!(c, '\u{fffe}' | '\u{ffff}') || (c < ' ' && !matches!(c, '\t' | '\n' | '\r'))
+    };
+    if !s.chars().any(bad) {
+        return s.into();
+    }
+    s.chars()
+        .map(|c| if bad(c) { '\u{fffd}' } else { c })
+        .collect::<String>()
+        .into()
+}
+
 /// A TOML basic string holding `s`: written into files (`init`), where a
 /// value must never end the string or the line.
 pub fn quote(s: &str) -> String {
@@ -125,6 +147,18 @@ mod tests {
         assert_eq!(
             safe("粤办函〔2021〕63号：“二、试点范围”"),
             "粤办函〔2021〕63号：“二、试点范围”"
+        );
+    }
+
+    #[test]
+    fn xml_text_holds_only_what_xml_allows() {
+        assert_eq!(
+            xml("a\u{fffe}b\u{ffff}\u{1}\u{0}"),
+            "a\u{fffd}b\u{fffd}\u{fffd}\u{fffd}"
+        );
+        assert_eq!(
+            xml("a\tb\nc\rd\u{fffd}\u{10000}"),
+            "a\tb\nc\rd\u{fffd}\u{10000}"
         );
     }
 

@@ -14,7 +14,12 @@ use crate::message::{Arg, Message};
 use crate::plan::schema::{self, Ty};
 use crate::plan::Date;
 use crate::rules::{Applies, Check, Cond, Scalar};
-use crate::text::quote;
+use crate::text::{quote, safe};
+
+/// Text from the command line or a pack in a comment: one line, escaped.
+fn shown(s: &str) -> String {
+    safe(s).into_owned()
+}
 
 /// What a placeholder says, by key: `<Issuing office>`.
 fn label(key: &str) -> Option<Message> {
@@ -104,24 +109,36 @@ impl Doc<'_, '_> {
         m.get(self.lang)
     }
 
-    /// A comment block, one `#` line per line of text.
+    /// A comment block, one `#` line per line of text. Each line is made
+    /// safe: TOML forbids control characters in comments, and a reader's
+    /// terminal should not obey them.
     fn comment(&mut self, text: &str) {
         for line in text.lines() {
             if line.is_empty() {
                 self.buf.push_str("#\n");
             } else {
                 self.buf.push_str("# ");
-                self.buf.push_str(line);
+                self.buf.push_str(&safe(line));
                 self.buf.push('\n');
             }
         }
     }
 
+    /// One line of the skeleton. Values are TOML strings already
+    /// ([`quote`] escapes their control characters), so a control character
+    /// left here is in a key or a note: it is escaped, never written raw,
+    /// and a line break cannot start a line of its own.
     fn line(&mut self, s: &str) {
         if !s.starts_with('#') && s.contains("\"<") {
             self.placeholders += 1;
         }
-        self.buf.push_str(s);
+        for c in s.chars() {
+            if c.is_control() && c != '\t' {
+                self.buf.extend(c.escape_unicode());
+            } else {
+                self.buf.push(c);
+            }
+        }
         self.buf.push('\n');
     }
 
@@ -313,7 +330,11 @@ impl Doc<'_, '_> {
     fn header(&mut self) {
         let f = &self.draft.facts;
         let place = match &f.jurisdiction {
-            Some(en) => Arg::Text(Text::new(en.clone(), f.jurisdiction_zh.clone())),
+            // As typed on the command line: one line, shown safe.
+            Some(en) => Arg::Text(Text::new(
+                shown(en),
+                f.jurisdiction_zh.as_deref().map(shown),
+            )),
             None => Message::new("init.header.no-place").into(),
         };
         let example = self.published_example();
@@ -389,7 +410,10 @@ impl Doc<'_, '_> {
                     &f.jurisdiction_zh,
                 ),
             };
-            let value = Text::new(en.clone().unwrap_or_default(), zh.clone());
+            let value = Text::new(
+                shown(en.as_deref().unwrap_or_default()),
+                zh.as_deref().map(shown),
+            );
             let words = Message::new("init.packs.selects")
                 .arg("key", field)
                 .arg("value", Arg::Text(value))

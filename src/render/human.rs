@@ -53,7 +53,11 @@ impl<'a> Human<'a> {
         let diag = Report::new(db, text, f, self.cfg);
         let mut out = String::new();
         if self.handler.render_report(&mut out, &diag).is_err() {
-            out = format!("{}: {}\n", f.code, safe(&f.message.get(self.cfg.lang)));
+            out = format!(
+                "{}: {}\n",
+                safe(&f.code),
+                safe(&f.message.get(self.cfg.lang))
+            );
         }
         out = help_label(out, &Message::new("human.help-label").get(self.cfg.lang));
         writeln!(w, "{out}")
@@ -107,7 +111,7 @@ impl Emitter for Human<'_> {
                         format!(" {}", m.get(lang))
                     })
                     .unwrap_or_default();
-                writeln!(w, "  {} {}{unit}{key}", safe(&e.path), e.code)?;
+                writeln!(w, "  {} {}{unit}{key}", safe(&e.path), safe(&e.code))?;
             }
         }
         if !self.cfg.quiet {
@@ -195,7 +199,7 @@ impl Emitter for Concise<'_> {
                 safe(&report.path),
                 l.start.line,
                 l.start.column,
-                f.code
+                safe(&f.code)
             )?;
         }
         Ok(())
@@ -273,7 +277,7 @@ impl Report {
         let message = f.message.get(lang);
         // The code leads the headline, as in `× GD005: …`, not on a line of its own.
         let headline = Message::new("human.headline")
-            .arg("code", f.code.as_str())
+            .arg("code", safe(&f.code).into_owned())
             .arg("message", safe(&message).into_owned())
             .arg("mark", mark(f).map(|m| m.get(lang)).unwrap_or_default())
             .arg("place", place);
@@ -323,7 +327,7 @@ fn help_text(f: &Finding, db: &SourceDb, cfg: Config) -> Option<String> {
         let cites = safe(&cite::line(c, cfg.rules, lang)).into_owned();
         let more = Message::new("human.citation")
             .arg("cites", cites)
-            .arg("code", f.code.as_str());
+            .arg("code", safe(&f.code).into_owned());
         lines.push(more.get(lang));
     }
     if let Some(w) = &f.waived {

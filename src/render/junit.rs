@@ -11,6 +11,9 @@
 //! every finding of the case, `path:line:col`, as its text. A case whose
 //! findings are all waived or info passes, listing them in `<system-out>`.
 //!
+//! Every text is made safe (`safe`) and then fit for XML (`text`): no
+//! character XML 1.0 forbids ever reaches the document.
+//!
 //! No timestamps, durations or host names: the same run gives the same bytes.
 //! The suites are held until the end, where the totals are known.
 
@@ -24,6 +27,7 @@ use crate::lang::Lang;
 use crate::message::Message;
 use crate::report::{FileReport, Located};
 use crate::source::SourceDb;
+use crate::text::xml;
 
 pub struct Junit<'a> {
     cfg: Config<'a>,
@@ -41,12 +45,12 @@ impl<'a> Junit<'a> {
 
 impl Emitter for Junit<'_> {
     fn file(&mut self, _: &mut dyn Write, report: &FileReport, _: &SourceDb) -> io::Result<()> {
-        let path = safe(&report.path);
-        let mut suite = TestSuite::new(path.as_ref());
+        let mut suite = TestSuite::new(text(&safe(&report.path)));
         if let Some(j) = &report.facts.jurisdiction {
-            suite.add_property(Property::new("jurisdiction", safe(j)));
+            suite.add_property(Property::new("jurisdiction", text(&safe(j))));
         }
-        suite.add_property(Property::new("rule_packs", safe(&report.packs.join(","))));
+        let packs = report.packs.join(",");
+        suite.add_property(Property::new("rule_packs", text(&safe(&packs))));
         suite.add_property(Property::new("status", report.status.as_str()));
         for case in cases(self.cfg, report) {
             suite.add_test_case(case.test_case(report, self.cfg.lang));
@@ -145,20 +149,26 @@ impl Case<'_> {
                         .get(lang),
                 };
                 let severity = failing.iter().map(|l| l.finding.severity).min();
+                let message = format!("{}{more}", where_what(&report.path, first, lang));
                 status
-                    .set_message(format!("{}{more}", where_what(&report.path, first, lang)))
+                    .set_message(text(&message))
                     .set_type(severity.unwrap_or(Severity::Error).as_str())
-                    .set_description(lines.join("\n"));
+                    .set_description(text(&lines.join("\n")));
                 status
             }
         };
-        let mut case = TestCase::new(safe(&self.name), status);
-        case.set_classname(safe(&report.path));
+        let mut case = TestCase::new(text(&safe(&self.name)), status);
+        case.set_classname(text(&safe(&report.path)));
         if failing.is_empty() && !lines.is_empty() {
-            case.set_system_out(lines.join("\n"));
+            case.set_system_out(text(&lines.join("\n")));
         }
         case
     }
+}
+
+/// Text for the document: nothing XML forbids.
+fn text(s: &str) -> String {
+    xml(s).into_owned()
 }
 
 /// `path:line:col: message`.

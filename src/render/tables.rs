@@ -62,7 +62,7 @@ fn pilot_level(level: &str) -> Message {
         "prefecture" => Message::new("level.prefecture"),
         "county" => Message::new("level.county"),
         "township" => Message::new("level.township"),
-        l => Message::plain(l),
+        l => Message::plain(cell(l)),
     }
 }
 
@@ -175,7 +175,8 @@ pub fn portfolio(p: &Portfolio, lang: Lang) -> String {
             }
         }
         if !n.opted_out_elsewhere.is_empty() {
-            let head = Message::new("tables.opted-out-elsewhere").arg("pack", n.pack.as_str());
+            let head =
+                Message::new("tables.opted-out-elsewhere").arg("pack", safe(&n.pack).into_owned());
             out.push_str(&format!("{}\n", head.get(lang)));
             for path in &n.opted_out_elsewhere {
                 out.push_str(&format!("  {}\n", safe(path)));
@@ -203,7 +204,7 @@ pub fn statistics(totals: &Totals, lang: Lang) -> String {
     });
     for s in stats {
         t.add_row([
-            s.code.clone(),
+            cell(&s.code),
             severity_word(s.severity).get(lang),
             s.plans.to_string(),
             s.findings.to_string(),
@@ -217,7 +218,7 @@ pub fn statistics(totals: &Totals, lang: Lang) -> String {
 /// `粤办函〔2021〕63号 (guangdong-2021)`; in Chinese its number, else its
 /// title in 《》, else its document as given.
 fn notice(n: &Notice) -> Text {
-    let en = format!("{} ({})", safe(&n.document), n.pack);
+    let en = format!("{} ({})", safe(&n.document), safe(&n.pack));
     Text::new(en, Some(notice_zh(n)))
 }
 
