@@ -6,6 +6,7 @@ use super::{Emitter, Finish};
 use serde::ser::{SerializeSeq, Serializer};
 use serde::Serialize;
 
+use crate::read::MAX_BASELINE_BYTES;
 use crate::report::{Entry, FileReport};
 use crate::source::SourceDb;
 
@@ -42,8 +43,35 @@ impl Emitter for Writer {
             version: 1,
             findings: Repeated(&entries),
         };
-        serde_json::to_writer_pretty(&mut *w, &file)?;
+        // A baseline `--baseline` would refuse to read back is not written.
+        let mut w = Capped {
+            inner: w,
+            left: MAX_BASELINE_BYTES,
+        };
+        serde_json::to_writer_pretty(&mut w, &file)?;
         writeln!(w)
+    }
+}
+
+/// A writer that fails once more than `left` bytes go through it.
+struct Capped<'a> {
+    inner: &'a mut dyn Write,
+    left: u64,
+}
+
+impl Write for Capped<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.left = self.left.checked_sub(buf.len() as u64).ok_or_else(|| {
+            io::Error::other(format!(
+                "the baseline would be larger than {MAX_BASELINE_BYTES} bytes, \
+                 the most --baseline reads back; fix the findings in the largest files first"
+            ))
+        })?;
+        self.inner.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
     }
 }
 
