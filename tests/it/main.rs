@@ -5,6 +5,7 @@ mod common;
 mod discover;
 mod ergonomics;
 mod formats;
+mod hostile_packs;
 mod init_packs;
 mod packs;
 mod verdicts;
