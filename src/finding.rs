@@ -199,6 +199,8 @@ pub enum Code {
     RP002,
     /// A rule id defined twice.
     RP003,
+    /// A CEL expression over its cost budget on a plan: the rule was not evaluated.
+    RP004,
 }
 
 /// Every built-in code: one table, read by `explain`, SARIF's rule list and
@@ -213,6 +215,7 @@ const CODES: &[(Code, &str)] = &[
     (Code::RP001, "RP001"),
     (Code::RP002, "RP002"),
     (Code::RP003, "RP003"),
+    (Code::RP004, "RP004"),
 ];
 
 impl Code {
@@ -246,6 +249,7 @@ impl Code {
             Code::RP001 => "code.RP001",
             Code::RP002 => "code.RP002",
             Code::RP003 => "code.RP003",
+            Code::RP004 => "code.RP004",
         })
     }
 

@@ -6,7 +6,10 @@
 //!   rules table, Markdown reference and `explain` render it and plans are
 //!   checked against it;
 //! - `fuzz_baselines`: `Baseline::parse` on a mutated baseline file; when it
-//!   loads, it is applied to checked plans and their reports rendered.
+//!   loads, it is applied to checked plans and their reports rendered;
+//! - `fuzz_cel_and_keywords`: packs whose `expr` rules and `[keywords]` sets
+//!   are mutated, loaded and, when they load, checked on plans (as
+//!   `fuzz_rule_packs`), so CEL budgets and keyword includes are exercised.
 //!
 //! All are `#[ignore]`d, so plain `cargo test` runs only the deterministic
 //! tests at the end of this file (the committed regression inputs and the
@@ -1328,16 +1331,24 @@ fn replay_variants() -> impl Iterator<Item = u64> {
 /// the first panic.
 fn replay(path: &Path, plans: &PlanTarget, packs: &PackTarget) -> Result<Vec<Duration>, String> {
     let input = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let is_pack = path
+    // The target is the file name's prefix, as `fuzz` saves it: a `cel-`
+    // input is a pack, a `baseline-` input a baseline.
+    let name = path
         .file_name()
-        .is_some_and(|n| n.to_string_lossy().starts_with("pack-"));
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let is_pack = name.starts_with("pack-") || name.starts_with("cel-");
+    let is_baseline = name.starts_with("baseline-");
+    let baselines = is_baseline.then(BaselineTarget::new);
     install_panic_hook();
     let mut took = Vec::new();
     for v in replay_variants() {
         let t = Instant::now();
         FUZZING.with(|f| f.set(true));
         let r = panic::catch_unwind(AssertUnwindSafe(|| {
-            if is_pack {
+            if let Some(b) = &baselines {
+                b.run(&input, v)
+            } else if is_pack {
                 packs.run(&input, v)
             } else {
                 plans.run(&input, v)
@@ -1384,7 +1395,13 @@ fn fuzz_replay() {
         !plan_inputs.is_empty() && !pack_inputs.is_empty(),
         "tests/fixtures/fuzz/ has no plan-*.toml or no pack-*.toml regression"
     );
-    let mut inputs = [plan_inputs, pack_inputs].concat();
+    let mut inputs = [
+        plan_inputs,
+        pack_inputs,
+        regressions("cel"),
+        regressions("baseline"),
+    ]
+    .concat();
     if let Some(extra) = std::env::var_os("CDOCHECK_FUZZ_REPLAY") {
         inputs.push(PathBuf::from(extra));
     }
@@ -1712,4 +1729,92 @@ fn baseline_seeds_load_and_match() {
         "every finding of {} is baselined",
         target.plans[0].0
     );
+}
+
+// ---------------------------------------------------------------------------
+// CEL expressions and keyword sets of rule packs (issue 14): seeds are packs
+// whose `expr` rules and `[keywords]` sets the mutator then rewrites; each
+// input is loaded and, when it loads, checked on the seed plans, as
+// `fuzz_rule_packs` does. A load or an evaluation must neither panic nor
+// run away (the watchdog saves inputs that are slow).
+
+/// Expressions near the edges: typos, costs, nesting, every macro.
+const CEL_SEEDS: &[&str] = &[
+    "unit.id.startsWith('jm-') || unit.level != 'prefecture'",
+    "unit.id.startswith('x')",
+    "unit.idd == 'x'",
+    "has(unit.cdo) && unit.cdo.rank in ['chief', 'deputy']",
+    "size(unit.cdo.duties) >= 3 && unit.cdo.duties.exists(d, d == 'talent')",
+    "unit.cdo.duties.all(d, d.size() > 0) && unit.cdo.duties.exists_one(d, d == 'planning')",
+    "unit.cdo.duties.map(d, d + d).filter(x, x.endsWith('y')).size() >= 0",
+    "[1,2,3].all(a, [1,2,3].all(b, [1,2,3].all(c, a + b + c >= 0)))",
+    "[1,2,3].all(a, [1,2,3].all(b, [1,2,3].all(c, [1,2,3].all(d, true))))",
+    "{'a': [1]}['a'].all(x, x > 0)",
+    "type(unit.id) == string && int('1') == 1 && dyn(unit.name) != ''",
+    "unit.name + unit.name + unit.name != ''",
+    "(unit.level == 'county' ? unit.cdo.duties : ['x']).all(d, d != '')",
+];
+
+const KEYWORD_SEEDS: &[&str] = &[
+    "top = [\"@mid\"]\nmid = [\"@leaf\"]\nleaf = [\"bureau\", \"jiangmen\"]",
+    "top = [\"@a\"]\na = [\"@b\"]\nb = [\"@a\"]",
+    "top = [\"@top\"]",
+    "top = [\"@a\", \"@a\"]\na = [\"@b\", \"@b\"]\nb = [\"x\"]",
+    "top = []",
+    "top = [\" \"]",
+];
+
+fn cel_seeds() -> Vec<Vec<u8>> {
+    let mut seeds = Vec::new();
+    for (i, e) in CEL_SEEDS.iter().enumerate() {
+        for given in ["given = \"unit\"\n", ""] {
+            seeds.push(format!(
+                "[pack]\nname = \"fz\"\ntitle = \"t\"\ndocument = \"d\"\n\n[[rule]]\nid = \"FZ{i:03}\"\nkind = \"expr\"\n{given}statement = \"s\"\nseverity = \"error\"\nexpr = \"{e}\"\nmessage = \"m {{unit}}\"\nhelp = \"h\"\n[rule.citation]\ndocument = \"d\"\nprovenance = \"text\"\n"
+            ).into_bytes());
+        }
+    }
+    for (i, k) in KEYWORD_SEEDS.iter().enumerate() {
+        seeds.push(format!(
+            "[pack]\nname = \"fz\"\ntitle = \"t\"\ndocument = \"d\"\napplies_when = {{ field = \"plan.jurisdiction\", keywords = [\"@top\"] }}\n\n[keywords]\n{k}\n\n[[rule]]\nid = \"KW{i:03}\"\nkind = \"assert\"\ngiven = \"unit\"\nstatement = \"s\"\nseverity = \"error\"\nrequire = {{ field = \"unit.name\", keywords = [\"@top\", \"office\"] }}\nmessage = \"m\"\nhelp = \"h\"\n[rule.citation]\ndocument = \"d\"\nprovenance = \"text\"\n"
+        ).into_bytes());
+    }
+    seeds
+}
+
+#[test]
+#[ignore = "fuzzing: run with `cargo test --test fuzz -- --ignored` (CDOCHECK_FUZZ_ITERATIONS)"]
+fn fuzz_cel_and_keywords() {
+    let seed = seed();
+    let mut seeds = cel_seeds();
+    seeds.extend(
+        regressions("cel")
+            .iter()
+            .filter_map(|p| std::fs::read(p).ok()),
+    );
+    let plans: Vec<String> = plan_seeds(seed, false)
+        .iter()
+        .map(|p| String::from_utf8_lossy(p).into_owned())
+        .collect();
+    let target = PackTarget { plans };
+    let t = Instant::now();
+    let o = fuzz(
+        "cel",
+        seeds.clone(),
+        &seeds,
+        iterations(),
+        seed,
+        &|input, variant| target.run(input, variant),
+    );
+    report("cel", seed, &o, t.elapsed());
+}
+
+/// The CEL and keyword seeds load or are refused without panicking, and
+/// the hostile ones are refused (a fast check run by `cargo test`).
+#[test]
+fn cel_seeds_load_or_are_refused() {
+    let plans = vec![std::fs::read_to_string(root().join("examples/jiangmen-2021.toml")).unwrap()];
+    let target = PackTarget { plans };
+    for s in cel_seeds() {
+        let _ = target.run(&s, 1);
+    }
 }

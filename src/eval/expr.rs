@@ -3,27 +3,34 @@
 //! elements stays in the host (per-element CEL loops are slow).
 
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
-use cel::{Context, Program, Value as Cel};
+use cel::{Context, Env, Program, Value as Cel};
 
 use super::cond::Tri;
 use crate::plan::{Node, Table, Value};
 
-/// The plan as CEL sees it: each top-level key a variable.
-pub(super) fn plan_vars(root: &Table) -> Vec<(String, Cel)> {
-    root.entries
-        .iter()
-        .map(|e| (e.key.to_string(), node(&e.node)))
-        .collect()
+/// The standard environment, built once: `Context::default()` builds it
+/// anew (every overload registered) for each evaluation.
+fn env() -> Arc<Env> {
+    static ENV: OnceLock<Arc<Env>> = OnceLock::new();
+    ENV.get_or_init(|| Arc::new(Env::stdlib())).clone()
 }
 
-/// Runs a program with the plan's variables and, when iterating, the
-/// element bound to `name` (`unit`, `milestone`, `waiver`).
-pub(super) fn run(program: &Program, vars: &[(String, Cel)], elem: Option<(&str, &Table)>) -> Tri {
-    let mut ctx = Context::default();
-    for (k, v) in vars {
-        ctx.add_variable_from_value(k.clone(), v.clone());
+/// The plan as CEL sees it, each top-level key a variable: converted once
+/// per plan, shared by every rule and element.
+pub(super) fn plan_context(root: &Table) -> Context<'static, 'static> {
+    let mut ctx = Context::with_env(env());
+    for e in &root.entries {
+        ctx.add_variable_from_value(e.key, node(&e.node));
     }
+    ctx
+}
+
+/// Runs a program on the plan and, when iterating, the element bound to
+/// `name` (`unit`, `milestone`, `waiver`) in a scope of its own.
+pub(super) fn run(program: &Program, plan: &Context, elem: Option<(&str, &Table)>) -> Tri {
+    let mut ctx = plan.new_inner_scope();
     if let Some((name, t)) = elem {
         ctx.add_variable_from_value(name, table(t));
     }

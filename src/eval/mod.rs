@@ -74,7 +74,7 @@ pub fn check(plan: &Plan, rules: &Rules, opts: &Options) -> Checked {
         let mut rule_findings = Findings::new();
         let mut waiver_checks = Vec::new();
         let mut selection_checks = Vec::new();
-        let mut cel_vars = None;
+        let mut cel_plan = None;
         let applied: Vec<&Rule> = selected.iter().flat_map(|p| &p.rules).collect();
         for rule in &applied {
             match &rule.check {
@@ -83,7 +83,7 @@ pub fn check(plan: &Plan, rules: &Rules, opts: &Options) -> Checked {
                 // One per placeholder, so possibly hundreds of thousands:
                 // straight into the capped collection.
                 Check::Placeholder => placeholder::find(rule, &emit, &mut rule_findings),
-                _ => rule_findings.extend(run_rule(rule, &emit, &mut cel_vars)),
+                _ => rule_findings.extend(run_rule(rule, &emit, &mut cel_plan)),
             }
         }
         // Superseded findings go before waivers are matched.
@@ -288,7 +288,7 @@ fn id_span(ctx: &Ctx) -> Span {
 fn run_rule(
     rule: &Rule,
     emit: &Emit,
-    cel_vars: &mut Option<Vec<(String, cel::Value)>>,
+    cel_plan: &mut Option<cel::Context<'static, 'static>>,
 ) -> Vec<Finding> {
     let root = emit.root;
     match &rule.check {
@@ -322,14 +322,19 @@ fn run_rule(
                 })
                 .collect()
         }
-        Check::Expr { program } => {
-            let vars = cel_vars.get_or_insert_with(|| expr::plan_vars(root));
-            contexts(rule, root)
-                .iter()
+        Check::Expr(e) => {
+            let ctxs: Vec<Ctx> = contexts(rule, root)
+                .into_iter()
                 .filter(|c| applies(rule, c))
+                .collect();
+            if !within_budget(e, root, &ctxs) {
+                return vec![over_budget(rule, emit)];
+            }
+            let plan = cel_plan.get_or_insert_with(|| expr::plan_context(root));
+            ctxs.iter()
                 .filter(|c| {
                     let elem = rule.given.as_deref().zip(c.elem.map(|e| e.1));
-                    expr::run(program, vars, elem) == Tri::False
+                    expr::run(&e.program, plan, elem) == Tri::False
                 })
                 .map(|c| {
                     let fallback = c.elem.map_or(0..0, |e| e.0.clone());
@@ -339,6 +344,37 @@ fn run_rule(
         }
         Check::Placeholder | Check::Waiver(_) | Check::Selection(_) => Vec::new(),
     }
+}
+
+/// Does an `expr` rule's cost on this plan, over every element it is
+/// evaluated on, stay within the budget? Computed from the sizes of the
+/// plan values the expression reads, before anything is evaluated.
+fn within_budget(e: &crate::rules::expr::Expr, root: &Table, ctxs: &[Ctx]) -> bool {
+    let mut root_sizes = vec![None; e.sizes.len()];
+    let mut total: u64 = 0;
+    for c in ctxs {
+        // One step to bind the element, beside the expression's own.
+        let cost = e.cost(root, c.elem.map(|x| x.1), &mut root_sizes);
+        total = total.saturating_add(cost.saturating_add(1));
+        if total > crate::rules::expr::BUDGET {
+            return false;
+        }
+    }
+    true
+}
+
+/// RP004: the rule was not evaluated on this plan; at the `[plan]` header.
+fn over_budget(rule: &Rule, emit: &Emit) -> Finding {
+    let span = emit.root.get("plan").map_or(0..0, |n| n.span.clone());
+    let budget = crate::rules::expr::BUDGET.to_string();
+    let message = Message::new("rp004.budget")
+        .arg("rule", rule.id.as_str())
+        .arg("budget", budget);
+    let mut f = crate::finding::Code::RP004
+        .at(emit.loc(span), message)
+        .with_help(Message::new("rp004.budget.help").arg("rule", rule.id.as_str()));
+    f.key = emit.root.key_at(&f.at.span);
+    f
 }
 
 /// The rule's `at` when it has one, else the given span.

@@ -190,17 +190,18 @@ pub fn column(c: &Citation, rules: &Rules, lang: Lang) -> String {
     cited(Message::new("cite.column"), word, c, rules, lang)
 }
 
-/// The words quoted, each on a line of its own: the original, then the
+/// The words quoted, each on a line of its own (a newline in the pack's
+/// text shown as `\n`): the original, then the
 /// English rendering in English, or in Chinese when it is all there is of
 /// words the rule rests on (a convention's words are the checker's own).
 pub fn quotes(c: &Citation, lang: Lang) -> Vec<String> {
     let mut lines = Vec::new();
     if let Some(q) = &c.quote {
-        lines.push(format!("  「{q}」"));
+        lines.push(format!("  「{}」", crate::text::safe(q)));
     }
     let english = lang == Lang::En || (c.quote.is_none() && c.provenance != Provenance::Convention);
     if let Some(q) = c.quote_en.as_ref().filter(|_| english) {
-        lines.push(format!("  “{q}”"));
+        lines.push(format!("  “{}”", crate::text::safe(q)));
     }
     lines
 }

@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use crate::lang::Lang;
 use crate::rules::{Pack, Rule, Rules};
+use crate::text::safe;
 
 pub fn render(rules: &Rules) -> String {
     let mut s = String::from(
@@ -22,12 +23,16 @@ pub fn render(rules: &Rules) -> String {
     s
 }
 
+// Pack text is the pack author's, not ours: every piece goes through
+// `md` (inline, one line) or a fence longer than any backtick run in it,
+// so it can neither break the table nor add links, images or HTML.
+
 fn pack(s: &mut String, p: &Pack) {
-    let _ = write!(s, "\n## {} — {}\n\n", p.name, p.title);
+    let _ = write!(s, "\n## {} — {}\n\n", md(&p.name), md(&p.title));
     if let Some(zh) = &p.title_zh {
-        let _ = writeln!(s, "{zh}  ");
+        let _ = writeln!(s, "{}  ", md(zh));
     }
-    let _ = writeln!(s, "Document: {}\n", p.document);
+    let _ = writeln!(s, "Document: {}\n", md(&p.document));
     let _ = writeln!(
         s,
         "| id | rule | severity | waivable | provenance |\n|---|---|---|---|---|"
@@ -39,7 +44,7 @@ fn pack(s: &mut String, p: &Pack) {
             "| [{0}](#{1}) | {2} | {3} | {w} | {4} |",
             r.id,
             r.id.to_lowercase(),
-            cell(r.statement.get(Lang::En)),
+            md(r.statement.get(Lang::En)),
             r.severity.as_str(),
             r.citation.provenance
         );
@@ -51,34 +56,128 @@ fn pack(s: &mut String, p: &Pack) {
 
 fn rule(s: &mut String, r: &Rule) {
     let c = &r.citation;
-    let _ = write!(s, "\n### {}\n\n{}\n\n", r.id, r.statement.en);
+    let _ = write!(s, "\n### {}\n\n{}\n\n", r.id, md(&r.statement.en));
     if let Some(zh) = &r.statement.zh {
-        let _ = write!(s, "{zh}\n\n");
+        let _ = write!(s, "{}\n\n", md(zh));
     }
     let section = c
         .section
         .as_deref()
-        .map(|x| format!(", {x}"))
+        .map(|x| format!(", {}", md(x)))
         .unwrap_or_default();
-    let _ = writeln!(s, "- Cites: {}{section}", c.document);
+    let _ = writeln!(s, "- Cites: {}{section}", md(&c.document));
     let _ = writeln!(s, "- Provenance: {}", c.provenance);
     let source = c.source.as_deref().map(str::trim).filter(|x| !x.is_empty());
-    let _ = writeln!(s, "- Source: {}", source.unwrap_or("not given"));
+    let _ = writeln!(s, "- Source: {}", source.map_or("not given".into(), md));
     if let Some(q) = &c.quote {
-        let _ = writeln!(s, "- Quote: 「{q}」");
+        let _ = writeln!(s, "- Quote: 「{}」", md(q));
     }
     if let Some(q) = &c.quote_en {
-        let _ = writeln!(s, "- In English: \"{q}\"");
+        let _ = writeln!(s, "- In English: \"{}\"", md(q));
     }
-    let _ = writeln!(s, "- Why: {}", r.rationale.en);
+    let _ = writeln!(s, "- Why: {}", md(&r.rationale.en));
     let _ = write!(
         s,
-        "\nFails:\n\n```toml\n{}\n```\n\nPasses:\n\n```toml\n{}\n```\n",
-        r.example_fail.trim_matches('\n'),
-        r.example_pass.trim_matches('\n')
+        "\nFails:\n\n{}\n\nPasses:\n\n{}\n",
+        fenced(&r.example_fail),
+        fenced(&r.example_pass)
     );
 }
 
-fn cell(t: &str) -> String {
-    t.replace('|', "\\|")
+/// Pack text as one line of Markdown that shows it as written: controls
+/// escaped (a newline as `\\n`), `|` escaped (it would end a table cell,
+/// even inside a code span); outside code spans, `\\`, `<`, `[`, `]`
+/// escaped (no HTML, links or images) and a leading `#`, `>`, `-`, `+`,
+/// `=` too (no heading, quote or list). Code spans stay as written.
+fn md(t: &str) -> String {
+    let t = safe(t);
+    let mut out = String::with_capacity(t.len() + 8);
+    let mut rest: &str = &t;
+    if rest.starts_with(['#', '>', '-', '+', '=']) {
+        out.push('\\');
+    }
+    while let Some(open) = rest.find('`') {
+        escape_md(&rest[..open], &mut out);
+        let after = &rest[open..];
+        let run = after.len() - after.trim_start_matches('`').len();
+        let body = &after[run..];
+        // The span closes at the next run of exactly as many backticks.
+        let close = find_run(body, run);
+        match close {
+            Some(end) => {
+                out.push_str(&after[..run]);
+                out.push_str(&body[..end + run].replace('|', "\\|"));
+                rest = &body[end + run..];
+            }
+            None => {
+                for _ in 0..run {
+                    out.push_str("\\`");
+                }
+                rest = body;
+            }
+        }
+    }
+    escape_md(rest, &mut out);
+    out
+}
+
+/// Where a run of exactly `n` backticks starts in `s`.
+fn find_run(s: &str, n: usize) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'`' {
+            let len = b[i..].iter().take_while(|c| **c == b'`').count();
+            if len == n {
+                return Some(i);
+            }
+            i += len;
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+fn escape_md(s: &str, out: &mut String) {
+    for c in s.chars() {
+        if matches!(c, '\\' | '<' | '[' | ']' | '|') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+}
+
+/// A TOML example in a fence longer than any backtick run in it, so that
+/// nothing in it ends the fence; controls escaped line by line.
+fn fenced(example: &str) -> String {
+    let body: Vec<String> = example
+        .trim_matches('\n')
+        .split('\n')
+        .map(|l| safe(l.strip_suffix('\r').unwrap_or(l)).into_owned())
+        .collect();
+    let body = body.join("\n");
+    let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    format!("{fence}toml\n{body}\n{fence}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pack_text_cannot_add_markup() {
+        assert_eq!(md("a | b"), "a \\| b");
+        assert_eq!(md("<img src=x>"), "\\<img src=x>");
+        assert_eq!(md("![x](http://t)"), "!\\[x\\](http://t)");
+        assert_eq!(md("# h"), "\\# h");
+        assert_eq!(md("a\n# h"), "a\\\\n# h", "shown as `a\\n# h`");
+        assert_eq!(md("placeholder `<…>` left"), "placeholder `<…>` left");
+        assert_eq!(md("`a|b`"), "`a\\|b`");
+        assert_eq!(md("one ` tick"), "one \\` tick");
+        assert_eq!(md("\u{1b}[2J"), "\\\\u{1b}\\[2J");
+        assert_eq!(fenced("a = \"```\""), "````toml\na = \"```\"\n````");
+        assert_eq!(fenced("a = 1"), "```toml\na = 1\n```");
+    }
 }

@@ -208,7 +208,12 @@ impl Compiler<'_> {
             tests.push(Test::Contains(items.clone(), normalize));
         }
         if let Some(kws) = &c.keywords {
-            tests.push(Test::Keywords(self.keywords(kws, out)?));
+            let words = self.keywords(kws, out)?;
+            if words.is_empty() {
+                out.push(span.clone(), "an empty `keywords` list matches no name");
+                return None;
+            }
+            tests.push(Test::Keywords(words));
         }
         if tests.len() != 1 {
             out.push(
@@ -262,7 +267,14 @@ impl Compiler<'_> {
                         return None;
                     }
                 },
-                None => all.push(kw.get_ref().trim().to_lowercase()),
+                None => {
+                    let word = kw.get_ref().trim().to_lowercase();
+                    if word.is_empty() {
+                        out.push(kw.span(), "a blank keyword matches every name");
+                        return None;
+                    }
+                    all.push(word);
+                }
             }
         }
         Some(all)

@@ -207,6 +207,7 @@ pub fn load_province(db: &mut SourceDb, name: &str, text: &str) -> Result<Provin
     let mut out = Problems {
         source,
         findings: Vec::new(),
+        text: "".into(),
     };
     let raw: RawProvince = match toml::from_str(text) {
         Ok(r) => r,

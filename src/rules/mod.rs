@@ -3,10 +3,11 @@
 //! evaluation runs. A pack with errors yields diagnostics into its own file.
 
 pub mod cond;
+pub mod expr;
 pub mod init_data;
 mod raw;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use toml::Spanned;
@@ -127,8 +128,9 @@ pub enum Check {
     Unique { field: Path },
     /// For each item, some element satisfies its condition.
     Required { items: Vec<Item> },
-    /// A CEL expression is true (for each element, or the plan).
-    Expr { program: Arc<cel::Program> },
+    /// A CEL expression is true (for each element, or the plan), within
+    /// its cost budget.
+    Expr(Arc<expr::Expr>),
     /// The waiver mechanism's own checks (CORE003–CORE006, CORE009).
     Waiver(WaiverCheck),
     /// Checks of the plan's own choice of packs (CORE010–CORE012).
@@ -167,12 +169,17 @@ pub enum SelectionCheck {
 #[derive(Default)]
 pub struct Rules {
     pub packs: Vec<Pack>,
+    /// Each rule id: its pack's and its own index. Looking ids up by walking
+    /// every rule made a 20,000-rule pack quadratic to load.
+    index: HashMap<String, (usize, usize)>,
 }
 
 /// Diagnostics into one pack file, collected while validating it.
 pub struct Problems {
     source: SourceId,
     pub findings: Vec<Finding>,
+    /// The pack's text: spans inside a CEL string are found in it.
+    text: Arc<str>,
 }
 
 impl Problems {
@@ -223,13 +230,20 @@ impl Rules {
         let mut problems = Problems {
             source,
             findings: Vec::new(),
+            text: text.into(),
         };
         let Some((file, rules)) = raw::parse(text, &mut problems) else {
             return Err(problems.findings);
         };
         let pack = self.compile_pack(file, rules, source, &mut problems);
         if problems.findings.is_empty() {
-            self.packs.extend(pack);
+            if let Some(pack) = pack {
+                let p = self.packs.len();
+                for (i, r) in pack.rules.iter().enumerate() {
+                    self.index.insert(r.id.clone(), (p, i));
+                }
+                self.packs.push(pack);
+            }
             Ok(())
         } else {
             Err(problems.findings)
@@ -241,7 +255,8 @@ impl Rules {
     }
 
     pub fn rule(&self, id: &str) -> Option<&Rule> {
-        self.all().find(|r| r.id == id)
+        let (p, i) = *self.index.get(id)?;
+        self.packs.get(p)?.rules.get(i)
     }
 
     pub fn all(&self) -> impl Iterator<Item = &Rule> {
@@ -298,37 +313,42 @@ impl Rules {
             })
             .collect();
         let mut rules: Vec<Rule> = Vec::new();
+        // The ids of this pack so far, each to its index in `rules`.
+        let mut ids: HashMap<String, usize> = HashMap::new();
         for r in raw_rules {
-            let first = rules
-                .iter()
-                .chain(self.all())
-                .find(|x| x.id == *r.id.get_ref());
-            if let Some(first) = first {
+            let id = r.id.get_ref();
+            let lookup = |id: &str| -> Option<&Rule> {
+                match ids.get(id) {
+                    Some(&i) => rules.get(i),
+                    None => self.rule(id),
+                }
+            };
+            if let Err(why) = check_id(id) {
+                out.push(r.id.span(), why);
+            } else if let Some(first) = lookup(id) {
+                let at = first.defined.clone();
                 out.push_code(
                     Code::RP003,
                     r.id.span(),
-                    format!("rule `{}` is defined twice", r.id.get_ref()),
+                    format!("rule `{id}` is defined twice"),
                 );
                 // It may be another pack's: the packs share one source database.
                 if let Some(f) = out.findings.last_mut() {
                     f.labels.push(Label {
-                        at: first.defined.clone(),
+                        at,
                         text: Message::new("rp003.first"),
                     });
                 }
             }
             for sup in &r.supersedes {
-                let target = rules
-                    .iter()
-                    .chain(self.all())
-                    .find(|x| x.id == *sup.get_ref());
+                let target = lookup(sup.get_ref());
                 match target {
                     None => out.push(
                         sup.span(),
                         format!(
                             "`{}` supersedes `{}`, which no pack loaded before this rule defines",
-                            r.id.get_ref(),
-                            sup.get_ref()
+                            crate::text::safe(id),
+                            crate::text::safe(sup.get_ref())
                         ),
                     ),
                     Some(t) if t.given.as_deref() != r.kind.given().map(|g| g.get_ref().as_str()) => out.push(
@@ -343,7 +363,11 @@ impl Rules {
                     Some(_) => {}
                 }
             }
-            rules.extend(compile_rule(r, &name, source, &keywords, out));
+            let id = id.clone();
+            if let Some(rule) = compile_rule(r, &name, source, &keywords, out) {
+                ids.entry(id).or_insert(rules.len());
+                rules.push(rule);
+            }
         }
         Some(Pack {
             name,
@@ -360,36 +384,110 @@ impl Rules {
     }
 }
 
-/// Resolves `@set` references between keyword sets (one level deep).
+/// What a rule id looks like: one to ten capital ASCII letters, then one to
+/// six digits (`GD005`, `CORE001`). `PF` and `RP` are cdocheck's own codes.
+fn check_id(id: &str) -> Result<(), String> {
+    let letters = id.bytes().take_while(u8::is_ascii_uppercase).count();
+    let digits = id.len() - letters;
+    let shaped = (1..=10).contains(&letters)
+        && (1..=6).contains(&digits)
+        && id[letters..].bytes().all(|b| b.is_ascii_digit());
+    if !shaped {
+        return Err(format!(
+            "rule id `{}` is not one to ten capital letters A–Z followed by one to six digits, as `GD005`",
+            crate::text::safe(id)
+        ));
+    }
+    if matches!(&id[..letters], "PF" | "RP") {
+        return Err(format!(
+            "rule id `{id}`: ids starting with `PF` or `RP` are cdocheck's own codes"
+        ));
+    }
+    Ok(())
+}
+
+/// Resolves `@set` references between keyword sets, however deep; a cycle
+/// (naming its chain), an unknown set, a blank keyword or a set that comes
+/// out empty is an error at the set.
 fn keyword_sets(
     raw: &BTreeMap<String, Spanned<Vec<Spanned<String>>>>,
     out: &mut Problems,
 ) -> BTreeMap<String, Vec<String>> {
-    let plain: BTreeMap<String, Vec<String>> = raw
-        .iter()
-        .map(|(k, v)| {
-            let words = v.get_ref().iter().filter(|w| !w.get_ref().starts_with('@'));
-            (
-                k.clone(),
-                words.map(|w| w.get_ref().trim().to_lowercase()).collect(),
-            )
-        })
-        .collect();
-    let mut sets = BTreeMap::new();
-    for (k, v) in raw {
-        let mut words = Vec::new();
-        for w in v.get_ref() {
-            match w.get_ref().strip_prefix('@') {
-                Some(r) => match plain.get(r) {
-                    Some(ws) => words.extend(ws.iter().cloned()),
-                    None => out.push(w.span(), format!("no keyword set `{r}` in this pack")),
-                },
-                None => words.push(w.get_ref().trim().to_lowercase()),
-            }
-        }
-        sets.insert(k.clone(), words);
+    let mut done: BTreeMap<String, Option<Vec<String>>> = BTreeMap::new();
+    for name in raw.keys() {
+        expand_set(raw, &mut vec![name.as_str()], &mut done, out);
     }
-    sets
+    // A set with an error stays, empty, so that conditions naming it do not
+    // earn a second error: the pack does not load either way.
+    done.into_iter()
+        .map(|(k, v)| (k, v.unwrap_or_default()))
+        .collect()
+}
+
+/// The keywords of the set last in `chain`, its includes expanded, each
+/// keyword once; `done` holds every set already expanded (`None`: it has
+/// an error, reported once), so each is expanded once.
+fn expand_set<'a>(
+    raw: &'a BTreeMap<String, Spanned<Vec<Spanned<String>>>>,
+    chain: &mut Vec<&'a str>,
+    done: &mut BTreeMap<String, Option<Vec<String>>>,
+    out: &mut Problems,
+) -> Option<Vec<String>> {
+    let name = *chain.last()?;
+    if let Some(words) = done.get(name) {
+        return words.clone();
+    }
+    let list = raw.get(name)?;
+    let mut words: Vec<String> = Vec::new();
+    let mut ok = true;
+    for w in list.get_ref() {
+        let Some(inc) = w.get_ref().strip_prefix('@') else {
+            let word = w.get_ref().trim().to_lowercase();
+            if word.is_empty() {
+                out.push(w.span(), "a blank keyword matches every name".to_string());
+                ok = false;
+            }
+            words.push(word);
+            continue;
+        };
+        if let Some(pos) = chain.iter().position(|c| *c == inc) {
+            let mut cycle: Vec<String> = chain[pos..].iter().map(|c| format!("@{c}")).collect();
+            cycle.push(format!("@{inc}"));
+            out.push(
+                w.span(),
+                format!("keyword sets include each other: {}", cycle.join(" → ")),
+            );
+            ok = false;
+            continue;
+        }
+        let Some((key, _)) = raw.get_key_value(inc) else {
+            out.push(
+                w.span(),
+                format!("no keyword set `{}` in this pack", crate::text::safe(inc)),
+            );
+            ok = false;
+            continue;
+        };
+        chain.push(key.as_str());
+        let sub = expand_set(raw, chain, done, out);
+        chain.pop();
+        match sub {
+            Some(sub) => words.extend(sub),
+            None => ok = false,
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    words.retain(|w| seen.insert(w.clone()));
+    if ok && words.is_empty() {
+        out.push(
+            list.span(),
+            format!("keyword set `{name}` holds no keyword: a condition on it could never hold"),
+        );
+        ok = false;
+    }
+    let result = ok.then_some(words);
+    done.insert(name.to_string(), result.clone());
+    result
 }
 
 fn compile_rule(
@@ -587,16 +685,46 @@ fn compile_required(k: &raw::Required, c: &cond::Compiler, out: &mut Problems) -
 }
 
 fn compile_expr(k: &raw::Expr, out: &mut Problems) -> Option<Check> {
-    match cel::Program::compile(k.expr.get_ref()) {
-        Ok(p) => Some(Check::Expr {
-            program: Arc::new(p),
-        }),
-        Err(err) => {
-            let msg = format!("this CEL expression does not compile: {err}");
-            out.push(k.expr.span(), msg);
+    let given = k.given.as_ref().map(|g| g.get_ref().as_str());
+    match expr::compile(k.expr.get_ref(), given) {
+        Ok(e) => Some(Check::Expr(Arc::new(e))),
+        Err(problems) => {
+            for p in problems {
+                let span =
+                    p.at.and_then(|at| span_in_string(&out.text, k.expr.span(), at))
+                        .unwrap_or(k.expr.span());
+                out.push_help(Code::RP002, span, p.msg, p.help);
+            }
             None
         }
     }
+}
+
+/// The span in the pack of bytes `at` of the value of the TOML string at
+/// `string`: exact when the string, as written, holds no escape (a literal
+/// string, or a basic one without `\`); otherwise `None`, and the caller
+/// points at the whole string.
+fn span_in_string(pack: &str, string: Span, at: (usize, usize)) -> Option<Span> {
+    let raw = pack.get(string.clone())?;
+    let quote = ["\"\"\"", "'''", "\"", "'"]
+        .into_iter()
+        .find(|q| raw.starts_with(q))?;
+    let mut start = string.start + quote.len();
+    if quote.len() == 3 {
+        // A newline right after the opening quotes is not part of the value.
+        let rest = pack.get(start..)?;
+        start += if rest.starts_with("\r\n") {
+            2
+        } else {
+            usize::from(rest.starts_with('\n'))
+        };
+    }
+    let body = pack.get(start..string.end.checked_sub(quote.len())?)?;
+    if quote.starts_with('"') && body.contains('\\') {
+        return None;
+    }
+    let (a, b) = (start + at.0, start + at.1.min(body.len()));
+    (a < b && pack.is_char_boundary(a) && pack.is_char_boundary(b)).then_some(a..b)
 }
 
 fn compile_waiver(k: &raw::Waiver, out: &mut Problems) -> Option<Check> {

@@ -360,6 +360,7 @@ fn keys_of(kind: &str, out: &Problems) -> Vec<&'static str> {
     let mut scratch = Problems {
         source: out.source,
         findings: Vec::new(),
+        text: out.text.clone(),
     };
     let _ = Kind::read(kind, &mut k, &mut scratch);
     k.asked
