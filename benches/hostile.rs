@@ -125,6 +125,21 @@ fn pack(n: usize) -> String {
     out
 }
 
+/// A pack of one CEL rule whose three nested comprehensions over the units
+/// cost the cube of their number: within the budget on a small plan, far
+/// over it on a big one (RP004 there, decided before evaluating).
+fn cel_cube_pack() -> String {
+    let mut out = pack(0);
+    out.push_str(
+        "[[rule]]\nid = \"HX99999\"\nstatement = \"s\"\nseverity = \"warning\"\n\
+         kind = \"expr\"\nexpr = \"unit.all(a, unit.all(b, unit.all(c, a.id != '' || b.id != c.id)))\"\n\
+         message = \"m\"\nhelp = \"h\"\n[rule.citation]\ndocument = \"d\"\n\
+         provenance = \"report\"\nsource = \"hostile benchmark\"\n\
+         [rule.zh]\nstatement = \"s\"\nmessage = \"m\"\nhelp = \"h\"\n",
+    );
+    out
+}
+
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick")
         || std::env::var_os("CDOCHECK_BENCH_QUICK").is_some_and(|v| !v.is_empty() && v != "0");
@@ -166,6 +181,7 @@ fn main() {
         (0..scale(300_000)).map(|i| format!("k{i} = 1\n")).collect(),
     );
     let rules = put("pack.toml", pack(scale(20_000)));
+    let cube = put("cube.toml", cel_cube_pack());
     let beijing = PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/examples/beijing-2023.toml"
@@ -195,6 +211,16 @@ fn main() {
         (
             format!("{}-rule pack with --rules", scale(20_000)),
             vec!["--rules".into(), p(&rules), p(&beijing)],
+        ),
+        (
+            format!("CEL: 3 nested all() over {} units (RP004)", scale(25_500)),
+            vec![
+                "--rules".into(),
+                p(&cube),
+                "--pack".into(),
+                "hostile-pack".into(),
+                p(&units_plan),
+            ],
         ),
         (
             "-j 20000 on one file".into(),
