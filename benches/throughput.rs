@@ -21,53 +21,16 @@
 //! and for the largest corpus. Figures are medians; runs of cdocheck and of
 //! the floor alternate, so that both see the same machine.
 
+mod child;
 mod corpus;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
 const DEFAULT_SEED: u64 = 2021_0423;
-
-/// One finished child process.
-struct Run {
-    wall: Duration,
-    /// Peak resident set size, in KiB.
-    max_rss_kib: u64,
-    code: i32,
-}
-
-/// Runs `cmd` to completion, its output discarded; its own rusage via wait4.
-fn run_child(cmd: &mut Command) -> Run {
-    let start = Instant::now();
-    let child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
-    let pid = child.id() as libc::pid_t;
-    let mut status: libc::c_int = 0;
-    // SAFETY: a zeroed rusage is valid; wait4 fills it for this child only.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let wall = start.elapsed();
-    assert_eq!(r, pid, "wait4 failed: {}", std::io::Error::last_os_error());
-    // The child is reaped; `child` must not wait again (dropping it does not).
-    drop(child);
-    let code = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        -libc::WTERMSIG(status)
-    };
-    Run {
-        wall,
-        max_rss_kib: usage.ru_maxrss as u64,
-        code,
-    }
-}
 
 /// The plan files of a corpus directory, sorted (as cdocheck discovers them).
 fn list(dir: &Path) -> Vec<PathBuf> {
@@ -193,12 +156,13 @@ fn main() {
         .num_threads(jobs)
         .build()
         .expect("a thread pool");
-    let check = |dir: &Path| -> Run {
-        let r = run_child(
+    let check = |dir: &Path| -> child::Run {
+        let r = child::run(
             Command::new(&bin)
                 .args(["check", "--format", "json", "--jobs", &jobs.to_string()])
                 .arg(dir)
                 .env("NO_COLOR", "1"),
+            None,
         );
         assert!(
             r.code == 0 || r.code == 1,
@@ -251,16 +215,17 @@ fn main() {
         .into_iter()
         .find(|p| Path::new(p).exists());
     for _ in 0..latency_runs {
-        let r = run_child(
+        let r = child::run(
             Command::new(&bin)
                 .args(["check", "--format", "json"])
                 .arg(&single)
                 .env("NO_COLOR", "1"),
+            None,
         );
         assert_eq!(r.code, 0, "the 30-unit plan passes");
         one.push(r.wall);
         if let Some(t) = true_bin {
-            truth.push(run_child(&mut Command::new(t)).wall);
+            truth.push(child::run(&mut Command::new(t), None).wall);
         }
     }
     let one = median(one);

@@ -45,3 +45,13 @@ pub fn write(dir: &Path, name: &str, text: &[u8]) {
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
     std::fs::write(p, text).unwrap();
 }
+
+/// A Jiangmen plan that passes every rule (the core fixture base).
+pub fn jiangmen() -> String {
+    let t = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/rules/tests/core/CORE011-pass.toml"
+    ))
+    .unwrap();
+    t[t.find("format = 1").unwrap()..].to_string()
+}

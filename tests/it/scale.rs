@@ -5,17 +5,7 @@
 
 use serde_json::Value;
 
-use crate::common::{json, run, stdout, write};
-
-/// A Jiangmen plan that passes every rule (the core fixture base).
-fn jiangmen() -> String {
-    let t = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/rules/tests/core/CORE011-pass.toml"
-    ))
-    .unwrap();
-    t[t.find("format = 1").unwrap()..].to_string()
-}
+use crate::common::{jiangmen, json, run, stdout, write};
 
 /// The base plan with `n` more units whose CDO is below deputy rank (GD005).
 fn low_rank_units(n: usize) -> String {

@@ -3,17 +3,7 @@
 
 use serde_json::Value;
 
-use crate::common::{json, write};
-
-/// A Jiangmen plan that passes every rule (the core fixture base).
-fn jiangmen() -> String {
-    let t = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/rules/tests/core/CORE011-pass.toml"
-    ))
-    .unwrap();
-    t[t.find("format = 1").unwrap()..].to_string()
-}
+use crate::common::{jiangmen, json, write};
 
 fn check_text(text: &str) -> (Value, i32) {
     let dir = tempfile::tempdir().unwrap();
