@@ -6,6 +6,7 @@ mod discover;
 mod ergonomics;
 mod escaping;
 mod formats;
+mod github;
 mod init_packs;
 mod inputs;
 mod outputs;
