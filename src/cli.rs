@@ -663,6 +663,15 @@ fn check(
             writer: Box::new(&mut *out),
         },
     );
+    let github = format == Format::Github || args.outputs.iter().any(|(f, _)| *f == Format::Github);
+    match job_summary(github) {
+        Ok(Some(file)) => outputs.push(Output {
+            emitter: Box::new(render::summary::JobSummary::new(cfg)),
+            writer: Box::new(file),
+        }),
+        Ok(None) => {}
+        Err(e) => return fail(err, e, lang),
+    }
     let baseline = match args.baseline.as_deref().map(load_baseline).transpose() {
         Ok(b) => b,
         Err(e) => return fail(err, e, lang),
@@ -688,6 +697,32 @@ fn check(
             Outcome::Pass
         },
     )
+}
+
+/// With annotations on GitHub (`$GITHUB_STEP_SUMMARY` set), the file the
+/// job summary is appended to, opened before the scan so that a run that
+/// cannot write it stops at once (exit 2). Appended, never replaced: other
+/// steps' summaries are in it.
+fn job_summary(github: bool) -> Result<Option<Named<std::fs::File>>, Error> {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return Ok(None);
+    };
+    if !github {
+        return Ok(None);
+    }
+    let path = PathBuf::from(path);
+    let file = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(&path)
+        .map_err(|e| Error::Output {
+            path: path.display().to_string(),
+            detail: e.to_string(),
+        })?;
+    Ok(Some(Named {
+        inner: file,
+        path: path.display().to_string(),
+    }))
 }
 
 /// Opens a file for each extra output; an error names the file.

@@ -1,27 +1,56 @@
 //! `--format github`: GitHub Actions workflow commands, one line per finding,
 //! which the runner turns into annotations on the plan's lines:
 //! `::error file=PATH,line=L,col=C,endLine=EL,endColumn=EC,title=CODE::MESSAGE`.
-//! Errors are `::error`, warnings `::warning`, info and waived findings
-//! `::notice`. Nothing else is printed: no summary line.
+//! Errors are `::error`, warnings `::warning`; info, waived and baselined
+//! findings `::notice` (they do not fail the run, so they must not read as
+//! failures on the pull request, but a reviewer still sees them). The message
+//! is the finding's message, then its help and where the rule comes from, one
+//! per line (`%0A`), so a "did you mean `rank`?" reaches the pull request.
+//! Nothing else is printed on standard output: the job summary
+//! ([`super::summary`]) goes to `$GITHUB_STEP_SUMMARY`.
 
 use std::io::{self, Write};
 
-use super::{mark, safe, Config, Emitter, Finish, Level};
+use super::{cite, mark, safe, Config, Emitter, Finish, Level};
+use crate::finding::Finding;
 use crate::lang::Lang;
+use crate::message::Message;
 use crate::report::FileReport;
+use crate::rules::Rules;
 use crate::source::SourceDb;
 
-pub struct Github {
+pub struct Github<'a> {
     lang: Lang,
+    rules: &'a Rules,
 }
 
-impl Github {
-    pub fn new(cfg: Config) -> Self {
-        Github { lang: cfg.lang }
+impl<'a> Github<'a> {
+    pub fn new(cfg: Config<'a>) -> Self {
+        Github {
+            lang: cfg.lang,
+            rules: cfg.rules,
+        }
     }
 }
 
-impl Emitter for Github {
+/// The lines after a finding's message: its help, then the clause it cites
+/// (as the human format shows them), each made safe on its own.
+pub fn help_lines(f: &Finding, rules: &Rules, lang: Lang) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(h) = &f.help {
+        let label = Message::new("human.help-label").get(lang);
+        lines.push(format!("{label}{}", safe(&h.get(lang))));
+    }
+    if let Some(c) = &f.citation {
+        let more = Message::new("human.citation")
+            .arg("cites", safe(&cite::line(c, rules, lang)).into_owned())
+            .arg("code", safe(&f.code).into_owned());
+        lines.push(more.get(lang));
+    }
+    lines
+}
+
+impl Emitter for Github<'_> {
     fn file(&mut self, w: &mut dyn Write, report: &FileReport, _: &SourceDb) -> io::Result<()> {
         for l in &report.findings {
             let f = &l.finding;
@@ -32,17 +61,21 @@ impl Emitter for Github {
                 Level::Error => "error",
             };
             let mark = mark(f).map(|m| m.get(self.lang)).unwrap_or_default();
+            let mut message = format!("{}{mark}", safe(&f.message.get(self.lang)));
+            for line in help_lines(f, self.rules, self.lang) {
+                message.push('\n');
+                message.push_str(&line);
+            }
             writeln!(
                 w,
-                "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}{}",
+                "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
                 escape_property(&safe(&report.path)),
                 l.start.line,
                 l.start.column,
                 l.end.line,
                 l.end.column,
                 escape_property(&safe(&f.code)),
-                escape_data(&safe(&f.message.get(self.lang))),
-                escape_data(&mark),
+                escape_data(&message),
             )?;
         }
         Ok(())

@@ -25,6 +25,7 @@ pub mod junit;
 pub mod rules_md;
 pub mod rules_table;
 pub mod sarif;
+pub mod summary;
 pub mod tables;
 
 /// An output format.

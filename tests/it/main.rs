@@ -1,11 +1,13 @@
 //! The integration tests: one binary, a module per area, shared helpers.
 
+mod action;
 mod check;
 mod common;
 mod discover;
 mod ergonomics;
 mod escaping;
 mod formats;
+mod github;
 mod hostile_packs;
 mod init_packs;
 mod inputs;
