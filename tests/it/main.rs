@@ -1,5 +1,6 @@
 //! The integration tests: one binary, a module per area, shared helpers.
 
+mod baselines;
 mod check;
 mod common;
 mod discover;
