@@ -727,7 +727,7 @@ fn open_outputs<'a, 'p>(
             path: path.display().to_string(),
             detail: e.to_string(),
         };
-        let file = AtomicFile::create(path).map_err(cannot)?;
+        let file = AtomicFile::create_with_folders(path).map_err(cannot)?;
         let named = Named {
             inner: file.file().map_err(cannot)?,
             path: path.display().to_string(),

@@ -118,6 +118,9 @@ pub struct Located {
     /// Set on the entry that stands for the findings of its code beyond
     /// the cap: how many there were. It is shown, never counted.
     pub omitted: Option<usize>,
+    /// Whether it fails its file at the run's `--fail-on`: the verdict
+    /// renderers show (JUnit's failures), never decide.
+    pub fails: bool,
 }
 
 /// What a file says about itself, for the summary and the portfolio.
@@ -188,6 +191,7 @@ impl FileReport {
             let start = LineCol { line, column };
             let (line, column) = source.line_col(finding.at.span.end);
             Located {
+                fails: finding.fails_at(fail_on),
                 finding,
                 start,
                 end: LineCol { line, column },
