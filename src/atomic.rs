@@ -32,6 +32,16 @@ impl AtomicFile {
     /// A temporary file in `path`'s directory, or the target itself when it
     /// exists and is not a regular file. A directory is an error.
     pub(crate) fn create(path: &Path) -> io::Result<AtomicFile> {
+        AtomicFile::open(path, false)
+    }
+
+    /// As [`AtomicFile::create`], making the missing folders of `path`
+    /// first (`--output`, `--write-baseline`), before any work is done.
+    pub(crate) fn create_with_folders(path: &Path) -> io::Result<AtomicFile> {
+        AtomicFile::open(path, true)
+    }
+
+    fn open(path: &Path, folders: bool) -> io::Result<AtomicFile> {
         let target = match std::fs::metadata(path) {
             Ok(m) if m.is_dir() => {
                 return Err(io::Error::new(
@@ -40,12 +50,15 @@ impl AtomicFile {
                 ))
             }
             Ok(m) if !m.is_file() => Target::Through(OpenOptions::new().write(true).open(path)?),
-            _ => {
+            existing => {
                 let dir = path
                     .parent()
                     .filter(|d| !d.as_os_str().is_empty())
                     .unwrap_or(Path::new("."));
-                let temp = tempfile::NamedTempFile::new_in(dir)?;
+                if folders {
+                    std::fs::create_dir_all(dir)?;
+                }
+                let temp = temp_in(dir, existing.ok().as_ref())?;
                 let _slot = cleanup::Slot::new(temp.path());
                 Target::Temp { temp, _slot }
             }
@@ -80,6 +93,32 @@ impl AtomicFile {
         // `_slot` is freed here, once the file is renamed or removed.
         done.map(drop).map_err(|e| e.error)
     }
+}
+
+/// The temporary file, with the mode the finished file should have: an
+/// existing file's own, else `0666 & !umask` as any program's new file
+/// (tempfile's own 0600 would hide reports from the rest of a CI job).
+#[cfg(unix)]
+fn temp_in(
+    dir: &Path,
+    existing: Option<&std::fs::Metadata>,
+) -> io::Result<tempfile::NamedTempFile> {
+    use std::os::unix::fs::PermissionsExt;
+    // The umask applies to the mode given at creation.
+    let temp = tempfile::Builder::new()
+        .permissions(std::fs::Permissions::from_mode(0o666))
+        .tempfile_in(dir)?;
+    if let Some(m) = existing {
+        let mode = m.permissions().mode() & 0o7777;
+        temp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))?;
+    }
+    Ok(temp)
+}
+
+#[cfg(not(unix))]
+fn temp_in(dir: &Path, _: Option<&std::fs::Metadata>) -> io::Result<tempfile::NamedTempFile> {
+    tempfile::NamedTempFile::new_in(dir)
 }
 
 /// Writes `bytes` to `path` atomically.
@@ -207,6 +246,33 @@ mod tests {
             1,
             "no temporary file left"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_files_follow_the_umask_and_existing_ones_keep_their_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("missing/folder/x.txt");
+        assert!(write(&p, b"one", true).is_err(), "init makes no folders");
+        let f = AtomicFile::create_with_folders(&p).unwrap();
+        f.file().unwrap().write_all(b"one").unwrap();
+        f.commit(true).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        // The process's umask, as Linux reports it (reading it with
+        // umask(2) would change it for the tests running beside this one).
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let Some(umask) = status
+            .lines()
+            .find_map(|l| l.strip_prefix("Umask:"))
+            .and_then(|m| u32::from_str_radix(m.trim(), 8).ok())
+        else {
+            return;
+        };
+        assert_eq!(mode(&p), 0o666 & !umask);
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write(&p, b"two", true).unwrap();
+        assert_eq!(mode(&p), 0o640);
     }
 
     #[test]

@@ -208,6 +208,10 @@ pub struct CheckArgs {
     /// Show findings recorded in FILE as baselined (not failing); fail only on new ones
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// With --write-baseline: remove the entries of checked files that no
+    /// longer occur (kept otherwise)
+    #[arg(long, requires = "write_baseline")]
+    pub prune_baseline: bool,
     /// Findings only: no summary line, no progress bar
     #[arg(long, short)]
     pub quiet: bool,
@@ -649,8 +653,27 @@ fn check(
         .iter()
         .map(|(format, path)| (render::emitter(*format, plain), path.as_path()))
         .collect();
+    let baseline = match args.baseline.as_deref().map(load_baseline).transpose() {
+        Ok(b) => b,
+        Err(e) => return fail(err, e, lang),
+    };
+    if let Some((path, b)) = args.baseline.as_deref().zip(baseline.as_ref()) {
+        old_version(path, b, lang, err)?;
+    }
+    let mut written = None;
     if let Some(path) = &args.write_baseline {
-        wanted.push((Box::new(render::baseline::Writer::default()), path));
+        // Merged into what the file holds: an unreadable one stops the run
+        // rather than be replaced by a baseline of this run's files only.
+        let old = match path.exists() {
+            true => match load_baseline(path) {
+                Ok(b) => Some(b),
+                Err(e) => return fail(err, e, lang),
+            },
+            false => None,
+        };
+        let writer = render::baseline::Writer::new(path, old, args.prune_baseline);
+        written = Some(writer.written());
+        wanted.push((Box::new(writer), path));
     }
     let (mut outputs, files) = match open_outputs(wanted) {
         Ok(opened) => opened,
@@ -672,10 +695,6 @@ fn check(
         Ok(None) => {}
         Err(e) => return fail(err, e, lang),
     }
-    let baseline = match args.baseline.as_deref().map(load_baseline).transpose() {
-        Ok(b) => b,
-        Err(e) => return fail(err, e, lang),
-    };
     let settings = settings(&args, (rules, sources), baseline, inputs.len());
     let totals = check::run(&inputs, &settings, &mut outputs)?;
     drop(outputs);
@@ -687,6 +706,12 @@ fn check(
             };
             return fail(err, e, lang);
         }
+    }
+    let written = written
+        .and_then(|w| w.get())
+        .zip(args.write_baseline.as_deref());
+    if let Some((w, path)) = written {
+        baseline_written(&w, path, lang, err)?;
     }
     // A baseline just written records every finding, so the run passes by
     // it (json-output.md, exit codes of `check --write-baseline`).
@@ -737,7 +762,7 @@ fn open_outputs<'a, 'p>(
             path: path.display().to_string(),
             detail: e.to_string(),
         };
-        let file = AtomicFile::create(path).map_err(cannot)?;
+        let file = AtomicFile::create_with_folders(path).map_err(cannot)?;
         let named = Named {
             inner: file.file().map_err(cannot)?,
             path: path.display().to_string(),
@@ -861,6 +886,45 @@ impl FileId {
     }
 }
 
+/// A version-1 baseline is read, with a warning: its waiver and milestone
+/// keys are positional and may not match.
+fn old_version(path: &Path, b: &Baseline, lang: Lang, err: &mut dyn Write) -> io::Result<()> {
+    if b.version < crate::baseline::VERSION {
+        let m = Message::new("baseline.v1").arg(
+            "path",
+            crate::text::safe(&path.display().to_string()).into_owned(),
+        );
+        writeln!(err, "{}", m.get(lang))?;
+    }
+    Ok(())
+}
+
+/// The note on standard error once `--write-baseline` wrote its file.
+fn baseline_written(
+    w: &render::baseline::Written,
+    path: &Path,
+    lang: Lang,
+    err: &mut dyn Write,
+) -> io::Result<()> {
+    let shown = crate::text::safe(&path.display().to_string()).into_owned();
+    let mut m = Message::new("baseline.written")
+        .arg("path", shown)
+        .arg("entries", w.entries.to_string())
+        .arg("files", w.files.to_string())
+        .arg("kept", w.kept.to_string());
+    if w.stale > 0 {
+        let id = if w.pruned {
+            "baseline.written.pruned"
+        } else {
+            "baseline.written.stale"
+        };
+        m = Message::new("baseline.written.and")
+            .arg("first", m)
+            .arg("then", Message::new(id).arg("count", w.stale.to_string()));
+    }
+    writeln!(err, "{}", Message::new("note").arg("message", m).get(lang))
+}
+
 /// Reads `--baseline FILE`: a regular file of at most
 /// [`MAX_BASELINE_BYTES`](crate::read::MAX_BASELINE_BYTES); anything else
 /// stops the run (exit 2) before anything is checked.
@@ -879,7 +943,7 @@ fn load_baseline(path: &Path) -> Result<Baseline, Error> {
             Refused::TooLarge => Message::new("baseline.too-large").arg("max", max.to_string()),
         })
     })?;
-    Baseline::parse(&bytes).map_err(error)
+    Baseline::parse_at(&bytes, path).map_err(error)
 }
 
 /// What the run needs from the command line.

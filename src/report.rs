@@ -11,8 +11,9 @@ use crate::findings::{Extra, Findings, CAP};
 use crate::message::Message;
 use crate::source::Source;
 
-/// A finding's fingerprint, as a baseline records it: file, code, unit and
-/// key path, never the line, so it survives edits that move lines.
+/// A finding's fingerprint (json-output.md, "Fingerprints"), as a
+/// baseline records it: file, code, unit and key path by identity, never
+/// the line, so it survives edits that move lines or insert elements.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Entry {
     pub path: String,
@@ -22,13 +23,66 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// The fingerprint of a finding, before numbering: a finding about
+    /// one item of a rule adds the item (`plan#…`).
     pub fn of(path: &str, f: &Finding) -> Entry {
+        Entry::from_parts(
+            path,
+            f.code.as_str(),
+            f.unit.as_deref(),
+            f.key.as_deref(),
+            f.item.as_deref(),
+        )
+    }
+
+    pub fn from_parts(
+        path: &str,
+        code: &str,
+        unit: Option<&str>,
+        key: Option<&str>,
+        item: Option<&str>,
+    ) -> Entry {
+        let key = match (key, item) {
+            // Some rules name the item in the key already.
+            (Some(k), Some(i)) if !k.ends_with(&format!("#{i}")) => Some(format!("{k}#{i}")),
+            (None, Some(i)) => Some(format!("#{i}")),
+            (k, _) => k.map(str::to_string),
+        };
         Entry {
             path: path.to_string(),
-            code: f.code.to_string(),
-            unit: f.unit.clone(),
-            key: f.key.clone(),
+            code: code.to_string(),
+            unit: unit.map(str::to_string),
+            key,
         }
+    }
+
+    /// The `k`th finding of this fingerprint in its file: `#k` after the
+    /// key from the second on.
+    pub fn numbered(&self, k: usize) -> Entry {
+        if k <= 1 {
+            return self.clone();
+        }
+        Entry {
+            key: Some(format!("{}#{k}", self.key.as_deref().unwrap_or(""))),
+            ..self.clone()
+        }
+    }
+}
+
+/// Numbers the findings of one file that share a fingerprint, in document
+/// order: `take` gives the first number of the next `n` of them.
+#[derive(Default)]
+pub struct Numbering(std::collections::HashMap<Entry, usize>);
+
+impl Numbering {
+    pub fn take(&mut self, e: &Entry, n: usize) -> usize {
+        let seen = match self.0.get_mut(e) {
+            Some(seen) => seen,
+            None => self.0.entry(e.clone()).or_insert(0),
+        };
+        let first = *seen + 1;
+        *seen += n;
+        first
     }
 }
 
@@ -64,6 +118,9 @@ pub struct Located {
     /// Set on the entry that stands for the findings of its code beyond
     /// the cap: how many there were. It is shown, never counted.
     pub omitted: Option<usize>,
+    /// Whether it fails its file at the run's `--fail-on`: the verdict
+    /// renderers show (JUnit's failures), never decide.
+    pub fails: bool,
 }
 
 /// What a file says about itself, for the summary and the portfolio.
@@ -99,8 +156,17 @@ pub struct Counted<'a> {
     pub baselined: bool,
     pub unit: Option<&'a str>,
     pub key: Option<&'a str>,
+    /// The item of a rule the finding is about (shown findings only).
+    pub item: Option<&'a str>,
     /// How many identical findings this stands for.
     pub n: usize,
+}
+
+impl Counted<'_> {
+    /// Its fingerprint in the file `path`, before numbering.
+    pub fn entry(&self, path: &str) -> Entry {
+        Entry::from_parts(path, self.code, self.unit, self.key, self.item)
+    }
 }
 
 impl FileReport {
@@ -125,6 +191,7 @@ impl FileReport {
             let start = LineCol { line, column };
             let (line, column) = source.line_col(finding.at.span.end);
             Located {
+                fails: finding.fails_at(fail_on),
                 finding,
                 start,
                 end: LineCol { line, column },
@@ -169,6 +236,7 @@ impl FileReport {
                     baselined: f.baselined,
                     unit: f.unit.as_deref(),
                     key: f.key.as_deref(),
+                    item: f.item.as_deref(),
                     n: 1,
                 }
             });
@@ -179,6 +247,7 @@ impl FileReport {
             baselined: e.baselined,
             unit: e.unit.as_deref(),
             key: e.key.as_deref(),
+            item: None,
             n: e.n,
         });
         shown.chain(extra)

@@ -6,7 +6,7 @@ use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 use super::schema::{self, Field, Ty};
-use super::tree::{placeholder, Date, Entry, Node, Table, Value};
+use super::tree::{element_identity, placeholder, Date, Entry, Node, Table, Value};
 use crate::finding::{Code, Location};
 use crate::findings::{Extra, Findings, CAP};
 use crate::message::{Arg, Message};
@@ -163,6 +163,9 @@ struct Ctx<'a> {
     parent: Option<&'a Ctx<'a>>,
     key: &'a str,
     unit: Option<&'a str>,
+    /// For an element of a list of tables: its identity (or position), so
+    /// that two elements' diagnostics have different keys.
+    elem: Option<&'a str>,
 }
 
 impl<'a> Ctx<'a> {
@@ -171,6 +174,7 @@ impl<'a> Ctx<'a> {
             parent: None,
             key: "",
             unit: None,
+            elem: None,
         }
     }
 
@@ -179,16 +183,33 @@ impl<'a> Ctx<'a> {
             parent: Some(self),
             key,
             unit: self.unit,
+            elem: None,
         }
     }
 
-    /// The dotted path: `unit.cdo.rank`.
+    /// The dotted path, for messages: `unit.cdo.rank`.
     fn path(&self) -> String {
         match self.parent.map(Ctx::path) {
             None => String::new(),
             Some(p) if p.is_empty() => self.key.to_string(),
             Some(p) => format!("{p}.{}", self.key),
         }
+    }
+
+    /// The key path that fingerprints a diagnostic, as `KeyIndex` spells
+    /// it: `unit[futian].cdo.rank`, `waiver[GD005,jm-edu].expires`.
+    fn key(&self) -> String {
+        let mut p = match self.parent.map(Ctx::key) {
+            None => return String::new(),
+            Some(p) if p.is_empty() => self.key.to_string(),
+            Some(p) => format!("{p}.{}", self.key),
+        };
+        if let Some(e) = self.elem {
+            p.push('[');
+            p.push_str(e);
+            p.push(']');
+        }
+        p
     }
 
     /// How messages name the table: `[plan]`, `[unit.cdo] of unit `futian``.
@@ -279,7 +300,7 @@ impl Loader {
                     Code::PF004,
                     header.clone(),
                     ctx,
-                    &ctx.child(key).path(),
+                    &ctx.child(key).key(),
                     msg,
                     help,
                 );
@@ -305,7 +326,7 @@ impl Loader {
             .map(|f| (strsim::damerau_levenshtein(key, f.key), f.key))
             .filter(|(d, k)| *d <= 2.max(k.len() / 4))
             .min();
-        let path = ctx.child(key).path();
+        let path = ctx.child(key).key();
         if self.push_extra(Code::PF002, span.clone(), ctx, &path) {
             return close.map(|(_, k)| k);
         }
@@ -392,11 +413,14 @@ impl Loader {
         ctx: &Ctx,
     ) -> Value {
         let mut out = Vec::new();
-        for item in items {
+        for (i, item) in items.enumerate() {
             let span = item.span();
             let value = match item.get_ref() {
                 DeValue::Table(t) => {
+                    let raw = |k: &str| t.get(k).and_then(|v| de_scalar(v.get_ref()));
+                    let id = element_identity(ctx.key, raw).unwrap_or_else(|| i.to_string());
                     let mut ctx = *ctx;
+                    ctx.elem = Some(&id);
                     if ctx.key == "unit" && ctx.parent.is_some_and(|p| p.parent.is_none()) {
                         ctx.unit = t.get("id").and_then(|v| v.get_ref().as_str());
                     }
@@ -413,10 +437,11 @@ impl Loader {
     }
 
     fn wrong_type(&mut self, ty: &Ty, found: &DeValue, span: Span, ctx: &Ctx) {
-        let path = &ctx.path();
-        if self.push_extra(Code::PF003, span.clone(), ctx, path) {
+        let key = &ctx.key();
+        if self.push_extra(Code::PF003, span.clone(), ctx, key) {
             return;
         }
+        let path = &ctx.path();
         let want = Message::new(type_id(ty));
         let msg = Message::new("pf003.wrong-type")
             .arg("path", path.as_str())
@@ -433,23 +458,24 @@ impl Loader {
                 .arg("want", want)
                 .arg("example", example_of(ty)),
         };
-        self.push(Code::PF003, span, ctx, path, msg, help);
+        self.push(Code::PF003, span, ctx, key, msg, help);
     }
 
     fn enumerated(&mut self, s: &str, allowed: &[&str], span: &Span, ctx: &Ctx) -> Value {
         if allowed.contains(&s) {
             return Value::Str(s.to_string());
         }
-        let path = &ctx.path();
-        if self.push_extra(Code::PF005, span.clone(), ctx, path) {
+        let key = &ctx.key();
+        if self.push_extra(Code::PF005, span.clone(), ctx, key) {
             return Value::Invalid;
         }
+        let path = &ctx.path();
         let list = allowed.iter().map(|a| Arg::Plain(format!("`{a}`")));
         let msg = Message::new("pf005.not-allowed")
             .arg("value", s)
             .arg("path", path.as_str());
         let help = Message::new("pf005.not-allowed.help").arg("values", Arg::List(list.collect()));
-        self.push(Code::PF005, span.clone(), ctx, path, msg, help);
+        self.push(Code::PF005, span.clone(), ctx, key, msg, help);
         Value::Invalid
     }
 
@@ -476,7 +502,7 @@ impl Loader {
             f => f,
         };
         let help = Message::new("pf005.bad-id.help").arg("example", fixed);
-        self.push(Code::PF005, span.clone(), ctx, &ctx.path(), msg, help);
+        self.push(Code::PF005, span.clone(), ctx, &ctx.key(), msg, help);
         Value::Invalid
     }
 
@@ -488,7 +514,7 @@ impl Loader {
             Err(_) => ("pf005.too-large", "pf005.too-large.help"),
         };
         let (msg, help) = (Message::new(msg), Message::new(help));
-        self.push(Code::PF005, span.clone(), ctx, &ctx.path(), msg, help);
+        self.push(Code::PF005, span.clone(), ctx, &ctx.key(), msg, help);
         Value::Invalid
     }
 
@@ -502,7 +528,7 @@ impl Loader {
         }
         let msg = Message::new("pf005.not-a-date").arg("value", dt.to_string());
         let help = Message::new("pf005.not-a-date.help");
-        self.push(Code::PF005, span.clone(), ctx, &ctx.path(), msg, help);
+        self.push(Code::PF005, span.clone(), ctx, &ctx.key(), msg, help);
         Value::Invalid
     }
 
@@ -647,5 +673,16 @@ fn example_of(ty: &Ty) -> String {
         Ty::Enum(vals) => format!("\"{}\"", vals[0]),
         Ty::List(inner) => format!("[{}]", example_of(inner)),
         Ty::Table(_) | Ty::Tables(_) => "{ … }".into(),
+    }
+}
+
+/// A scalar as written, for [`element_identity`].
+fn de_scalar(v: &DeValue) -> Option<String> {
+    match v {
+        DeValue::String(s) => Some(s.to_string()),
+        DeValue::Datetime(d) => Some(d.to_string()),
+        DeValue::Integer(i) => Some(i.as_str().to_string()),
+        DeValue::Boolean(b) => Some(b.to_string()),
+        _ => None,
     }
 }

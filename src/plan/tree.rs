@@ -177,8 +177,9 @@ impl Table {
 
 impl Table {
     /// The path of the key whose value (or table header) is exactly `span`:
-    /// `unit[futian].cdo.rank`, `milestone[1].due`. Units are named by id, so
-    /// the path survives edits that move lines or reorder other units.
+    /// `unit[futian].cdo.rank`, `milestone[2026-06-30,report].due`. Elements
+    /// are named by identity ([`element_identity`]), so the path survives
+    /// edits that move lines or insert and reorder other elements.
     /// Builds a [`KeyIndex`]: for more than one span, build one and ask it.
     pub fn key_at(&self, span: &Span) -> Option<String> {
         KeyIndex::new(self).key_at(span)
@@ -191,14 +192,47 @@ impl Table {
 pub struct KeyIndex<'t> {
     by_span: HashMap<(usize, usize), u32>,
     /// Each indexed node: its parent (`u32::MAX` at the top) and its step.
-    steps: Vec<(u32, Step<'t>)>,
+    steps: Vec<(u32, Step)>,
+    _tree: std::marker::PhantomData<&'t Table>,
 }
 
-#[derive(Clone, Copy)]
-enum Step<'t> {
+#[derive(Clone)]
+enum Step {
     Key(&'static str),
     Index(usize),
-    Id(&'t str),
+    /// An element named by identity ([`element_identity`]).
+    Id(Box<str>),
+}
+
+/// How an element of a list of tables is named in key paths: by identity,
+/// not position (json-output.md, "Fingerprints"), so that inserting one
+/// waiver above another leaves the other's key, and its baseline entry,
+/// as it was. A waiver is `RULE,UNIT` (`UNIT` empty when absent), a
+/// milestone `DUE,DELIVERABLE`, anything else its `id`; `None` (an
+/// element without one) falls back to the position. `get` reads a key's
+/// value as written.
+pub(crate) fn element_identity(list: &str, get: impl Fn(&str) -> Option<String>) -> Option<String> {
+    let pair = |a: &str, b: &str| {
+        let (a, b) = (get(a), get(b));
+        (a.is_some() || b.is_some())
+            .then(|| format!("{},{}", a.unwrap_or_default(), b.unwrap_or_default()))
+    };
+    match list {
+        "waiver" => pair("rule", "unit"),
+        "milestone" => pair("due", "deliverable"),
+        _ => get("id"),
+    }
+}
+
+/// A scalar value as written, for [`element_identity`].
+fn scalar(n: &Node) -> Option<String> {
+    match &n.value {
+        Value::Str(s) | Value::Placeholder(s) => Some(s.clone()),
+        Value::Date(d) => Some(d.to_string()),
+        Value::Int(i) => Some(i.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
 }
 
 const TOP: u32 = u32::MAX;
@@ -208,6 +242,7 @@ impl<'t> KeyIndex<'t> {
         let mut ix = KeyIndex {
             by_span: HashMap::new(),
             steps: Vec::new(),
+            _tree: std::marker::PhantomData,
         };
         for e in &root.entries {
             ix.add(TOP, Step::Key(e.key), &e.node);
@@ -218,9 +253,13 @@ impl<'t> KeyIndex<'t> {
     /// Children before their node, the first claim of a span kept: an
     /// array of tables shares its span with its first element's header, and
     /// the element is the better name.
-    fn add(&mut self, parent: u32, step: Step<'t>, node: &'t Node) {
+    fn add(&mut self, parent: u32, step: Step, node: &'t Node) {
         let Ok(me) = u32::try_from(self.steps.len()) else {
             return;
+        };
+        let list = match step {
+            Step::Key(k) => k,
+            _ => "",
         };
         self.steps.push((parent, step));
         match &node.value {
@@ -231,8 +270,11 @@ impl<'t> KeyIndex<'t> {
             }
             Value::List(items) => {
                 for (i, n) in items.iter().enumerate() {
-                    let step = match n.as_table().and_then(|t| t.str("id")) {
-                        Some(id) => Step::Id(id),
+                    let id = n
+                        .as_table()
+                        .and_then(|t| element_identity(list, |k| t.get(k).and_then(scalar)));
+                    let step = match id {
+                        Some(id) => Step::Id(id.into()),
                         None => Step::Index(i),
                     };
                     self.add(me, step, n);
@@ -249,8 +291,9 @@ impl<'t> KeyIndex<'t> {
         let mut at = *self.by_span.get(&(span.start, span.end))?;
         let mut steps = Vec::new();
         while at != TOP {
-            let (parent, step) = self.steps[at as usize];
+            let (parent, step) = &self.steps[at as usize];
             steps.push(step);
+            let parent = *parent;
             at = parent;
         }
         let mut path = String::new();

@@ -182,15 +182,20 @@ impl Emitter for Concise<'_> {
             // `CODE severity` is read by machines: the same in every language.
             let sev = if f.waived.is_some() {
                 "waived"
+            } else if f.baselined {
+                // Not an error any more than a waived one: CI greps these.
+                "baselined"
             } else {
                 f.severity.as_str()
             };
             let msg = f.message.get(self.cfg.lang);
             let msg = safe(&msg);
-            // The `waived` token says it in English; the mark says it in words.
-            let mark = match f.waived {
-                Some(_) => Some(Message::new("concise.waived")),
-                None => mark(f),
+            // The `waived` and `baselined` tokens say it in English; the mark
+            // says it in words.
+            let mark = match (&f.waived, f.baselined) {
+                (Some(_), _) => Some(Message::new("concise.waived")),
+                (None, true) => Some(Message::new("concise.baselined")),
+                _ => mark(f),
             };
             let mark = mark.map(|m| m.get(self.cfg.lang)).unwrap_or_default();
             writeln!(

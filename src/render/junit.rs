@@ -5,11 +5,12 @@
 //! A finding whose code is neither (a pack the plan did not apply) gets a
 //! test case of its own, so no finding is ever left out.
 //!
-//! Pass or fail, kept simple and independent of `--fail-on`: a test case
-//! fails when it has a finding that is not waived (nor baselined) and is an error or a
-//! warning. Its `<failure>` carries the first such finding as its message and
-//! every finding of the case, `path:line:col`, as its text. A case whose
-//! findings are all waived or info passes, listing them in `<system-out>`.
+//! Pass or fail is the run's, never the renderer's: a test case fails when
+//! it has a finding that fails its plan at the run's `--fail-on` level (not
+//! waived, not baselined, at or above that severity), so a green job never
+//! shows red test reports. Its `<failure>` carries the first such finding as
+//! its message and every finding of the case, `path:line:col`, as its text.
+//! A case whose findings fail nothing passes, listing them in `<system-out>`.
 //!
 //! Every text is made safe (`safe`) and then fit for XML (`text`): no
 //! character XML 1.0 forbids ever reaches the document.
@@ -127,11 +128,8 @@ impl Case<'_> {
             .findings
             .iter()
             .copied()
-            .filter(|l| {
-                l.finding.waived.is_none()
-                    && !l.finding.baselined
-                    && l.finding.severity != Severity::Info
-            })
+            // The run's verdict (`--fail-on`), as the exit code has it.
+            .filter(|l| l.fails)
             .collect();
         let lines: Vec<String> = self
             .findings

@@ -22,7 +22,7 @@ use super::{cite, code_description, Config, Emitter, Finish, Level};
 use crate::finding::{Citation, Code, Severity};
 use crate::lang::Lang;
 use crate::message::Message;
-use crate::report::{FileReport, Located};
+use crate::report::{Entry, FileReport, Located, Numbering};
 use crate::rules::{Rule, Rules};
 use crate::source::SourceDb;
 use crate::template::Template;
@@ -47,11 +47,21 @@ impl<'a> Sarif<'a> {
 
 impl Emitter for Sarif<'_> {
     fn file(&mut self, _: &mut dyn Write, report: &FileReport, _: &SourceDb) -> io::Result<()> {
+        // Fingerprints as baselines number them, over every finding shown
+        // (a cap entry stands for the findings it counts, and gets none).
+        let path = normalised(&report.path);
+        let mut numbering = Numbering::default();
         for l in &report.findings {
-            self.results.push((
-                l.finding.code.to_string(),
-                result(&report.path, l, self.cfg.lang),
-            ));
+            let mut r = result(&report.path, l, self.cfg.lang);
+            if l.omitted.is_none() {
+                let entry = Entry::of(&path, &l.finding);
+                let k = numbering.take(&entry, 1);
+                r.partial_fingerprints = Some(BTreeMap::from([(
+                    FINGERPRINT.to_string(),
+                    fingerprint(&entry.numbered(k)),
+                )]));
+            }
+            self.results.push((l.finding.code.to_string(), r));
         }
         Ok(())
     }
@@ -98,6 +108,34 @@ fn level(s: Severity) -> ResultLevel {
         Level::Warning => ResultLevel::Warning,
         Level::Note => ResultLevel::Note,
     }
+}
+
+/// The `partialFingerprints` key: code scanning tracks a result across
+/// commits by it (json-output.md, "Fingerprints").
+const FINGERPRINT: &str = "cdocheckFingerprint/v1";
+
+/// The fingerprint as one string: path, code, unit and key, each as JSON
+/// so that no value can run into the next.
+fn fingerprint(e: &Entry) -> String {
+    let q = |s: Option<&str>| serde_json::to_string(&s).unwrap_or_default();
+    format!(
+        "{}:{}:{}:{}",
+        q(Some(&e.path)),
+        q(Some(&e.code)),
+        q(e.unit.as_deref()),
+        q(e.key.as_deref())
+    )
+}
+
+/// The reported path without `./` or `//`, as `diff` fingerprints it.
+fn normalised(p: &str) -> String {
+    let p = p.replace('\\', "/");
+    let abs = p.starts_with('/');
+    let parts: Vec<&str> = p
+        .split('/')
+        .filter(|s| !s.is_empty() && *s != ".")
+        .collect();
+    format!("{}{}", if abs { "/" } else { "" }, parts.join("/"))
 }
 
 /// SARIF counts from 1 in `i64`; a `usize` that does not fit never occurs.

@@ -760,7 +760,14 @@ fn extra_outputs_are_written_whole_and_stdout_keeps_the_human_view() {
     assert_eq!(v["summary"]["failed"], 1);
     let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(leftovers.len(), 1, "no temporary file left behind");
-    let bad = run(&["check", "--output", "json=/no/such/dir/r.json", MAOMING]);
+    // A folder that cannot be made (a file stands in its way).
+    let blocked = dir.path().join("report.json/r.json");
+    let bad = run(&[
+        "check",
+        "--output",
+        &format!("json={}", blocked.display()),
+        MAOMING,
+    ]);
     assert_eq!(bad.status.code(), Some(2));
 }
 

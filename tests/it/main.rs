@@ -1,6 +1,7 @@
 //! The integration tests: one binary, a module per area, shared helpers.
 
 mod action;
+mod baselines;
 mod check;
 mod common;
 mod discover;

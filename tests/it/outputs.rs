@@ -378,3 +378,150 @@ fn a_full_disk_for_an_output_file_names_it() {
     );
     assert!(fs::metadata(&target).unwrap().file_type().is_char_device());
 }
+
+// Issue 15: outputs that can be read, formats that follow the verdict.
+
+/// The process umask (tests must not change it: they run side by side).
+fn umask() -> Option<u32> {
+    let status = fs::read_to_string("/proc/self/status").ok()?;
+    let m = status.lines().find_map(|l| l.strip_prefix("Umask:"))?;
+    u32::from_str_radix(m.trim(), 8).ok()
+}
+
+fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn outputs_make_missing_folders_and_get_ordinary_modes() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = sandbox();
+    let d = dir.path();
+    let o = run_in(
+        d,
+        &[
+            "check",
+            "p.toml",
+            "--output",
+            "json=reports/new/r.json",
+            "--write-baseline",
+            "baselines/b.json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report = d.join("reports/new/r.json");
+    assert!(report.is_file(), "the missing folders were made");
+    if let Some(umask) = umask() {
+        assert_eq!(mode(&report), 0o666 & !umask, "not tempfile's 0600");
+        assert_eq!(mode(&d.join("baselines/b.json")), 0o666 & !umask);
+    }
+    // An existing report keeps its mode.
+    fs::set_permissions(&report, fs::Permissions::from_mode(0o644)).unwrap();
+    let o = run_in(
+        d,
+        &["check", "p.toml", "--output", "json=reports/new/r.json"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(mode(&report), 0o644);
+    assert!(temps(d).is_empty());
+}
+
+#[test]
+fn an_output_that_cannot_be_written_stops_the_run_before_checking_and_names_it() {
+    let dir = sandbox();
+    let d = dir.path();
+    // A folder that cannot hold the output (a plain file in its place).
+    fs::write(d.join("blocked"), "").unwrap();
+    let o = run_in(d, &["check", "p.toml", "--output", "json=blocked/r.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("blocked/r.json"), "{err}");
+    assert!(!err.contains(".tmp"), "no temporary file is named: {err}");
+    assert!(stdout(&o).is_empty(), "nothing was checked: {}", stdout(&o));
+}
+
+/// A baseline of the Maoming draft (`p.toml`) in `b.json`.
+fn baselined(d: &Path) {
+    let o = run_in(d, &["check", "p.toml", "--write-baseline", "b.json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn concise_marks_baselined_findings() {
+    let dir = sandbox();
+    let d = dir.path();
+    baselined(d);
+    let o = run_in(
+        d,
+        &[
+            "check",
+            "p.toml",
+            "--baseline",
+            "b.json",
+            "--format",
+            "concise",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().filter(|l| l.starts_with("p.toml:")).collect();
+    assert_eq!(lines.len(), 6, "{out}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.contains(" baselined ") && !l.contains(" error ")),
+        "{out}"
+    );
+}
+
+#[test]
+fn junit_failures_follow_fail_on() {
+    let failures = |args: &[&str]| {
+        let mut all = vec!["check", MAOMING, "--format", "junit"];
+        all.extend_from_slice(args);
+        let o = run(&all);
+        let out = stdout(&o);
+        let n = out.matches("<failure").count();
+        (n, o.status.code().unwrap())
+    };
+    // Maoming: 4 errors in 4 rules, 2 warnings in 2 others.
+    assert_eq!(failures(&[]), (4, 1));
+    assert_eq!(failures(&["--fail-on", "warning"]), (6, 1));
+    assert_eq!(
+        failures(&["--fail-on", "never"]),
+        (0, 0),
+        "a green run is green"
+    );
+}
+
+#[test]
+fn sarif_results_carry_fingerprints_that_survive_moved_lines() {
+    let dir = sandbox();
+    let d = dir.path();
+    let prints = |d: &Path| -> Vec<String> {
+        let o = run_in(d, &["check", "p.toml", "--format", "sarif"]);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r["partialFingerprints"]["cdocheckFingerprint/v1"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    let before = prints(d);
+    assert_eq!(before.len(), 6);
+    let text = fs::read_to_string(d.join("p.toml")).unwrap();
+    fs::write(d.join("p.toml"), format!("# a comment\n\n{text}")).unwrap();
+    let mut after = prints(d);
+    let mut sorted = before.clone();
+    sorted.sort();
+    after.sort();
+    assert_eq!(sorted, after);
+    assert!(before[0].starts_with("\"p.toml\":"), "{}", before[0]);
+}
