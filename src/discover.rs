@@ -135,6 +135,9 @@ fn patterns(lines: &[String]) -> Result<Option<Gitignore>, Error> {
         return Ok(None);
     }
     let mut b = GitignoreBuilder::new("");
+    // An unclosed `[` is a typing mistake on a command line: an error, not
+    // a literal as git takes it in a file.
+    b.allow_unclosed_class(false);
     for line in lines {
         b.add_line(None, line).map_err(|e| Error::BadGlob {
             glob: line.clone(),

@@ -2,6 +2,7 @@
 
 mod check;
 mod common;
+mod config;
 mod discover;
 mod ergonomics;
 mod escaping;
@@ -12,4 +13,5 @@ mod outputs;
 mod packs;
 mod scale;
 mod verdicts;
+mod walk;
 mod wording;
