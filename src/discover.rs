@@ -484,6 +484,19 @@ const PLAN_KEYS: [&str; 8] = [
     "waiver",
 ];
 
+/// A line that opens a table of the plan format (`[plan]`, `[[unit]]`,
+/// `[plan.basis]`): such a file is a plan, or a broken one, both checked.
+fn plan_header(line: &str) -> bool {
+    let Some(rest) = line.trim_start().strip_prefix('[') else {
+        return false;
+    };
+    let name = rest.strip_prefix('[').unwrap_or(rest).trim_start();
+    PLAN_KEYS.iter().any(|k| {
+        name.strip_prefix(k)
+            .is_some_and(|after| matches!(after.trim_start().chars().next(), Some(']' | '.')))
+    })
+}
+
 /// Is a walked file plainly something else than a plan: valid TOML whose
 /// top-level keys are none of the plan format's, nor within two edits of
 /// one (case-insensitive), so that a plan with misspelt tables is still
@@ -499,6 +512,15 @@ pub(crate) fn not_a_plan(path: &Path, max_bytes: u64) -> bool {
     let Ok(text) = std::str::from_utf8(crate::read::without_bom(&bytes)) else {
         return false;
     };
+    // Nearly every plan opens a `[plan]` table before any multi-line
+    // string (where a header is only text: rule packs quote plans): known
+    // without parsing it twice.
+    let before_strings = text
+        .lines()
+        .take_while(|l| !l.contains("\"\"\"") && !l.contains("'''"));
+    if before_strings.take(200).any(plan_header) {
+        return false;
+    }
     let Ok(doc) = toml::de::DeTable::parse(text) else {
         return false;
     };

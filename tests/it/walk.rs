@@ -168,7 +168,9 @@ fn walked_files_that_are_not_plans_are_skipped_and_counted() {
     write(
         d,
         "rules/local.toml",
-        b"[pack]\nname = \"local\"\n[init]\ntitle = \"x\"\n[[rule]]\nid = \"L1\"\n",
+        // A pack quotes plans: their headers are text, not tables.
+        b"[pack]\nname = \"local\"\n[init]\ntitle = \"x\"\n[[rule]]\nid = \"L1\"\n\
+          example = \"\"\"\n[plan]\n[[unit]]\n\"\"\"\n",
     );
     write(d, "pyproject.toml", b"[tool.ruff]\nline-length = 80\n");
     write(d, "plans/a.toml", &plan());
