@@ -104,6 +104,11 @@ pub(crate) fn check_file(s: &Settings, input: &Input) -> (FileReport, SourceDb) 
                 .with_help(Message::new("pf001.entry.help"));
             Plan::unreadable(source, f)
         }
+        // Standard input, already read.
+        None if input.bytes.is_some() => {
+            let bytes = input.bytes.as_deref().map_or(&[][..], Vec::as_slice);
+            Plan::from_bytes(&mut db, &input.display, bytes)
+        }
         None => Plan::read(&mut db, &input.path, &input.display, s.max_bytes),
     };
     let mut checked = eval::check(&plan, s.rules, &s.opts);

@@ -78,6 +78,7 @@ pub enum Command {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("target").args(["output", "config"]).multiple(true)))]
 pub struct InitArgs {
     /// The jurisdiction: a city (Jiangmen, Shenzhen, 江门 …), a provincial
     /// department, a place a pack given with --rules names, or any other
@@ -91,8 +92,12 @@ pub struct InitArgs {
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Overwrite FILE when it exists
-    #[arg(long, requires = "output")]
+    #[arg(long, requires = "target")]
     pub force: bool,
+    /// Write a commented configuration file, cdocheck.toml (or FILE), instead
+    /// of a plan skeleton
+    #[arg(long, conflicts_with_all = ["jurisdiction", "level"])]
+    pub config: bool,
     #[command(flatten)]
     pub packs: PackArgs,
 }
@@ -106,6 +111,9 @@ fn init(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<Outcome> {
+    if args.config {
+        return init_config(args, lang, err);
+    }
     let req = crate::init::Request {
         jurisdiction: args.jurisdiction.clone(),
         level: args.level,
@@ -148,13 +156,56 @@ fn init(
     Ok(outcome)
 }
 
+/// `cdocheck init --config`: the commented configuration file, written
+/// whole, never over an existing file without `--force`.
+fn init_config(args: &InitArgs, lang: Lang, err: &mut dyn Write) -> io::Result<Outcome> {
+    let path = args
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(crate::config::FILE_NAME));
+    let shown = crate::text::safe(&path.display().to_string()).into_owned();
+    if !args.force && path.exists() {
+        let exists = Message::new("init.exists").arg("path", shown.as_str());
+        let line = Message::new("error").arg("message", exists);
+        writeln!(err, "{}", line.get(lang))?;
+        return Ok(Outcome::Broken);
+    }
+    let text = crate::config::template(lang);
+    match crate::atomic::write(&path, text.trim_start().as_bytes(), args.force) {
+        Ok(()) => {
+            let msg = Message::new("init.config.wrote").arg("path", shown.as_str());
+            writeln!(err, "{}", msg.get(lang))?;
+            Ok(Outcome::Pass)
+        }
+        Err(e) => fail(
+            err,
+            Error::Output {
+                path: shown,
+                detail: e.to_string(),
+            },
+            lang,
+        ),
+    }
+}
+
 /// The rule packs of commands that take no `--rules`.
 static NO_EXTRA_PACKS: PackArgs = PackArgs { extra: Vec::new() };
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Plan files or directories [default: .]
+    /// Plan files or directories [default: .]; `-` reads one plan from
+    /// standard input
     pub paths: Vec<PathBuf>,
+    /// The name to report the plan read from standard input (`-`) under
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<String>,
+    /// Read the configuration from FILE instead of the cdocheck.toml found
+    /// in the current folder or above it (up to the repository root)
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore every configuration file
+    #[arg(long)]
+    pub no_config: bool,
     /// Output format on standard output [default: human]
     #[arg(long, value_enum)]
     pub format: Option<Format>,
@@ -162,12 +213,16 @@ pub struct CheckArgs {
     /// `FORMAT=-` puts FORMAT on standard output instead of `--format`
     #[arg(long = "output", value_name = "FORMAT=PATH", value_parser = parse_output)]
     pub outputs: Vec<(Format, PathBuf)>,
-    /// Lowest severity that fails a plan
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    pub fail_on: FailOn,
+    /// Lowest severity that fails a plan [default: error]
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
     /// Apply these packs instead of those the plan selects (repeatable)
     #[arg(long = "pack", value_name = "NAME")]
     pub packs: Vec<String>,
+    /// Check every plan against these packs too, besides those it selects
+    /// (repeatable, or comma-separated)
+    #[arg(long, value_name = "NAME", value_delimiter = ',')]
+    pub require_packs: Vec<String>,
     /// Judge waiver expiry against this date instead of today (YYYY-MM-DD)
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub today: Option<Date>,
@@ -180,12 +235,18 @@ pub struct CheckArgs {
     /// A table per rule that fired (human output)
     #[arg(long)]
     pub statistics: bool,
-    /// Only files matching these globs when walking directories [default: *.toml]
+    /// Only files matching these .gitignore patterns when walking
+    /// directories [default: *.toml]
     #[arg(long, value_name = "GLOB")]
     pub include: Vec<String>,
-    /// Skip files and directories matching these globs
+    /// Skip files and directories matching these .gitignore patterns:
+    /// `drafts/` every drafts folder, `drafts/*` the one at the scan root
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+    /// Also walk hidden files and what .gitignore, .ignore and
+    /// .git/info/exclude name
+    #[arg(long)]
+    pub no_ignore: bool,
     /// Follow symlinks inside directories (loops are reported)
     #[arg(long)]
     pub follow_symlinks: bool,
@@ -321,7 +382,16 @@ impl Outcome {
 
 /// Runs a parsed command line and flushes `out`. An output that cannot be
 /// written (a full disk included) is exit 2 with a message, never a panic.
-pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Outcome> {
+pub fn run(mut args: Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Outcome> {
+    if let Command::Check(c) = &mut args.command {
+        match with_config(c) {
+            Ok(config_lang) => args.lang = args.lang.or(config_lang),
+            Err((db, path, problem)) => {
+                let lang = args.lang.unwrap_or_else(Lang::from_env);
+                return config_problem(&db, &path, problem, lang, err);
+            }
+        }
+    }
     let lang = args.lang.unwrap_or_else(Lang::from_env);
     match run_command(args, lang, out, err).and_then(|o| out.flush().map(|()| o)) {
         Ok(outcome) => Ok(outcome),
@@ -333,6 +403,83 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<O
             lang,
         ),
     }
+}
+
+/// Reads the configuration file (`--config`, else the one found) and fills
+/// in what the command line leaves unset; a list given on the command line
+/// replaces the file's. Returns the file's `lang`.
+#[allow(clippy::type_complexity)]
+fn with_config(
+    c: &mut CheckArgs,
+) -> Result<Option<Lang>, (SourceDb, PathBuf, crate::config::Problem)> {
+    if c.no_config {
+        return Ok(None);
+    }
+    let path = match &c.config {
+        Some(p) => p.clone(),
+        None => {
+            let found = std::env::current_dir()
+                .ok()
+                .and_then(|cwd| crate::config::find(&cwd));
+            match found {
+                Some(p) => p,
+                None => return Ok(None),
+            }
+        }
+    };
+    let mut db = SourceDb::default();
+    let cfg = match crate::config::load(&mut db, &path) {
+        Ok(cfg) => cfg,
+        Err(problem) => return Err((db, path, problem)),
+    };
+    fill(&mut c.paths, cfg.paths);
+    fill(&mut c.include, cfg.include);
+    fill(&mut c.exclude, cfg.exclude);
+    fill(&mut c.require_packs, cfg.require_packs);
+    fill(&mut c.rules.extra, cfg.rules);
+    c.baseline = c.baseline.take().or(cfg.baseline);
+    c.jobs = c.jobs.or(cfg.jobs);
+    c.fail_on = c
+        .fail_on
+        .or_else(|| cfg.fail_on.and_then(|f| FailOn::from_str(f, true).ok()));
+    Ok(cfg.lang)
+}
+
+/// A list from the configuration, unless the command line gave one.
+fn fill<T>(given: &mut Vec<T>, from: Option<Vec<T>>) {
+    if given.is_empty() {
+        *given = from.unwrap_or_default();
+    }
+}
+
+/// A configuration file that cannot be used: its errors shown as findings
+/// into it, then one line; exit 2, nothing checked.
+fn config_problem(
+    db: &SourceDb,
+    path: &Path,
+    problem: crate::config::Problem,
+    lang: Lang,
+    err: &mut dyn Write,
+) -> io::Result<Outcome> {
+    let shown = path.display().to_string();
+    let e = match problem {
+        crate::config::Problem::Unreadable(why) => Error::Config {
+            path: shown,
+            why: Some(why),
+        },
+        crate::config::Problem::Invalid(findings) => {
+            let none = Rules::default();
+            let human = Human::new(config(&none, lang, color_for(&io::stderr())));
+            for f in &findings {
+                human.finding(err, db, f)?;
+            }
+            Error::Config {
+                path: shown,
+                why: None,
+            }
+        }
+    };
+    fail(err, e, lang)
 }
 
 /// Standard output or error as a run writes to it: once its reader has
@@ -603,22 +750,50 @@ fn check(
         Ok(f) => f,
         Err(e) => return fail(err, e, lang),
     };
-    if let Some(p) = args.packs.iter().find(|p| rules.pack(p).is_none()) {
+    let named = args.packs.iter().chain(&args.require_packs);
+    if let Some(p) = named.into_iter().find(|p| rules.pack(p).is_none()) {
         return fail(err, no_such_pack(rules, p), lang);
     }
     let walk = match Walk::new(&args.include, &args.exclude, args.follow_symlinks) {
-        Ok(w) => w,
+        Ok(w) => Walk {
+            no_ignore: args.no_ignore,
+            plans_only: true,
+            max_bytes: args.max_file_size,
+            ..w
+        },
         Err(e) => return fail(err, e, lang),
     };
-    let paths = if args.paths.is_empty() {
+    let stdin = match read_stdin(&mut args) {
+        Ok(s) => s,
+        Err(e) => return fail(err, e, lang),
+    };
+    let paths = if args.paths.is_empty() && stdin.is_none() {
         vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
     };
     let inputs = match discover::scan(&paths, &walk) {
-        Ok(found) => {
+        Ok(mut found) => {
+            if let Some(i) = stdin {
+                found.inputs.push(i);
+                found.inputs.sort_by(|a, b| a.display.cmp(&b.display));
+            }
             if no_plans(&found, args.allow_no_plans, args.quiet, lang, err)? {
                 return Ok(Outcome::Broken);
+            }
+            let n = found.skipped.not_plans;
+            if n > 0 && !args.quiet {
+                let id = if n == 1 {
+                    "note.not-plans.one"
+                } else {
+                    "note.not-plans.many"
+                };
+                let why = Message::new(id).arg("count", n.to_string());
+                writeln!(
+                    err,
+                    "{}",
+                    Message::new("note").arg("message", why).get(lang)
+                )?;
             }
             found.inputs
         }
@@ -747,6 +922,51 @@ fn job_summary(github: bool) -> Result<Option<Named<std::fs::File>>, Error> {
     Ok(Some(Named {
         inner: file,
         path: path.display().to_string(),
+    }))
+}
+
+/// Takes `-` out of the paths and reads standard input for it, at most
+/// `--max-file-size` bytes (a larger plan is reported, as a file would be),
+/// to be checked under `--stdin-filename` (else `-`).
+fn read_stdin(args: &mut CheckArgs) -> Result<Option<discover::Input>, Error> {
+    let dash = |p: &PathBuf| p.as_os_str() == "-";
+    let count = args.paths.iter().filter(|p| dash(p)).count();
+    if count == 0 {
+        return match args.stdin_filename {
+            Some(_) => Err(Error::StdinFilename),
+            None => Ok(None),
+        };
+    }
+    if count > 1 {
+        return Err(Error::StdinTwice);
+    }
+    args.paths.retain(|p| !dash(p));
+    let name = args.stdin_filename.clone().unwrap_or_else(|| "-".into());
+    let display = name.replace('\\', "/");
+    let display = display
+        .strip_prefix("./")
+        .map(str::to_string)
+        .unwrap_or(display);
+    let max = args.max_file_size;
+    let mut bytes = Vec::new();
+    io::Read::read_to_end(
+        &mut io::Read::take(io::stdin().lock(), max.saturating_add(1)),
+        &mut bytes,
+    )
+    .map_err(|e| Error::Stdin {
+        detail: e.to_string(),
+    })?;
+    let (bytes, problem) = if bytes.len() as u64 > max {
+        let why = Message::new("pf001.too-large").arg("max", max.to_string());
+        (None, Some(why))
+    } else {
+        (Some(std::sync::Arc::new(bytes)), None)
+    };
+    Ok(Some(discover::Input {
+        path: PathBuf::from("-"),
+        display,
+        problem,
+        bytes,
     }))
 }
 
@@ -960,8 +1180,9 @@ fn settings<'r>(
             today: args.today.unwrap_or_else(Date::today),
             waivers: !args.no_waivers,
             packs: (!args.packs.is_empty()).then(|| args.packs.clone()),
+            require: args.require_packs.clone(),
         },
-        fail_on: match args.fail_on {
+        fail_on: match args.fail_on.unwrap_or(FailOn::Error) {
             FailOn::Error => Some(Severity::Error),
             FailOn::Warning => Some(Severity::Warning),
             FailOn::Never => None,

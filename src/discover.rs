@@ -10,7 +10,8 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use rayon::prelude::*;
 use walkdir::{DirEntry, WalkDir};
 
 use crate::error::Error;
@@ -25,67 +26,78 @@ pub(crate) struct Input {
     /// Why this entry cannot be checked (a symlink loop, an unreadable
     /// directory), found while walking.
     pub problem: Option<Message>,
+    /// The text already read: standard input (`-`), checked under `display`.
+    pub bytes: Option<std::sync::Arc<Vec<u8>>>,
 }
 
 /// How to walk.
 #[derive(Debug, Default)]
 pub(crate) struct Walk {
-    /// Only files matching these (default: `*.toml`).
-    pub include: Option<GlobSet>,
-    /// Skip files and directories matching these.
-    pub exclude: Option<GlobSet>,
+    /// Only files matching these, gitignore-style (default: `*.toml`).
+    pub include: Option<Gitignore>,
+    /// Skip files and directories matching these, gitignore-style.
+    pub exclude: Option<Gitignore>,
     pub follow_symlinks: bool,
+    /// Walk hidden entries and those `.gitignore`, `.ignore` and
+    /// `.git/info/exclude` name (`--no-ignore`).
+    pub no_ignore: bool,
+    /// Skip walked `.toml` files that are plainly not plans (a Cargo.toml,
+    /// a rule pack): set for `check`, not for packs or fixtures.
+    pub plans_only: bool,
+    /// Walked files are read up to this many bytes to tell whether they are
+    /// plans; a larger one is kept, and reported as too large.
+    pub max_bytes: u64,
 }
 
 impl Walk {
-    /// Builds the glob sets; an invalid glob is an error naming it.
+    /// Builds the pattern sets; an invalid pattern is an error naming it.
     pub(crate) fn new(
         include: &[String],
         exclude: &[String],
         follow_symlinks: bool,
     ) -> Result<Walk, Error> {
         Ok(Walk {
-            include: globs(include)?,
-            exclude: globs(exclude)?,
+            include: patterns(include)?,
+            exclude: patterns(exclude)?,
             follow_symlinks,
+            ..Walk::default()
         })
     }
 
-    /// Matches a glob against the whole path, or, for a glob without `/`,
-    /// against the file name, as .gitignore does.
-    fn matches(set: &GlobSet, display: &str) -> bool {
-        let name = display.rsplit('/').next().unwrap_or(display);
-        set.is_match(display) || set.is_match(name)
-    }
-
-    fn excluded(&self, display: &str) -> bool {
+    fn excluded(&self, rel: &Path, is_dir: bool) -> bool {
         self.exclude
             .as_ref()
-            .is_some_and(|s| Walk::matches(s, display))
+            .is_some_and(|g| g.matched(rel, is_dir).is_ignore())
     }
 
-    fn included(&self, display: &str) -> bool {
+    /// A file is included when it or a folder above it (below the scan
+    /// root) matches `--include`: `plans/` includes every file in `plans`.
+    fn included(&self, rel: &Path, shown: &str) -> bool {
         match &self.include {
-            Some(s) => Walk::matches(s, display),
-            None => display.ends_with(".toml"),
+            Some(g) => g.matched_path_or_any_parents(rel, false).is_ignore(),
+            None => shown.ends_with(".toml"),
         }
     }
 
     /// Why an entry below a directory given is not walked or checked, if it
-    /// is not; `None` for a directory to walk or a file to check.
-    fn skip(&self, e: &DirEntry) -> Option<Skip> {
+    /// is not; `None` for a directory to walk or a file to check. `rel` is
+    /// the entry's path below the scan root.
+    fn skip(&self, e: &DirEntry, rel: &Path, ignores: &Ignores) -> Option<Skip> {
         let name = e.file_name();
         let kind = e.file_type();
         if kind.is_dir() && is_vcs(name) {
             return Some(Skip::Vcs);
         }
-        if is_hidden(name) {
+        if !self.no_ignore && is_hidden(name) {
             return Some(Skip::Hidden);
         }
-        let shown = display(e.path());
-        if self.excluded(&shown) {
+        if self.excluded(rel, kind.is_dir()) {
             return Some(Skip::Excluded);
         }
+        if !self.no_ignore && ignores.ignored(e.path(), kind.is_dir()) {
+            return Some(Skip::Ignored);
+        }
+        let shown = display(e.path());
         let unmatched = || {
             if self.include.is_some() {
                 Skip::NotIncluded
@@ -100,12 +112,12 @@ impl Walk {
             // lead to a plan (a directory, or named as one) is counted as a
             // link, so the message points at --follow-symlinks.
             let to_dir = std::fs::metadata(e.path()).is_ok_and(|m| m.is_dir());
-            Some(if to_dir || self.included(&shown) {
+            Some(if to_dir || self.included(rel, &shown) {
                 Skip::Symlink
             } else {
                 unmatched()
             })
-        } else if !self.included(&shown) {
+        } else if !self.included(rel, &shown) {
             Some(unmatched())
         } else if kind.is_file() {
             None
@@ -115,21 +127,127 @@ impl Walk {
     }
 }
 
-fn globs(patterns: &[String]) -> Result<Option<GlobSet>, Error> {
-    if patterns.is_empty() {
+/// `--include`/`--exclude` patterns, each a line of a `.gitignore` at the
+/// scan root: `drafts/` matches every folder named `drafts`, `drafts/*`
+/// only the one at the root, `**/old/*.toml` files at any depth.
+fn patterns(lines: &[String]) -> Result<Option<Gitignore>, Error> {
+    if lines.is_empty() {
         return Ok(None);
     }
-    let mut b = GlobSetBuilder::new();
-    for p in patterns {
-        b.add(Glob::new(p).map_err(|e| Error::BadGlob {
-            glob: p.clone(),
-            detail: e.kind().to_string(),
-        })?);
+    let mut b = GitignoreBuilder::new("");
+    // An unclosed `[` is a typing mistake on a command line: an error, not
+    // a literal as git takes it in a file.
+    b.allow_unclosed_class(false);
+    for line in lines {
+        b.add_line(None, line).map_err(|e| Error::BadGlob {
+            glob: line.clone(),
+            detail: e.to_string(),
+        })?;
     }
     b.build().map(Some).map_err(|e| Error::BadGlob {
-        glob: patterns.join(" "),
+        glob: lines.join(" "),
         detail: e.to_string(),
     })
+}
+
+/// The ignore files in force while walking: those of the folders above the
+/// scan root up to its repository (`base`, outermost first), then a stack of
+/// those of the folders being walked, each with its depth. Paths are matched
+/// absolute, so that every matcher sees them below its own folder.
+struct Ignores {
+    base: Vec<Gitignore>,
+    stack: Vec<(usize, Gitignore)>,
+    /// The scan root, canonical; entries are matched as `abs/rel`.
+    abs: PathBuf,
+    root: PathBuf,
+}
+
+impl Ignores {
+    fn new(root: &Path, no_ignore: bool) -> Ignores {
+        let abs = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        let mut base = Vec::new();
+        if !no_ignore {
+            // The folders above the root, up to the nearest one holding
+            // `.git`; none when the root is not inside a repository.
+            let mut above = Vec::new();
+            let mut repo = None;
+            for dir in abs.ancestors() {
+                if dir.join(".git").exists() {
+                    repo = Some(dir);
+                    break;
+                }
+                above.push(dir);
+            }
+            if let Some(repo) = repo {
+                let mut b = GitignoreBuilder::new(repo);
+                // A broken line is ignored, as git ignores it.
+                let _ = b.add(repo.join(".git/info/exclude"));
+                base.extend(b.build().ok());
+                if repo != abs {
+                    base.extend(dir_ignores(repo));
+                    for dir in above.iter().skip(1).rev() {
+                        base.extend(dir_ignores(dir));
+                    }
+                }
+            }
+        }
+        Ignores {
+            base,
+            stack: Vec::new(),
+            abs,
+            root: root.to_path_buf(),
+        }
+    }
+
+    fn absolute(&self, path: &Path) -> PathBuf {
+        match path.strip_prefix(&self.root) {
+            Ok(rel) if rel.as_os_str().is_empty() => self.abs.clone(),
+            Ok(rel) => self.abs.join(rel),
+            Err(_) => path.to_path_buf(),
+        }
+    }
+
+    /// Forgets the ignore files of folders the walk has left.
+    fn enter(&mut self, depth: usize) {
+        while self.stack.last().is_some_and(|(d, _)| *d >= depth) {
+            self.stack.pop();
+        }
+    }
+
+    /// Reads a folder's own ignore files, about to be walked.
+    fn push(&mut self, depth: usize, dir: &Path) {
+        if let Some(g) = dir_ignores(&self.absolute(dir)) {
+            self.stack.push((depth, g));
+        }
+    }
+
+    /// The deepest ignore file that says anything decides (a `!pattern`
+    /// re-includes).
+    fn ignored(&self, path: &Path, is_dir: bool) -> bool {
+        let abs = self.absolute(path);
+        let deep = self.stack.iter().rev().map(|(_, g)| g);
+        for g in deep.chain(self.base.iter().rev()) {
+            let m = g.matched(&abs, is_dir);
+            if !m.is_none() {
+                return m.is_ignore();
+            }
+        }
+        false
+    }
+}
+
+/// A folder's `.gitignore` and `.ignore`, the second taking precedence.
+fn dir_ignores(dir: &Path) -> Option<Gitignore> {
+    let mut b = GitignoreBuilder::new(dir);
+    let mut any = false;
+    for name in [".gitignore", ".ignore"] {
+        let f = dir.join(name);
+        if f.is_file() {
+            any = true;
+            let _ = b.add(f);
+        }
+    }
+    any.then(|| b.build().ok()).flatten()
 }
 
 /// Why an entry was skipped.
@@ -139,6 +257,7 @@ enum Skip {
     Hidden,
     Vcs,
     Excluded,
+    Ignored,
     NotIncluded,
     NotToml,
     Special,
@@ -157,10 +276,16 @@ pub(crate) struct Skipped {
     pub vcs: usize,
     /// Files and directories matching `--exclude`.
     pub excluded: usize,
+    /// Files and directories named by `.gitignore`, `.ignore` or
+    /// `.git/info/exclude`.
+    pub ignored: usize,
     /// Files not matching `--include`.
     pub not_included: usize,
     /// Files not named `*.toml` (when no `--include` is given).
     pub not_toml: usize,
+    /// Walked `.toml` files with no key of the plan format (see
+    /// [`not_a_plan`]).
+    pub not_plans: usize,
     /// Entries that are neither files, directories nor symlinks (pipes,
     /// sockets, devices).
     pub special: usize,
@@ -173,6 +298,7 @@ impl Skipped {
             Skip::Hidden => &mut self.hidden,
             Skip::Vcs => &mut self.vcs,
             Skip::Excluded => &mut self.excluded,
+            Skip::Ignored => &mut self.ignored,
             Skip::NotIncluded => &mut self.not_included,
             Skip::NotToml => &mut self.not_toml,
             Skip::Special => &mut self.special,
@@ -185,6 +311,8 @@ impl Skipped {
             + self.hidden
             + self.vcs
             + self.excluded
+            + self.ignored
+            + self.not_plans
             + self.not_included
             + self.not_toml
             + self.special
@@ -202,12 +330,14 @@ impl Skipped {
             (self.hidden, "skip.hidden.one", "skip.hidden.many"),
             (self.vcs, "skip.vcs.one", "skip.vcs.many"),
             (self.excluded, "skip.excluded.one", "skip.excluded.many"),
+            (self.ignored, "skip.ignored.one", "skip.ignored.many"),
             (
                 self.not_included,
                 "skip.not-included.one",
                 "skip.not-included.many",
             ),
             (self.not_toml, "skip.not-toml.one", "skip.not-toml.many"),
+            (self.not_plans, "skip.not-plan.one", "skip.not-plan.many"),
             (self.special, "skip.special.one", "skip.special.many"),
         ]
         .into_iter()
@@ -251,9 +381,12 @@ pub(crate) fn discover(paths: &[PathBuf], walk: &Walk) -> Result<Vec<Input>, Err
 pub(crate) fn scan(paths: &[PathBuf], walk: &Walk) -> Result<Found, Error> {
     let mut found = Found::default();
     let mut seen = HashSet::new();
-    let mut keep = |inputs: &mut Vec<Input>, i: Input| {
+    // Which inputs were found by walking (not named), to tell plans apart.
+    let mut walked = Vec::new();
+    let mut keep = |inputs: &mut Vec<Input>, i: Input, by_walking: bool| {
         if seen.insert(identity(&i)) {
             inputs.push(i);
+            walked.push(by_walking);
         }
     };
     for p in paths {
@@ -268,33 +401,46 @@ pub(crate) fn scan(paths: &[PathBuf], walk: &Walk) -> Result<Found, Error> {
             // a symlink loop): the entry's problem, with the real error, and
             // the other paths are still checked.
             let why = Message::new("pf001.unreadable").arg("error", e.to_string());
-            keep(&mut found.inputs, input(p, Some(why)));
+            keep(&mut found.inputs, input(p, Some(why)), false);
             continue;
         }
         if !p.is_dir() {
             // A file named on the command line is checked whatever its name.
-            keep(&mut found.inputs, input(p, None));
+            keep(&mut found.inputs, input(p, None), false);
             continue;
         }
+        let mut ignores = Ignores::new(p, walk.no_ignore);
         let mut entries = WalkDir::new(p)
             .follow_links(walk.follow_symlinks)
             .sort_by_file_name()
             .into_iter();
         while let Some(entry) = entries.next() {
             match entry {
-                Ok(e) if e.depth() == 0 => {}
-                Ok(e) => match walk.skip(&e) {
-                    Some(why) => {
-                        found.skipped.add(why);
-                        if e.file_type().is_dir() {
-                            entries.skip_current_dir();
+                Ok(e) if e.depth() == 0 => {
+                    if !walk.no_ignore {
+                        ignores.push(0, e.path());
+                    }
+                }
+                Ok(e) => {
+                    ignores.enter(e.depth());
+                    let rel = e.path().strip_prefix(p).unwrap_or(e.path());
+                    match walk.skip(&e, rel, &ignores) {
+                        Some(why) => {
+                            found.skipped.add(why);
+                            if e.file_type().is_dir() {
+                                entries.skip_current_dir();
+                            }
+                        }
+                        None if e.file_type().is_file() => {
+                            keep(&mut found.inputs, input(e.path(), None), true)
+                        }
+                        None => {
+                            if !walk.no_ignore {
+                                ignores.push(e.depth(), e.path());
+                            }
                         }
                     }
-                    None if e.file_type().is_file() => {
-                        keep(&mut found.inputs, input(e.path(), None))
-                    }
-                    None => {}
-                },
+                }
                 Err(err) => {
                     let path = err.path().map_or_else(|| p.clone(), Path::to_path_buf);
                     let why = match err.loop_ancestor() {
@@ -305,13 +451,97 @@ pub(crate) fn scan(paths: &[PathBuf], walk: &Walk) -> Result<Found, Error> {
                                 .map_or_else(|| err.to_string(), ToString::to_string),
                         ),
                     };
-                    keep(&mut found.inputs, input(&path, Some(why)));
+                    keep(&mut found.inputs, input(&path, Some(why)), false);
                 }
             }
         }
     }
+    if walk.plans_only {
+        // Read on every core: a big tree holds many files.
+        let not_plans: Vec<bool> = found
+            .inputs
+            .par_iter()
+            .zip(walked.par_iter())
+            .map(|(i, w)| *w && i.problem.is_none() && not_a_plan(&i.path, walk.max_bytes))
+            .collect();
+        found.skipped.not_plans = not_plans.iter().filter(|n| **n).count();
+        let mut flags = not_plans.into_iter();
+        found.inputs.retain(|_| !flags.next().unwrap_or(false));
+    }
     found.inputs.sort_by(|a, b| a.display.cmp(&b.display));
     Ok(found)
+}
+
+/// The top-level keys of plan format v1.
+const PLAN_KEYS: [&str; 8] = [
+    "format",
+    "plan",
+    "cdo",
+    "governance",
+    "support",
+    "unit",
+    "milestone",
+    "waiver",
+];
+
+/// A line that opens a table of the plan format (`[plan]`, `[[unit]]`,
+/// `[plan.basis]`): such a file is a plan, or a broken one, both checked.
+fn plan_header(line: &str) -> bool {
+    let Some(rest) = line.trim_start().strip_prefix('[') else {
+        return false;
+    };
+    let name = rest.strip_prefix('[').unwrap_or(rest).trim_start();
+    PLAN_KEYS.iter().any(|k| {
+        name.strip_prefix(k)
+            .is_some_and(|after| matches!(after.trim_start().chars().next(), Some(']' | '.')))
+    })
+}
+
+/// Is a walked file plainly something else than a plan: valid TOML whose
+/// top-level keys are none of the plan format's, nor within two edits of
+/// one (case-insensitive), so that a plan with misspelt tables is still
+/// checked and told so? A rule pack (a top-level `[pack]` table and no key
+/// of the plan format) is not a plan either, though its `[init]` is one
+/// edit from `unit`. Anything that cannot be read or parsed, or has no key
+/// at all (empty, comments only), is not plainly something else: it is
+/// checked, and its findings say what is wrong.
+pub(crate) fn not_a_plan(path: &Path, max_bytes: u64) -> bool {
+    let Ok(bytes) = crate::read::read(path, max_bytes) else {
+        return false;
+    };
+    let Ok(text) = std::str::from_utf8(crate::read::without_bom(&bytes)) else {
+        return false;
+    };
+    // Nearly every plan opens a `[plan]` table before any multi-line
+    // string (where a header is only text: rule packs quote plans): known
+    // without parsing it twice.
+    let before_strings = text
+        .lines()
+        .take_while(|l| !l.contains("\"\"\"") && !l.contains("'''"));
+    if before_strings.take(200).any(plan_header) {
+        return false;
+    }
+    let Ok(doc) = toml::de::DeTable::parse(text) else {
+        return false;
+    };
+    let keys: Vec<String> = doc
+        .get_ref()
+        .keys()
+        .map(|k| k.get_ref().to_lowercase())
+        .collect();
+    if keys.is_empty() || keys.iter().any(|k| PLAN_KEYS.contains(&k.as_str())) {
+        return false;
+    }
+    if keys.iter().any(|k| k == "pack") {
+        return true;
+    }
+    !keys.iter().any(|k| {
+        // A key far longer than every plan key is near none of them.
+        k.chars().count() <= 12
+            && PLAN_KEYS
+                .iter()
+                .any(|p| strsim::damerau_levenshtein(k, p) <= 2)
+    })
 }
 
 /// What makes two entries the same file: the canonical path of a file that
@@ -337,6 +567,7 @@ fn input(p: &Path, problem: Option<Message>) -> Input {
         path: p.to_path_buf(),
         display: display(p),
         problem,
+        bytes: None,
     }
 }
 

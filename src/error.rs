@@ -32,6 +32,15 @@ pub(crate) enum Error {
     OutputIsInput { output: String, input: String },
     /// Two outputs naming one file.
     OutputTwice { first: String, second: String },
+    /// The configuration file cannot be read (`why`), or has errors (shown
+    /// before).
+    Config { path: String, why: Option<Message> },
+    /// Standard input cannot be read.
+    Stdin { detail: String },
+    /// `-` given more than once.
+    StdinTwice,
+    /// `--stdin-filename` without `-`.
+    StdinFilename,
     /// Standard output (or an output file, named in `detail`) could not be
     /// written: a full disk, a closed device.
     Write { detail: String },
@@ -79,6 +88,18 @@ impl Error {
             Error::OutputTwice { first, second } => Message::new("error.output-twice")
                 .arg("first", safe(first))
                 .arg("second", safe(second)),
+            Error::Config { path, why: None } => {
+                Message::new("error.config").arg("path", safe(path))
+            }
+            Error::Config {
+                path,
+                why: Some(why),
+            } => Message::new("error.config.unreadable")
+                .arg("path", safe(path))
+                .arg("why", why.clone()),
+            Error::Stdin { detail } => Message::new("error.stdin").arg("detail", safe(detail)),
+            Error::StdinTwice => Message::new("error.stdin-twice"),
+            Error::StdinFilename => Message::new("error.stdin-filename"),
             Error::Write { detail } => Message::new("error.write").arg("detail", safe(detail)),
         }
     }

@@ -7,6 +7,7 @@ pub(crate) mod atomic;
 pub mod baseline;
 pub(crate) mod check;
 pub mod cli;
+pub(crate) mod config;
 pub(crate) mod discover;
 pub(crate) mod docgen;
 pub(crate) mod error;

@@ -87,6 +87,7 @@ pub(crate) fn verify(rules: &Rules, input: &Input, today: Date) -> Verdict {
         today: exp.today.unwrap_or(today),
         waivers: true,
         packs: None,
+        require: Vec::new(),
     };
     let mut db = SourceDb::default();
     let plan = Plan::from_bytes(&mut db, &input.display, &bytes);

@@ -912,6 +912,7 @@ fn options(variant: u64, packs: Option<Vec<String>>) -> Options {
         today: Date::parse(today).expect("a valid date"),
         waivers: variant & 1 == 0,
         packs,
+        require: Vec::new(),
     }
 }
 

@@ -33,6 +33,9 @@ pub struct Options {
     pub waivers: bool,
     /// Packs forced by `--pack`, replacing selection by the plan.
     pub packs: Option<Vec<String>>,
+    /// Packs every plan must apply (`--require-packs`): added to those
+    /// selected, in the packs' order.
+    pub require: Vec<String>,
 }
 
 /// Whether `cond` holds on a plan (`root`) and, for a condition about an
@@ -62,7 +65,16 @@ pub fn check(plan: &Plan, rules: &Rules, opts: &Options) -> Checked {
     let mut findings = plan.diagnostics.clone();
     let mut packs = Vec::new();
     if let Some(root) = &plan.root {
-        let (selected, diags) = select::select(rules, root, plan.source, opts.packs.as_deref());
+        let (mut selected, diags) = select::select(rules, root, plan.source, opts.packs.as_deref());
+        if !opts.require.is_empty() {
+            let required = rules.packs.iter().filter(|p| {
+                opts.require.contains(&p.name) && !selected.iter().any(|s| s.name == p.name)
+            });
+            let mut all: Vec<_> = selected.iter().copied().chain(required).collect();
+            // Back in the packs' order, as selection gives them.
+            all.sort_by_key(|p| rules.packs.iter().position(|q| q.name == p.name));
+            selected = all;
+        }
         findings.append(diags);
         packs = selected.iter().map(|p| p.name.clone()).collect();
         let emit = Emit {

@@ -116,6 +116,7 @@ mod tests {
             today: Date::today(),
             waivers: true,
             packs: None,
+            require: Vec::new(),
         };
         let checked = eval::check(&plan, &rules, &opts);
         checked
