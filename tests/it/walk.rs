@@ -231,6 +231,8 @@ fn this_projects_own_root_checks_only_plans() {
     let plans = ["examples/", "rules/tests/", "tests/fixtures/"];
     for p in &found {
         assert!(plans.iter().any(|d| p.starts_with(d)), "{p} is not a plan");
+        // The fuzz regressions (one is a pack) are kept out by `.ignore`.
+        assert!(!p.starts_with("tests/fixtures/fuzz/"), "{p} is not a plan");
     }
     for p in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")).unwrap() {
         let name = p.unwrap().file_name().into_string().unwrap();
