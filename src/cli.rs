@@ -129,31 +129,45 @@ fn init(
         out.write_all(skeleton.text.as_bytes())?;
         return Ok(Outcome::Pass);
     };
+    let wrote = |shown: &str| {
+        Message::new("init.wrote")
+            .arg("path", shown)
+            .arg("count", skeleton.placeholders.to_string())
+    };
+    write_new(path, &skeleton.text, args.force, wrote, lang, err)
+}
+
+/// Writes a file `init` makes, whole, never over an existing one without
+/// `force`; says on standard error what was written (`wrote`, given the
+/// path as shown) or why not (exit 2).
+fn write_new(
+    path: &Path,
+    text: &str,
+    force: bool,
+    wrote: impl Fn(&str) -> Message,
+    lang: Lang,
+    err: &mut dyn Write,
+) -> io::Result<Outcome> {
     let shown = crate::text::safe(&path.display().to_string()).into_owned();
-    if !args.force && path.exists() {
+    if !force && path.exists() {
         let exists = Message::new("init.exists").arg("path", shown.as_str());
         let line = Message::new("error").arg("message", exists);
         writeln!(err, "{}", line.get(lang))?;
         return Ok(Outcome::Broken);
     }
-    let (msg, outcome) = match crate::atomic::write(path, skeleton.text.as_bytes(), args.force) {
-        Ok(()) => (
-            Message::new("init.wrote")
-                .arg("path", shown.as_str())
-                .arg("count", skeleton.placeholders.to_string()),
-            Outcome::Pass,
-        ),
-        Err(e) => (
-            Error::Output {
+    match crate::atomic::write(path, text.as_bytes(), force) {
+        Ok(()) => {
+            writeln!(err, "{}", wrote(&shown).get(lang))?;
+            Ok(Outcome::Pass)
+        }
+        Err(e) => {
+            let e = Error::Output {
                 path: shown,
                 detail: e.to_string(),
-            }
-            .line(),
-            Outcome::Broken,
-        ),
-    };
-    writeln!(err, "{}", msg.get(lang))?;
-    Ok(outcome)
+            };
+            fail(err, e, lang)
+        }
+    }
 }
 
 /// `cdocheck init --config`: the commented configuration file, written
@@ -163,29 +177,9 @@ fn init_config(args: &InitArgs, lang: Lang, err: &mut dyn Write) -> io::Result<O
         .output
         .clone()
         .unwrap_or_else(|| PathBuf::from(crate::config::FILE_NAME));
-    let shown = crate::text::safe(&path.display().to_string()).into_owned();
-    if !args.force && path.exists() {
-        let exists = Message::new("init.exists").arg("path", shown.as_str());
-        let line = Message::new("error").arg("message", exists);
-        writeln!(err, "{}", line.get(lang))?;
-        return Ok(Outcome::Broken);
-    }
     let text = crate::config::template(lang);
-    match crate::atomic::write(&path, text.trim_start().as_bytes(), args.force) {
-        Ok(()) => {
-            let msg = Message::new("init.config.wrote").arg("path", shown.as_str());
-            writeln!(err, "{}", msg.get(lang))?;
-            Ok(Outcome::Pass)
-        }
-        Err(e) => fail(
-            err,
-            Error::Output {
-                path: shown,
-                detail: e.to_string(),
-            },
-            lang,
-        ),
-    }
+    let wrote = |shown: &str| Message::new("init.config.wrote").arg("path", shown);
+    write_new(&path, text.trim_start(), args.force, wrote, lang, err)
 }
 
 /// The rule packs of commands that take no `--rules`.

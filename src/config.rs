@@ -287,7 +287,7 @@ impl Validator {
         let msg = Message::new("pf003.wrong-type")
             .arg("path", path)
             .arg("want", Message::new(want))
-            .arg("got", Message::new(found_id(found)));
+            .arg("got", Message::new(crate::plan::found_id(found)));
         let mut f = Code::PF003
             .at(self.loc(span), msg)
             .with_help(Message::new("config.help"));
@@ -306,18 +306,6 @@ impl Validator {
             .with_help(Message::new("config.help"));
         f.key = Some(path.to_string());
         self.findings.push(f);
-    }
-}
-
-fn found_id(v: &DeValue) -> &'static str {
-    match v {
-        DeValue::String(_) => "type.string",
-        DeValue::Integer(_) => "type.integer",
-        DeValue::Float(_) => "type.float",
-        DeValue::Boolean(_) => "type.boolean",
-        DeValue::Datetime(_) => "type.date",
-        DeValue::Array(_) => "type.array",
-        DeValue::Table(_) => "type.table",
     }
 }
 

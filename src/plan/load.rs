@@ -625,8 +625,9 @@ fn deep_keys(text: &str) -> Vec<(Span, usize)> {
     out
 }
 
-/// How messages name what a value was found to be.
-fn found_id(v: &DeValue) -> &'static str {
+/// How messages name what a value was found to be (plans and
+/// `cdocheck.toml` alike).
+pub(crate) fn found_id(v: &DeValue) -> &'static str {
     match v {
         DeValue::String(_) => "type.string",
         DeValue::Integer(_) => "type.integer",

@@ -4,6 +4,7 @@ mod load;
 pub mod schema;
 mod tree;
 
+pub(crate) use load::found_id;
 pub use load::{load, Loaded, Spot};
 pub use tree::{placeholder, Date, Entry, KeyIndex, Node, Table, Value};
 
