@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
-use crate::atomic::AtomicFile;
 use crate::baseline::Baseline;
 use crate::check::{self, Output, Settings};
 use crate::discover::{self, Walk};
@@ -16,6 +15,7 @@ use crate::eval::Options;
 use crate::finding::{Code, Finding, Location, Severity};
 use crate::lang::Lang;
 use crate::message::Message;
+use crate::outputs;
 use crate::plan::Date;
 use crate::read::Refused;
 use crate::render::{self, explain, human::Human, rules_md, rules_table, Config, Format};
@@ -476,73 +476,6 @@ fn config_problem(
     fail(err, e, lang)
 }
 
-/// Standard output or error as a run writes to it: once its reader has
-/// gone (a closed pipe, `| head`), the rest is dropped and the run goes on,
-/// so that every other output is written and the exit code is the verdict.
-pub struct Closable<W> {
-    inner: W,
-    closed: bool,
-}
-
-impl<W: Write> Closable<W> {
-    pub fn new(inner: W) -> Self {
-        Closable {
-            inner,
-            closed: false,
-        }
-    }
-
-    fn absorb<T>(&mut self, r: io::Result<T>, all: T) -> io::Result<T> {
-        match r {
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
-                self.closed = true;
-                Ok(all)
-            }
-            r => r,
-        }
-    }
-}
-
-impl<W: Write> Write for Closable<W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        if self.closed {
-            return Ok(buf.len());
-        }
-        let r = self.inner.write(buf);
-        self.absorb(r, buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        if self.closed {
-            return Ok(());
-        }
-        let r = self.inner.flush();
-        self.absorb(r, ())
-    }
-}
-
-/// An output file whose write errors name it.
-struct Named<W> {
-    inner: W,
-    path: String,
-}
-
-impl<W: Write> Named<W> {
-    fn name(&self, e: io::Error) -> io::Error {
-        io::Error::new(e.kind(), format!("{}: {e}", self.path))
-    }
-}
-
-impl<W: Write> Write for Named<W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.inner.write(buf).map_err(|e| self.name(e))
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush().map_err(|e| self.name(e))
-    }
-}
-
 fn run_command(
     args: Args,
     lang: Lang,
@@ -757,7 +690,11 @@ fn check(
         },
         Err(e) => return fail(err, e, lang),
     };
-    let stdin = match read_stdin(&mut args) {
+    let stdin = match discover::stdin_input(
+        &mut args.paths,
+        args.stdin_filename.as_deref(),
+        args.max_file_size,
+    ) {
         Ok(s) => s,
         Err(e) => return fail(err, e, lang),
     };
@@ -793,7 +730,12 @@ fn check(
         }
         Err(e) => return fail(err, e, lang),
     };
-    if let Err(e) = refuse_clashes(&args, &inputs) {
+    if let Err(e) = outputs::refuse_clashes(
+        &args.outputs,
+        args.write_baseline.as_deref(),
+        args.baseline.as_deref(),
+        &inputs,
+    ) {
         return fail(err, e, lang);
     }
     if args.no_waivers {
@@ -844,7 +786,7 @@ fn check(
         written = Some(writer.written());
         wanted.push((Box::new(writer), path));
     }
-    let (mut outputs, files) = match open_outputs(wanted) {
+    let (mut outputs, files) = match outputs::open_outputs(wanted) {
         Ok(opened) => opened,
         Err(e) => return fail(err, e, lang),
     };
@@ -856,7 +798,7 @@ fn check(
         },
     );
     let github = format == Format::Github || args.outputs.iter().any(|(f, _)| *f == Format::Github);
-    match job_summary(github) {
+    match outputs::job_summary(github) {
         Ok(Some(file)) => outputs.push(Output {
             emitter: Box::new(render::summary::JobSummary::new(cfg)),
             writer: Box::new(file),
@@ -891,213 +833,6 @@ fn check(
             Outcome::Pass
         },
     )
-}
-
-/// With annotations on GitHub (`$GITHUB_STEP_SUMMARY` set), the file the
-/// job summary is appended to, opened before the scan so that a run that
-/// cannot write it stops at once (exit 2). Appended, never replaced: other
-/// steps' summaries are in it.
-fn job_summary(github: bool) -> Result<Option<Named<std::fs::File>>, Error> {
-    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
-        return Ok(None);
-    };
-    if !github {
-        return Ok(None);
-    }
-    let path = PathBuf::from(path);
-    let file = std::fs::OpenOptions::new()
-        .append(true)
-        .create(true)
-        .open(&path)
-        .map_err(|e| Error::Output {
-            path: path.display().to_string(),
-            detail: e.to_string(),
-        })?;
-    Ok(Some(Named {
-        inner: file,
-        path: path.display().to_string(),
-    }))
-}
-
-/// Takes `-` out of the paths and reads standard input for it, at most
-/// `--max-file-size` bytes (a larger plan is reported, as a file would be),
-/// to be checked under `--stdin-filename` (else `-`).
-fn read_stdin(args: &mut CheckArgs) -> Result<Option<discover::Input>, Error> {
-    let dash = |p: &PathBuf| p.as_os_str() == "-";
-    let count = args.paths.iter().filter(|p| dash(p)).count();
-    if count == 0 {
-        return match args.stdin_filename {
-            Some(_) => Err(Error::StdinFilename),
-            None => Ok(None),
-        };
-    }
-    if count > 1 {
-        return Err(Error::StdinTwice);
-    }
-    args.paths.retain(|p| !dash(p));
-    let name = args.stdin_filename.clone().unwrap_or_else(|| "-".into());
-    let display = name.replace('\\', "/");
-    let display = display
-        .strip_prefix("./")
-        .map(str::to_string)
-        .unwrap_or(display);
-    let max = args.max_file_size;
-    let mut bytes = Vec::new();
-    io::Read::read_to_end(
-        &mut io::Read::take(io::stdin().lock(), max.saturating_add(1)),
-        &mut bytes,
-    )
-    .map_err(|e| Error::Stdin {
-        detail: e.to_string(),
-    })?;
-    let (bytes, problem) = if bytes.len() as u64 > max {
-        let why = Message::new("pf001.too-large").arg("max", max.to_string());
-        (None, Some(why))
-    } else {
-        (Some(std::sync::Arc::new(bytes)), None)
-    };
-    Ok(Some(discover::Input {
-        path: PathBuf::from("-"),
-        display,
-        problem,
-        bytes,
-    }))
-}
-
-/// Opens a file for each extra output; an error names the file.
-#[allow(clippy::type_complexity)]
-fn open_outputs<'a, 'p>(
-    wanted: Vec<(Box<dyn render::Emitter + 'a>, &'p Path)>,
-) -> Result<(Vec<Output<'a>>, Vec<(AtomicFile, &'p Path)>), Error> {
-    let mut outputs = Vec::new();
-    let mut files = Vec::new();
-    for (emitter, path) in wanted {
-        let cannot = |e: io::Error| Error::Output {
-            path: path.display().to_string(),
-            detail: e.to_string(),
-        };
-        let file = AtomicFile::create_with_folders(path).map_err(cannot)?;
-        let named = Named {
-            inner: file.file().map_err(cannot)?,
-            path: path.display().to_string(),
-        };
-        outputs.push(Output {
-            emitter,
-            writer: Box::new(io::BufWriter::new(named)),
-        });
-        files.push((file, path));
-    }
-    Ok((outputs, files))
-}
-
-/// Refuses single-file outputs that would destroy something: one naming a
-/// plan being checked or the baseline read (by any spelling: a symlink, a
-/// hard link, `dir/../p.toml`), one naming another output, or a folder
-/// (json-output.md, "Outputs that are folders"). Updating the baseline in
-/// place (`--baseline F --write-baseline F`) is the normal workflow.
-fn refuse_clashes(args: &CheckArgs, inputs: &[discover::Input]) -> Result<(), Error> {
-    let outputs = args.outputs.iter().map(|(_, p)| (p.as_path(), false));
-    let outputs = outputs.chain(args.write_baseline.iter().map(|p| (p.as_path(), true)));
-    let mut taken: Vec<(&Path, FileId)> = Vec::new();
-    // The inputs' identities, computed only when an output already exists.
-    let mut known: Option<Vec<(FileId, String)>> = None;
-    for (path, is_baseline) in outputs {
-        let shown = || path.display().to_string();
-        let id = FileId::of(path);
-        if id.dir {
-            return Err(Error::OutputIsDir { path: shown() });
-        }
-        // Several outputs may write through to one device (`/dev/null`).
-        if let Some((first, _)) = taken.iter().find(|(_, t)| t.same(&id) && !id.device) {
-            return Err(Error::OutputTwice {
-                first: first.display().to_string(),
-                second: shown(),
-            });
-        }
-        if id.inode.is_some() {
-            let known = known.get_or_insert_with(|| {
-                let plans = inputs
-                    .iter()
-                    .map(|i| (FileId::of(&i.path), i.display.clone()));
-                let base = args
-                    .baseline
-                    .iter()
-                    .map(|b| (FileId::of(b), b.display().to_string()));
-                plans
-                    .chain(base.map(|(id, b)| {
-                        (
-                            FileId {
-                                baseline: true,
-                                ..id
-                            },
-                            b,
-                        )
-                    }))
-                    .collect()
-            });
-            let clash = known
-                .iter()
-                .find(|(k, _)| k.same(&id) && !(is_baseline && k.baseline));
-            if let Some((_, input)) = clash {
-                return Err(Error::OutputIsInput {
-                    output: shown(),
-                    input: input.clone(),
-                });
-            }
-        }
-        taken.push((path, id));
-    }
-    Ok(())
-}
-
-/// What a path names, to tell whether two spellings are one file.
-#[derive(Default)]
-struct FileId {
-    /// The path with symlinks, `.` and `..` resolved (its folder's, for a
-    /// file not yet there).
-    canonical: Option<PathBuf>,
-    /// Device and inode of an existing file: hard links too.
-    inode: Option<(u64, u64)>,
-    dir: bool,
-    /// Not a regular file: a device, a FIFO, a socket.
-    device: bool,
-    /// The baseline read, which `--write-baseline` may replace.
-    baseline: bool,
-}
-
-impl FileId {
-    fn of(path: &Path) -> FileId {
-        let canonical = std::fs::canonicalize(path).ok().or_else(|| {
-            let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-            let dir = std::fs::canonicalize(dir.unwrap_or(Path::new("."))).ok()?;
-            Some(dir.join(path.file_name()?))
-        });
-        let Ok(meta) = std::fs::metadata(path) else {
-            return FileId {
-                canonical,
-                ..FileId::default()
-            };
-        };
-        #[cfg(unix)]
-        let inode = {
-            use std::os::unix::fs::MetadataExt;
-            Some((meta.dev(), meta.ino()))
-        };
-        #[cfg(not(unix))]
-        let inode = None;
-        FileId {
-            canonical,
-            inode,
-            dir: meta.is_dir(),
-            device: !meta.is_dir() && !meta.is_file(),
-            baseline: false,
-        }
-    }
-
-    fn same(&self, other: &FileId) -> bool {
-        (self.inode.is_some() && self.inode == other.inode)
-            || (self.canonical.is_some() && self.canonical == other.canonical)
-    }
 }
 
 /// A version-1 baseline is read, with a warning: its waiver and milestone

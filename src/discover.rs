@@ -589,6 +589,54 @@ fn is_vcs(name: &std::ffi::OsStr) -> bool {
     )
 }
 
+/// Takes `-` out of the paths and reads standard input for it, at most
+/// `--max-file-size` bytes (a larger plan is reported, as a file would be),
+/// to be checked under `--stdin-filename` (else `-`).
+pub(crate) fn stdin_input(
+    paths: &mut Vec<PathBuf>,
+    stdin_filename: Option<&str>,
+    max: u64,
+) -> Result<Option<Input>, Error> {
+    let dash = |p: &PathBuf| p.as_os_str() == "-";
+    let count = paths.iter().filter(|p| dash(p)).count();
+    if count == 0 {
+        return match stdin_filename {
+            Some(_) => Err(Error::StdinFilename),
+            None => Ok(None),
+        };
+    }
+    if count > 1 {
+        return Err(Error::StdinTwice);
+    }
+    paths.retain(|p| !dash(p));
+    let name = stdin_filename.unwrap_or("-").to_string();
+    let display = name.replace('\\', "/");
+    let display = display
+        .strip_prefix("./")
+        .map(str::to_string)
+        .unwrap_or(display);
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(std::io::stdin().lock(), max.saturating_add(1)),
+        &mut bytes,
+    )
+    .map_err(|e| Error::Stdin {
+        detail: e.to_string(),
+    })?;
+    let (bytes, problem) = if bytes.len() as u64 > max {
+        let why = Message::new("pf001.too-large").arg("max", max.to_string());
+        (None, Some(why))
+    } else {
+        (Some(std::sync::Arc::new(bytes)), None)
+    };
+    Ok(Some(Input {
+        path: PathBuf::from("-"),
+        display,
+        problem,
+        bytes,
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,6 +18,7 @@ pub mod init;
 pub(crate) mod json_schema;
 pub mod lang;
 pub mod message;
+pub mod outputs;
 pub mod plan;
 pub mod portfolio;
 pub(crate) mod read;

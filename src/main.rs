@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use cdocheck::cli::Closable;
+use cdocheck::outputs::Closable;
 use clap::Parser;
 
 fn main() -> ExitCode {
