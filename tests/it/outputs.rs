@@ -221,15 +221,26 @@ fn interrupted(sig: libc::c_int) -> (tempfile::TempDir, std::process::ExitStatus
     for i in 0..200 {
         fs::write(d.join(format!("plans/m{i:03}.toml")), &plan).unwrap();
     }
-    let mut child = raw()
-        .current_dir(d)
+    let mut cmd = raw();
+    cmd.current_dir(d)
         .args(["check", "plans", "-j", "1", "--output", "json=r.json"])
         .args(["--output", "sarif=r.sarif", "--write-baseline", "b.json"])
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+        .stderr(Stdio::null());
+    // A shell starts background jobs (`.ci/run &`) with SIGINT ignored,
+    // and cdocheck rightly keeps a signal ignored at start ignored: the
+    // child gets the default disposition, as from a terminal.
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(&mut cmd, || {
+            for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+                libc::signal(sig, libc::SIG_DFL);
+            }
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().unwrap();
     let start = Instant::now();
     while temps(d).len() < 3 {
         assert!(
@@ -248,7 +259,18 @@ fn interrupted(sig: libc::c_int) -> (tempfile::TempDir, std::process::ExitStatus
         "ended before the signal"
     );
     assert_eq!(unsafe { libc::kill(child.id() as i32, sig) }, 0);
-    let status = child.wait().unwrap();
+    // Never hang the suite: a child that outlives the signal fails the test.
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("signal {sig} did not end the run within 30 s");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
     drop(child.stdout.take());
     (dir, status)
 }
