@@ -178,36 +178,48 @@ impl std::fmt::Display for Message {
 
 /// The built-in messages of both languages.
 pub struct Catalogue {
-    en: HashMap<String, Template>,
-    zh: HashMap<String, Template>,
+    en: OnceLock<HashMap<String, Template>>,
+    zh: OnceLock<HashMap<String, Template>>,
 }
 
 impl Catalogue {
+    /// Each language is parsed the first time it is asked for: a run in
+    /// English never parses the Chinese catalogue (parsing both was about a
+    /// tenth of a one-plan run).
+    fn en(&self) -> &HashMap<String, Template> {
+        self.en.get_or_init(|| parse(EN).unwrap_or_default())
+    }
+
+    fn zh(&self) -> &HashMap<String, Template> {
+        self.zh.get_or_init(|| parse(ZH).unwrap_or_default())
+    }
+
     fn get(&self, lang: Lang, id: &str) -> Option<&Template> {
         match lang {
-            Lang::Zh => self.zh.get(id).or_else(|| self.en.get(id)),
-            Lang::En => self.en.get(id),
+            Lang::Zh => self.zh().get(id).or_else(|| self.en().get(id)),
+            Lang::En => self.en().get(id),
         }
     }
 
     /// Every id, with its English and Chinese templates (for the tests).
     pub fn entries(&self) -> impl Iterator<Item = (&str, Option<&Template>, Option<&Template>)> {
-        let mut ids: Vec<&String> = self.en.keys().chain(self.zh.keys()).collect();
+        let (en, zh) = (self.en(), self.zh());
+        let mut ids: Vec<&String> = en.keys().chain(zh.keys()).collect();
         ids.sort();
         ids.dedup();
         ids.into_iter()
-            .map(|id| (id.as_str(), self.en.get(id), self.zh.get(id)))
+            .map(|id| (id.as_str(), en.get(id), zh.get(id)))
     }
 }
 
 /// The catalogue, parsed on first use. A malformed catalogue is a bug that
 /// the tests catch; at run time its bad entries are simply absent.
 pub fn catalogue() -> &'static Catalogue {
-    static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
-    CATALOGUE.get_or_init(|| Catalogue {
-        en: parse(EN).unwrap_or_default(),
-        zh: parse(ZH).unwrap_or_default(),
-    })
+    static CATALOGUE: Catalogue = Catalogue {
+        en: OnceLock::new(),
+        zh: OnceLock::new(),
+    };
+    &CATALOGUE
 }
 
 /// A catalogue file: `id = "template"` lines; a variable is any `{name}`
@@ -246,6 +258,19 @@ fn variables(t: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An English run parses only the English catalogue.
+    #[test]
+    fn each_language_is_parsed_when_first_asked_for() {
+        let c = Catalogue {
+            en: OnceLock::new(),
+            zh: OnceLock::new(),
+        };
+        assert!(c.get(Lang::En, "error.packs").is_some());
+        assert!(c.zh.get().is_none());
+        assert!(c.get(Lang::Zh, "error.packs").is_some());
+        assert!(c.zh.get().is_some());
+    }
 
     #[test]
     fn both_catalogues_parse_and_hold_the_same_ids_with_the_same_variables() {

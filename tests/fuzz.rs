@@ -1065,7 +1065,7 @@ impl PackTarget {
                 let lang = if variant & 2 == 0 { Lang::En } else { Lang::Zh };
                 let pack = rules.packs.last().expect("the pack just added");
                 let name = pack.name.clone();
-                let ids: Vec<String> = pack.rules.iter().map(|r| r.id.clone()).collect();
+                let ids: Vec<String> = pack.rules().iter().map(|r| r.id.clone()).collect();
                 let _ = rules_md::render(&rules);
                 let _ = rules_table::render(&rules, Some(&name), Some(100), lang);
                 for id in &ids {

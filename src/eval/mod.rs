@@ -87,7 +87,7 @@ pub fn check(plan: &Plan, rules: &Rules, opts: &Options) -> Checked {
         let mut waiver_checks = Vec::new();
         let mut selection_checks = Vec::new();
         let mut cel_plan = None;
-        let applied: Vec<&Rule> = selected.iter().flat_map(|p| &p.rules).collect();
+        let applied: Vec<&Rule> = selected.iter().flat_map(|p| p.rules()).collect();
         for rule in &applied {
             match &rule.check {
                 Check::Waiver(c) => waiver_checks.push((*rule, *c)),

@@ -197,7 +197,7 @@ impl<'r> Draft<'r> {
 
     /// The rules of the selected packs.
     pub fn applied(&self) -> impl Iterator<Item = &'r Rule> + '_ {
-        self.packs.iter().flat_map(|p| p.rules.iter())
+        self.packs.iter().flat_map(|p| p.rules().iter())
     }
 
     /// The level of the units one below the plan.

@@ -85,7 +85,7 @@ fn cases<'r>(cfg: Config, report: &'r FileReport) -> Vec<Case<'r>> {
     let mut out: Vec<Case> = Vec::new();
     let mut ids: Vec<&str> = Vec::new();
     let rules = report.packs.iter().filter_map(|p| cfg.rules.pack(p));
-    for rule in rules.flat_map(|p| p.rules.iter()) {
+    for rule in rules.flat_map(|p| p.rules().iter()) {
         if ids.contains(&rule.id.as_str()) {
             continue;
         }

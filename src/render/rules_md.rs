@@ -37,7 +37,7 @@ fn pack(s: &mut String, p: &Pack) {
         s,
         "| id | rule | severity | waivable | provenance |\n|---|---|---|---|---|"
     );
-    for r in &p.rules {
+    for r in p.rules() {
         let w = if r.waivable { "yes" } else { "no" };
         let _ = writeln!(
             s,
@@ -49,7 +49,7 @@ fn pack(s: &mut String, p: &Pack) {
             r.citation.provenance
         );
     }
-    for r in &p.rules {
+    for r in p.rules() {
         rule(s, r);
     }
 }

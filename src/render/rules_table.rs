@@ -31,7 +31,7 @@ pub fn render(rules: &Rules, pack: Option<&str>, width: Option<u16>, lang: Lang)
         .iter()
         .filter(|p| pack.is_none_or(|n| n == p.name))
     {
-        for r in &p.rules {
+        for r in p.rules() {
             let waivable = if r.waivable {
                 Message::new("tables.rules.yes")
             } else {

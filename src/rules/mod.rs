@@ -8,7 +8,7 @@ pub mod init_data;
 mod raw;
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use toml::Spanned;
 
@@ -67,10 +67,74 @@ pub struct Pack {
     pub signed: Option<Date>,
     pub applies: Applies,
     pub designated: Vec<Designated>,
-    pub rules: Vec<Rule>,
     pub source: SourceId,
     /// What `cdocheck init` needs beside the rules: texts, example dates, places.
     pub init: init_data::InitData,
+    /// The rules: set when a pack of one's own loads; a shipped pack's are
+    /// compiled the first time a run asks for them (see [`Rules::builtin`]).
+    body: OnceLock<Body>,
+    deferred: Option<Deferred>,
+}
+
+/// A pack's rules, and each rule id's index among them.
+#[derive(Default)]
+struct Body {
+    rules: Vec<Rule>,
+    ids: HashMap<String, usize>,
+}
+
+impl Body {
+    fn new(rules: Vec<Rule>) -> Body {
+        let mut ids = HashMap::with_capacity(rules.len());
+        for (i, r) in rules.iter().enumerate() {
+            ids.entry(r.id.clone()).or_insert(i);
+        }
+        Body { rules, ids }
+    }
+}
+
+/// What compiling a shipped pack's rules later needs.
+struct Deferred {
+    text: &'static str,
+    /// Where the first `[[rule]]` starts: what comes before was read at start.
+    head: usize,
+    keywords: BTreeMap<String, Vec<String>>,
+}
+
+impl Pack {
+    /// The pack's rules, compiled on first use.
+    pub fn rules(&self) -> &[Rule] {
+        &self.body().rules
+    }
+
+    fn body(&self) -> &Body {
+        self.body.get_or_init(|| match &self.deferred {
+            Some(d) => self.compile_deferred(d),
+            None => Body::default(),
+        })
+    }
+
+    fn rule(&self, id: &str) -> Option<&Rule> {
+        let body = self.body();
+        body.rules.get(*body.ids.get(id)?)
+    }
+
+    /// A shipped pack's rules. The test `shipped_packs_load_the_same_lazily`
+    /// validates them in full (ids unique across packs, supersedes), as a
+    /// pack of one's own is; a problem here is a bug, and its rule is left out.
+    fn compile_deferred(&self, d: &Deferred) -> Body {
+        let mut out = Problems {
+            source: self.source,
+            findings: Vec::new(),
+            text: d.text.into(),
+        };
+        let rules: Vec<Rule> = raw::parse_rules(d.text, d.head, &mut out)
+            .into_iter()
+            .filter_map(|r| compile_rule(r, &self.name, self.source, &d.keywords, &mut out))
+            .collect();
+        debug_assert!(out.findings.is_empty(), "shipped pack {}", self.name);
+        Body::new(rules)
+    }
 }
 
 pub enum Applies {
@@ -169,9 +233,6 @@ pub enum SelectionCheck {
 #[derive(Default)]
 pub struct Rules {
     pub packs: Vec<Pack>,
-    /// Each rule id: its pack's and its own index. Looking ids up by walking
-    /// every rule made a 20,000-rule pack quadratic to load.
-    index: HashMap<String, (usize, usize)>,
 }
 
 /// Diagnostics into one pack file, collected while validating it.
@@ -215,13 +276,60 @@ impl Rule {
 }
 
 impl Rules {
-    /// The packs shipped in the binary.
+    /// The packs shipped in the binary. Only each pack's head (header,
+    /// keyword sets, pilots, `init`: what comes before its first `[[rule]]`)
+    /// is read here; its rules are compiled when a run first asks for them,
+    /// so that a plan pays only for the packs it selects. Reading every pack
+    /// in full was most of a one-plan run.
     pub fn builtin(db: &mut SourceDb) -> Result<Rules, Vec<Finding>> {
+        let mut rules = Rules::default();
+        for (name, text) in BUILTIN {
+            rules.add_shipped(db, name, text)?;
+        }
+        Ok(rules)
+    }
+
+    /// The shipped packs read and validated in full, as packs of one's own
+    /// are (for the tests).
+    #[cfg(test)]
+    fn builtin_eager(db: &mut SourceDb) -> Result<Rules, Vec<Finding>> {
         let mut rules = Rules::default();
         for (name, text) in BUILTIN {
             rules.add(db, name, text)?;
         }
         Ok(rules)
+    }
+
+    fn add_shipped(
+        &mut self,
+        db: &mut SourceDb,
+        name: &str,
+        text: &'static str,
+    ) -> Result<(), Vec<Finding>> {
+        let source = db.add(Source::new(name, text));
+        let head = rules_start(text);
+        let mut problems = Problems {
+            source,
+            findings: Vec::new(),
+            text: text.into(),
+        };
+        let pack = raw::parse(&text[..head], &mut problems).and_then(|(file, rules)| {
+            debug_assert!(rules.is_empty());
+            let (mut pack, keywords) = self.compile_head(file, source, &mut problems)?;
+            pack.deferred = Some(Deferred {
+                text,
+                head,
+                keywords,
+            });
+            Some(pack)
+        });
+        match pack {
+            Some(pack) if problems.findings.is_empty() => {
+                self.packs.push(pack);
+                Ok(())
+            }
+            _ => Err(problems.findings),
+        }
     }
 
     /// Loads one pack file; its errors point into it.
@@ -238,10 +346,6 @@ impl Rules {
         let pack = self.compile_pack(file, rules, source, &mut problems);
         if problems.findings.is_empty() {
             if let Some(pack) = pack {
-                let p = self.packs.len();
-                for (i, r) in pack.rules.iter().enumerate() {
-                    self.index.insert(r.id.clone(), (p, i));
-                }
                 self.packs.push(pack);
             }
             Ok(())
@@ -254,13 +358,19 @@ impl Rules {
         self.packs.iter().find(|p| p.name == name)
     }
 
+    /// The rule with this id. Ids are unique across packs (RP003), so the
+    /// packs already compiled are asked first: a lookup compiles the others
+    /// only when they do not have it.
     pub fn rule(&self, id: &str) -> Option<&Rule> {
-        let (p, i) = *self.index.get(id)?;
-        self.packs.get(p)?.rules.get(i)
+        let compiled = self.packs.iter().filter(|p| p.body.get().is_some());
+        compiled
+            .filter_map(|p| p.rule(id))
+            .next()
+            .or_else(|| self.packs.iter().find_map(|p| p.rule(id)))
     }
 
     pub fn all(&self) -> impl Iterator<Item = &Rule> {
-        self.packs.iter().flat_map(|p| p.rules.iter())
+        self.packs.iter().flat_map(|p| p.rules().iter())
     }
 
     pub fn pack_names(&self) -> Vec<&str> {
@@ -274,6 +384,21 @@ impl Rules {
         source: SourceId,
         out: &mut Problems,
     ) -> Option<Pack> {
+        let (pack, keywords) = self.compile_head(file, source, out)?;
+        let rules = self.compile_rules(&pack.name, raw_rules, source, &keywords, out);
+        pack.body
+            .set(Body::new(rules))
+            .unwrap_or_else(|_| unreachable!("a new pack has no rules yet"));
+        Some(pack)
+    }
+
+    /// A pack without its rules, and its keyword sets (which the rules use).
+    fn compile_head(
+        &self,
+        file: raw::PackFile,
+        source: SourceId,
+        out: &mut Problems,
+    ) -> Option<(Pack, BTreeMap<String, Vec<String>>)> {
         let header = file.pack;
         let name = header.name.get_ref().clone();
         if self.pack(&name).is_some() {
@@ -312,6 +437,30 @@ impl Rules {
                 })
             })
             .collect();
+        let pack = Pack {
+            name,
+            title: header.title,
+            title_zh: header.title_zh,
+            document: header.document,
+            signed: header.signed.and_then(|d| Date::parse(&d.to_string())),
+            applies,
+            designated,
+            source,
+            init: init_data::compile(file.init, &top, out),
+            body: OnceLock::new(),
+            deferred: None,
+        };
+        Some((pack, keywords))
+    }
+
+    fn compile_rules(
+        &self,
+        name: &str,
+        raw_rules: Vec<raw::Rule>,
+        source: SourceId,
+        keywords: &BTreeMap<String, Vec<String>>,
+        out: &mut Problems,
+    ) -> Vec<Rule> {
         let mut rules: Vec<Rule> = Vec::new();
         // The ids of this pack so far, each to its index in `rules`.
         let mut ids: HashMap<String, usize> = HashMap::new();
@@ -364,24 +513,27 @@ impl Rules {
                 }
             }
             let id = id.clone();
-            if let Some(rule) = compile_rule(r, &name, source, &keywords, out) {
+            if let Some(rule) = compile_rule(r, name, source, keywords, out) {
                 ids.entry(id).or_insert(rules.len());
                 rules.push(rule);
             }
         }
-        Some(Pack {
-            name,
-            title: header.title,
-            title_zh: header.title_zh,
-            document: header.document,
-            signed: header.signed.and_then(|d| Date::parse(&d.to_string())),
-            applies,
-            designated,
-            rules,
-            source,
-            init: init_data::compile(file.init, &top, out),
-        })
+        rules
     }
+}
+
+/// Where a shipped pack's first `[[rule]]` line starts (its length if none).
+/// The shipped packs put every other table before it; the test
+/// `shipped_packs_load_the_same_lazily` holds them to that.
+fn rules_start(text: &str) -> usize {
+    const RULE: &str = "[[rule]]";
+    if text.starts_with(RULE) {
+        return 0;
+    }
+    text.match_indices("\n[[rule]]")
+        .map(|(i, _)| i + 1)
+        .next()
+        .unwrap_or(text.len())
 }
 
 /// What a rule id looks like: one to ten capital ASCII letters, then one to
@@ -783,6 +935,48 @@ fn parse_template(t: &Spanned<String>, out: &mut Problems) -> Option<Template> {
 mod tests {
     use super::*;
     use crate::lang::Lang;
+
+    /// The shipped packs, read whole and validated as packs of one's own
+    /// are (ids unique across packs, supersedes), give the same packs and
+    /// rules as the start-up's head-first reading, which trusts this test.
+    #[test]
+    fn shipped_packs_load_the_same_lazily() {
+        let (mut db, mut lazy_db) = (SourceDb::default(), SourceDb::default());
+        let eager = Rules::builtin_eager(&mut db).unwrap_or_else(|e| panic!("{e:?}"));
+        let lazy = Rules::builtin(&mut lazy_db).unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(lazy.packs.iter().all(|p| p.body.get().is_none()));
+        let shape = |rules: &Rules| -> Vec<String> {
+            let mut out = Vec::new();
+            for p in &rules.packs {
+                out.push(format!(
+                    "{} {:?} {} {} {}",
+                    p.name,
+                    p.source,
+                    p.designated.len(),
+                    p.init.texts.len(),
+                    matches!(p.applies, Applies::When(_))
+                ));
+                for r in p.rules() {
+                    out.push(format!(
+                        "{} {} {:?} {:?} {:?} {} {}",
+                        r.id,
+                        r.pack,
+                        r.given,
+                        r.supersedes,
+                        r.defined.span,
+                        r.statement.en,
+                        r.message.en.fill(|_| Some("·"))
+                    ));
+                }
+            }
+            out
+        };
+        assert_eq!(shape(&eager), shape(&lazy));
+        for (name, text) in BUILTIN {
+            let head = &text[..rules_start(text)];
+            assert!(!head.contains("[[rule]]"), "{name}");
+        }
+    }
 
     /// Every shipped rule traces to where its words were read.
     #[test]

@@ -258,6 +258,32 @@ pub(super) fn parse(text: &str, out: &mut Problems) -> Option<(PackFile, Vec<Rul
     Some((file?, rules))
 }
 
+/// Only the `[[rule]]` tables of a shipped pack's text, its head (what comes
+/// before the first `[[rule]]`, read by [`parse`] when the binary starts)
+/// blanked out so that spans still point into the whole file.
+pub(super) fn parse_rules(text: &str, head: usize, out: &mut Problems) -> Vec<Rule> {
+    let Some(body) = text.get(head..) else {
+        return Vec::new();
+    };
+    let padded = format!("{:head$}{body}", "");
+    let mut doc = match DeTable::parse(&padded) {
+        Ok(doc) => doc,
+        Err(e) => {
+            unreadable(out, e.span().unwrap_or(0..0), e.message());
+            return Vec::new();
+        }
+    };
+    let rules = doc.get_mut().remove("rule");
+    if let Some((key, _)) = doc.get_ref().iter().next() {
+        unreadable(
+            out,
+            key.span(),
+            "only `[[rule]]` tables follow the first one",
+        );
+    }
+    rules.map_or_else(Vec::new, |r| read_rules(&r, out))
+}
+
 fn unreadable(out: &mut Problems, span: Span, why: &str) {
     let msg = format!("this rule pack cannot be read: {why}");
     out.push_code(Code::RP001, span, msg);

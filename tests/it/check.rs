@@ -169,7 +169,7 @@ fn every_rule_has_a_passing_and_a_failing_fixture() {
             .unwrap_or_else(|_| panic!("no fixtures for pack {}", pack.name))
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
-        for rule in &pack.rules {
+        for rule in pack.rules() {
             for kind in ["pass", "fail"] {
                 let prefix = format!("{}-{kind}", rule.id);
                 assert!(
