@@ -1013,6 +1013,11 @@ impl PlanTarget {
 
     fn run(&self, input: &[u8], variant: u64) -> Signature {
         let text = String::from_utf8_lossy(input);
+        // The plan loader's own TOML builder must build what the toml
+        // crate builds whenever it takes a document.
+        if let Err(why) = cdocheck::plan::builders_agree(&text) {
+            panic!("the plan builder and the toml crate disagree: {why}");
+        }
         // Mostly the plan's own packs; sometimes forced, as with `--pack`.
         let packs = match (variant >> 12) % 8 {
             0 => Some(vec![self.packs

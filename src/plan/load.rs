@@ -3,7 +3,8 @@
 //! language asked for.
 
 use toml::de::{DeTable, DeValue};
-use toml::Spanned;
+
+use super::raw::{Doc, NodeId, Value as RawValue};
 
 use super::schema::{self, Field, Ty};
 use super::tree::{element_identity, placeholder, Date, Entry, Node, Table, Value};
@@ -42,9 +43,9 @@ pub fn load(source: SourceId, text: &str) -> Loaded {
     // its errors, first by the low-level parser alone, which only counts
     // beyond the cap: 2,000,000 syntax errors collected whole by
     // `parse_recoverable` take ~130 bytes each.
-    let doc = match DeTable::parse(text) {
+    let doc = match Doc::parse(text) {
         Ok(doc) => doc,
-        Err(_) => {
+        Err(()) => {
             loader.not_toml(text);
             return Loaded {
                 root: None,
@@ -53,7 +54,7 @@ pub fn load(source: SourceId, text: &str) -> Loaded {
             };
         }
     };
-    let root = loader.table(doc.get_ref(), schema::ROOT, 0..0, &Ctx::root());
+    let root = loader.table(&doc, Doc::ROOT, schema::ROOT, 0..0, &Ctx::root());
     loader.check_format(&root);
     loader.spots.sort_by_key(|s| s.span.start);
     Loaded {
@@ -229,8 +230,6 @@ struct Loader {
     spots: Vec<Spot>,
 }
 
-type DeNode<'a> = Spanned<DeValue<'a>>;
-
 impl Loader {
     fn loc(&self, span: Span) -> Location {
         Location {
@@ -259,22 +258,29 @@ impl Loader {
         true
     }
 
-    fn table(&mut self, de: &DeTable, fields: &'static [Field], header: Span, ctx: &Ctx) -> Table {
+    fn table(
+        &mut self,
+        doc: &Doc,
+        id: NodeId,
+        fields: &'static [Field],
+        header: Span,
+        ctx: &Ctx,
+    ) -> Table {
         let mut out = Table::default();
         // Required keys a misspelt key's "did you mean" names: that PF002
         // says what the PF004 would.
         let mut suggested: Vec<&str> = Vec::new();
-        for (key, value) in de.iter() {
-            let k: &str = key.get_ref();
+        for (key, key_span, value) in doc.entries(id) {
+            let k: &str = key;
             let Some(field) = fields.iter().find(|f| f.key == k) else {
-                suggested.extend(self.unknown_key(k, key.span(), fields, ctx));
-                self.find_spots(value, ctx);
+                suggested.extend(self.unknown_key(k, key_span.clone(), fields, ctx));
+                self.find_spots(doc, *value, ctx);
                 continue;
             };
-            let node = self.value(value, &field.ty, &ctx.child(k));
+            let node = self.value(doc, *value, &field.ty, &ctx.child(k));
             out.entries.push(Entry {
                 key: field.key,
-                key_span: key.span(),
+                key_span: key_span.clone(),
                 node,
             });
         }
@@ -363,20 +369,25 @@ impl Loader {
     }
 
     /// Placeholders under a key the schema does not know: still values.
-    fn find_spots(&mut self, de: &DeNode, ctx: &Ctx) {
-        match de.get_ref() {
-            DeValue::String(s) => {
-                self.spot(s, &de.span(), ctx);
+    fn find_spots(&mut self, doc: &Doc, id: NodeId, ctx: &Ctx) {
+        let de = doc.node(id);
+        match &de.value {
+            RawValue::String(s) => {
+                self.spot(s, &de.span, ctx);
             }
-            DeValue::Array(items) => items.iter().for_each(|i| self.find_spots(i, ctx)),
-            DeValue::Table(t) => t.iter().for_each(|(_, v)| self.find_spots(v, ctx)),
+            RawValue::Array(items) => items.iter().for_each(|i| self.find_spots(doc, *i, ctx)),
+            RawValue::Table(t) => t
+                .entries
+                .iter()
+                .for_each(|e| self.find_spots(doc, e.2, ctx)),
             _ => {}
         }
     }
 
-    fn value(&mut self, de: &DeNode, ty: &Ty, ctx: &Ctx) -> Node {
-        let span = de.span();
-        if let DeValue::String(s) = de.get_ref() {
+    fn value(&mut self, doc: &Doc, id: NodeId, ty: &Ty, ctx: &Ctx) -> Node {
+        let de = doc.node(id);
+        let span = de.span.clone();
+        if let RawValue::String(s) = &de.value {
             // A placeholder may stand for a value of any type but a table:
             // CORE008 alone, never also PF003 or PF005.
             if !matches!(ty, Ty::Table(_) | Ty::Tables(_)) && self.spot(s, &span, ctx) {
@@ -384,20 +395,23 @@ impl Loader {
                 return Node { span, value };
             }
         }
-        let value = match (ty, de.get_ref()) {
-            (Ty::Str, DeValue::String(s)) => Value::Str(s.to_string()),
-            (Ty::Enum(allowed), DeValue::String(s)) => self.enumerated(s, allowed, &span, ctx),
-            (Ty::Id, DeValue::String(s)) => self.id(s, &span, ctx),
-            (Ty::Int, DeValue::Integer(i)) => self.integer(i.as_str(), i.radix(), &span, ctx),
-            (Ty::Bool, DeValue::Boolean(b)) => Value::Bool(*b),
-            (Ty::Date, DeValue::Datetime(dt)) => self.date(dt, &span, ctx),
-            (Ty::List(inner), DeValue::Array(items)) => {
-                Value::List(items.iter().map(|v| self.value(v, inner, ctx)).collect())
+        let value = match (ty, &de.value) {
+            (Ty::Str, RawValue::String(s)) => Value::Str(s.to_string()),
+            (Ty::Enum(allowed), RawValue::String(s)) => self.enumerated(s, allowed, &span, ctx),
+            (Ty::Id, RawValue::String(s)) => self.id(s, &span, ctx),
+            (Ty::Int, RawValue::Integer(digits, radix)) => self.integer(digits, *radix, &span, ctx),
+            (Ty::Bool, RawValue::Boolean(b)) => Value::Bool(*b),
+            (Ty::Date, RawValue::Datetime(dt)) => self.date(dt, &span, ctx),
+            (Ty::List(inner), RawValue::Array(items)) => Value::List(
+                items
+                    .iter()
+                    .map(|v| self.value(doc, *v, inner, ctx))
+                    .collect(),
+            ),
+            (Ty::Table(fields), RawValue::Table(_)) => {
+                Value::Table(self.table(doc, id, fields, span.clone(), ctx))
             }
-            (Ty::Table(fields), DeValue::Table(t)) => {
-                Value::Table(self.table(t, fields, span.clone(), ctx))
-            }
-            (Ty::Tables(fields), DeValue::Array(items)) => self.tables(items.iter(), fields, ctx),
+            (Ty::Tables(fields), RawValue::Array(items)) => self.tables(doc, items, fields, ctx),
             (_, found) => {
                 self.wrong_type(ty, found, span.clone(), ctx);
                 Value::Invalid
@@ -406,25 +420,30 @@ impl Loader {
         Node { span, value }
     }
 
-    fn tables<'a>(
+    fn tables(
         &mut self,
-        items: impl Iterator<Item = &'a DeNode<'a>>,
+        doc: &Doc,
+        items: &[NodeId],
         fields: &'static [Field],
         ctx: &Ctx,
     ) -> Value {
-        let mut out = Vec::new();
-        for (i, item) in items.enumerate() {
-            let span = item.span();
-            let value = match item.get_ref() {
-                DeValue::Table(t) => {
-                    let raw = |k: &str| t.get(k).and_then(|v| de_scalar(v.get_ref()));
+        let mut out = Vec::with_capacity(items.len());
+        for (i, &item) in items.iter().enumerate() {
+            let node = doc.node(item);
+            let span = node.span.clone();
+            let value = match &node.value {
+                RawValue::Table(_) => {
+                    let raw = |k: &str| doc.get(item, k).and_then(|v| de_scalar(&v.value));
                     let id = element_identity(ctx.key, raw).unwrap_or_else(|| i.to_string());
                     let mut ctx = *ctx;
                     ctx.elem = Some(&id);
                     if ctx.key == "unit" && ctx.parent.is_some_and(|p| p.parent.is_none()) {
-                        ctx.unit = t.get("id").and_then(|v| v.get_ref().as_str());
+                        ctx.unit = doc.get(item, "id").and_then(|v| match &v.value {
+                            RawValue::String(s) => Some(&**s),
+                            _ => None,
+                        });
                     }
-                    Value::Table(self.table(t, fields, span.clone(), &ctx))
+                    Value::Table(self.table(doc, item, fields, span.clone(), &ctx))
                 }
                 found => {
                     self.wrong_type(&Ty::Table(fields), found, span.clone(), ctx);
@@ -436,7 +455,7 @@ impl Loader {
         Value::List(out)
     }
 
-    fn wrong_type(&mut self, ty: &Ty, found: &DeValue, span: Span, ctx: &Ctx) {
+    fn wrong_type(&mut self, ty: &Ty, found: &RawValue, span: Span, ctx: &Ctx) {
         let key = &ctx.key();
         if self.push_extra(Code::PF003, span.clone(), ctx, key) {
             return;
@@ -446,10 +465,10 @@ impl Loader {
         let msg = Message::new("pf003.wrong-type")
             .arg("path", path.as_str())
             .arg("want", want.clone())
-            .arg("got", Message::new(found_id(found)));
+            .arg("got", Message::new(raw_found_id(found)));
         let help = match (ty, found) {
-            (Ty::Date, DeValue::String(_)) => Message::new("pf003.quoted-date.help"),
-            (Ty::Bool, DeValue::String(_)) => Message::new("pf003.quoted-bool.help"),
+            (Ty::Date, RawValue::String(_)) => Message::new("pf003.quoted-date.help"),
+            (Ty::Bool, RawValue::String(_)) => Message::new("pf003.quoted-bool.help"),
             (Ty::Tables(_) | Ty::Table(_), _) if schema::is_element(path) => {
                 Message::new("pf003.tables.help").arg("path", path.as_str())
             }
@@ -678,12 +697,25 @@ fn example_of(ty: &Ty) -> String {
 }
 
 /// A scalar as written, for [`element_identity`].
-fn de_scalar(v: &DeValue) -> Option<String> {
+fn de_scalar(v: &RawValue) -> Option<String> {
     match v {
-        DeValue::String(s) => Some(s.to_string()),
-        DeValue::Datetime(d) => Some(d.to_string()),
-        DeValue::Integer(i) => Some(i.as_str().to_string()),
-        DeValue::Boolean(b) => Some(b.to_string()),
+        RawValue::String(s) => Some(s.to_string()),
+        RawValue::Datetime(d) => Some(d.to_string()),
+        RawValue::Integer(i, _) => Some(i.to_string()),
+        RawValue::Boolean(b) => Some(b.to_string()),
         _ => None,
+    }
+}
+
+/// [`found_id`] for the plan's own tree.
+fn raw_found_id(v: &RawValue) -> &'static str {
+    match v {
+        RawValue::String(_) => "type.string",
+        RawValue::Integer(..) => "type.integer",
+        RawValue::Float => "type.float",
+        RawValue::Boolean(_) => "type.boolean",
+        RawValue::Datetime(_) => "type.date",
+        RawValue::Array(_) => "type.array",
+        RawValue::Table(_) => "type.table",
     }
 }

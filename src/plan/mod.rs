@@ -1,11 +1,14 @@
 //! Plans: the format's schema, the spanned tree, and loading a file into it.
 
 mod load;
+mod raw;
 pub mod schema;
 mod tree;
 
 pub(crate) use load::found_id;
 pub use load::{load, Loaded, Spot};
+#[doc(hidden)]
+pub use raw::builders_agree;
 pub use tree::{placeholder, Date, Entry, KeyIndex, Node, Table, Value};
 
 use std::path::Path;

@@ -2,7 +2,6 @@
 //! Only values that passed the schema are here; a value that failed it is
 //! `Invalid`, so rules can tell "missing" from "present but unreadable".
 
-use std::collections::HashMap;
 use std::fmt::{self, Write as _};
 
 use crate::source::Span;
@@ -188,20 +187,27 @@ impl Table {
 
 /// Every key path of a tree by the span of its value, built in one walk so
 /// that naming each of many findings costs no walk of its own (a finding
-/// late in a long list used to walk the whole tree before it).
+/// late in a long list used to walk the whole tree before it). Nothing is
+/// spelt out until a path is asked for: an element's identity is read
+/// then, so building the index allocates only its two vectors.
 pub struct KeyIndex<'t> {
-    by_span: HashMap<(usize, usize), u32>,
+    /// Each indexed node's span and place in `steps`, sorted by span; for
+    /// one span, the first claim first.
+    by_span: Vec<(usize, usize, u32)>,
     /// Each indexed node: its parent (`u32::MAX` at the top) and its step.
-    steps: Vec<(u32, Step)>,
-    _tree: std::marker::PhantomData<&'t Table>,
+    steps: Vec<(u32, Step<'t>)>,
 }
 
-#[derive(Clone)]
-enum Step {
+#[derive(Clone, Copy)]
+enum Step<'t> {
     Key(&'static str),
-    Index(usize),
-    /// An element named by identity ([`element_identity`]).
-    Id(Box<str>),
+    /// The `index`th element of the list `list`, named by identity
+    /// ([`element_identity`]) when `table` has one, else by position.
+    Elem {
+        list: &'static str,
+        index: usize,
+        table: Option<&'t Table>,
+    },
 }
 
 /// How an element of a list of tables is named in key paths: by identity,
@@ -240,26 +246,26 @@ const TOP: u32 = u32::MAX;
 impl<'t> KeyIndex<'t> {
     pub fn new(root: &'t Table) -> Self {
         let mut ix = KeyIndex {
-            by_span: HashMap::new(),
+            by_span: Vec::new(),
             steps: Vec::new(),
-            _tree: std::marker::PhantomData,
         };
         for e in &root.entries {
             ix.add(TOP, Step::Key(e.key), &e.node);
         }
+        // Stable: children were pushed before their node, and an array of
+        // tables shares its span with its first element's header, where the
+        // element is the better name.
+        ix.by_span.sort_by_key(|&(start, end, _)| (start, end));
         ix
     }
 
-    /// Children before their node, the first claim of a span kept: an
-    /// array of tables shares its span with its first element's header, and
-    /// the element is the better name.
-    fn add(&mut self, parent: u32, step: Step, node: &'t Node) {
+    fn add(&mut self, parent: u32, step: Step<'t>, node: &'t Node) {
         let Ok(me) = u32::try_from(self.steps.len()) else {
             return;
         };
         let list = match step {
             Step::Key(k) => k,
-            _ => "",
+            Step::Elem { .. } => "",
         };
         self.steps.push((parent, step));
         match &node.value {
@@ -269,47 +275,48 @@ impl<'t> KeyIndex<'t> {
                 }
             }
             Value::List(items) => {
-                for (i, n) in items.iter().enumerate() {
-                    let id = n
-                        .as_table()
-                        .and_then(|t| element_identity(list, |k| t.get(k).and_then(scalar)));
-                    let step = match id {
-                        Some(id) => Step::Id(id.into()),
-                        None => Step::Index(i),
-                    };
-                    self.add(me, step, n);
+                for (index, n) in items.iter().enumerate() {
+                    let table = n.as_table();
+                    self.add(me, Step::Elem { list, index, table }, n);
                 }
             }
             _ => {}
         }
-        self.by_span
-            .entry((node.span.start, node.span.end))
-            .or_insert(me);
+        self.by_span.push((node.span.start, node.span.end, me));
     }
 
     pub fn key_at(&self, span: &Span) -> Option<String> {
-        let mut at = *self.by_span.get(&(span.start, span.end))?;
+        let want = (span.start, span.end);
+        let first = self.by_span.partition_point(|&(s, e, _)| (s, e) < want);
+        let &(s, e, mut at) = self.by_span.get(first)?;
+        if (s, e) != want {
+            return None;
+        }
         let mut steps = Vec::new();
         while at != TOP {
             let (parent, step) = &self.steps[at as usize];
-            steps.push(step);
-            let parent = *parent;
-            at = parent;
+            steps.push(*step);
+            at = *parent;
         }
         let mut path = String::new();
         for step in steps.iter().rev() {
-            match step {
-                Step::Key(k) if path.is_empty() => path.push_str(k),
+            match *step {
                 Step::Key(k) => {
-                    path.push('.');
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
                     path.push_str(k);
                 }
-                Step::Index(i) => {
-                    let _ = write!(path, "[{i}]");
-                }
-                Step::Id(id) => {
+                Step::Elem { list, index, table } => {
+                    let id =
+                        table.and_then(|t| element_identity(list, |k| t.get(k).and_then(scalar)));
                     path.push('[');
-                    path.push_str(id);
+                    match id {
+                        Some(id) => path.push_str(&id),
+                        None => {
+                            let _ = write!(path, "{index}");
+                        }
+                    }
                     path.push(']');
                 }
             }
