@@ -4,6 +4,7 @@
 //! plans is ever held at once.
 
 use std::io::{self, Write};
+use std::sync::mpsc;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
@@ -44,32 +45,33 @@ pub(crate) struct Output<'a> {
 
 /// Checks every input and feeds every output; returns the totals.
 pub(crate) fn run(inputs: &[Input], s: &Settings, outputs: &mut [Output]) -> io::Result<Totals> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(s.jobs)
-        .build()
-        .map_err(io::Error::other)?;
     let bar = progress(s.progress, inputs.len());
-    let mut roll = portfolio::Roll::new(s.rules);
-    let mut totals = Totals {
-        stale: s.baseline.as_ref().map(|_| Vec::new()),
-        keep_plans: s.plan_rows,
-        ..Totals::default()
+    let mut sink = Sink {
+        outputs,
+        totals: Totals {
+            stale: s.baseline.as_ref().map(|_| Vec::new()),
+            keep_plans: s.plan_rows,
+            ..Totals::default()
+        },
+        roll: portfolio::Roll::new(s.rules),
+        bar: &bar,
     };
-    // Enough work per chunk to keep every core busy, few enough plans held.
-    let chunk = pool.current_num_threads() * 16;
-    for batch in inputs.chunks(chunk) {
-        let checked: Vec<(FileReport, SourceDb)> =
-            pool.install(|| batch.par_iter().map(|i| check_file(s, i)).collect());
-        for (report, db) in &checked {
-            for out in outputs.iter_mut() {
-                out.emitter.file(&mut out.writer, report, db)?;
-            }
-            totals.add(report);
-            roll.add(report);
-            bar.inc(1);
+    if s.jobs <= 1 {
+        // One thread: no pool to start, each plan written as it is checked.
+        for input in inputs {
+            let (report, db) = check_file(s, input);
+            sink.emit(&report, &db)?;
         }
+    } else {
+        parallel(inputs, s, &mut sink)?;
     }
     bar.finish_and_clear();
+    let Sink {
+        outputs,
+        totals,
+        roll,
+        ..
+    } = sink;
     let portfolio = roll.finish();
     let end = Finish {
         totals: &totals,
@@ -80,6 +82,81 @@ pub(crate) fn run(inputs: &[Input], s: &Settings, outputs: &mut [Output]) -> io:
         out.writer.flush()?;
     }
     Ok(totals)
+}
+
+/// Where checked plans go, in path order.
+struct Sink<'o, 'w, 'r> {
+    outputs: &'o mut [Output<'w>],
+    totals: Totals,
+    roll: portfolio::Roll<'r>,
+    bar: &'o ProgressBar,
+}
+
+impl Sink<'_, '_, '_> {
+    fn emit(&mut self, report: &FileReport, db: &SourceDb) -> io::Result<()> {
+        for out in self.outputs.iter_mut() {
+            out.emitter.file(&mut out.writer, report, db)?;
+        }
+        self.totals.add(report);
+        self.roll.add(report);
+        self.bar.inc(1);
+        Ok(())
+    }
+}
+
+/// Chunks of plans checked by the pool while this thread writes the
+/// chunk before: writing never holds the workers up, at most
+/// [`AHEAD`] chunks are held at once, and the output is in path order
+/// whatever the thread count.
+fn parallel(inputs: &[Input], s: &Settings, sink: &mut Sink) -> io::Result<()> {
+    /// Chunks in flight: one being written, one being checked.
+    const AHEAD: usize = 2;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(s.jobs)
+        .build()
+        .map_err(io::Error::other)?;
+    // Enough work per chunk to keep every core busy, few enough plans held.
+    let chunks: Vec<&[Input]> = inputs.chunks(s.jobs * 16).collect();
+    pool.in_place_scope(|scope| {
+        let (tx, rx) = mpsc::channel();
+        let spawn = |i: usize| {
+            let (tx, batch) = (tx.clone(), chunks[i]);
+            scope.spawn(move |_| {
+                // A panic is carried to this thread, which would otherwise
+                // wait for the chunk for ever.
+                let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    batch
+                        .par_iter()
+                        .map(|i| check_file(s, i))
+                        .collect::<Vec<_>>()
+                }));
+                // The receiver is gone only when writing failed.
+                let _ = tx.send((i, checked));
+            });
+        };
+        let mut spawned = chunks.len().min(AHEAD);
+        (0..spawned).for_each(spawn);
+        let mut ready = std::collections::BTreeMap::new();
+        let mut next = 0;
+        while next < chunks.len() {
+            let Ok((i, checked)) = rx.recv() else {
+                break;
+            };
+            let checked = checked.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            ready.insert(i, checked);
+            while let Some(checked) = ready.remove(&next) {
+                if spawned < chunks.len() {
+                    spawn(spawned);
+                    spawned += 1;
+                }
+                for (report, db) in &checked {
+                    sink.emit(report, db)?;
+                }
+                next += 1;
+            }
+        }
+        Ok(())
+    })
 }
 
 fn progress(show: bool, len: usize) -> ProgressBar {

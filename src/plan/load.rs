@@ -266,11 +266,14 @@ impl Loader {
         header: Span,
         ctx: &Ctx,
     ) -> Table {
-        let mut out = Table::default();
+        let entries = doc.entries(id);
+        let mut out = Table {
+            entries: Vec::with_capacity(entries.len()),
+        };
         // Required keys a misspelt key's "did you mean" names: that PF002
         // says what the PF004 would.
         let mut suggested: Vec<&str> = Vec::new();
-        for (key, key_span, value) in doc.entries(id) {
+        for (key, key_span, value) in entries {
             let k: &str = key;
             let Some(field) = fields.iter().find(|f| f.key == k) else {
                 suggested.extend(self.unknown_key(k, key_span.clone(), fields, ctx));

@@ -104,6 +104,10 @@ pub enum Value {
 /// `>`, then `>` (plan-format.md, "Placeholders"). `<>` and `scores <60`
 /// hold none.
 pub fn placeholder(s: &str) -> Option<&str> {
+    // Most strings hold no `<`: one byte scan (memchr) says so.
+    if !s.as_bytes().contains(&b'<') {
+        return None;
+    }
     let mut from = 0;
     while let Some(open) = s[from..].find('<').map(|i| from + i) {
         let close = open + 1 + s[open + 1..].find('>')?;

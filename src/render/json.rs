@@ -63,6 +63,10 @@ struct Tail<'a> {
 pub struct Json {
     files: usize,
     lang: Lang,
+    /// One file's entry, serialised, then indented: kept between files so
+    /// that a run reuses two buffers, and each file is one write.
+    pretty: Vec<u8>,
+    indented: Vec<u8>,
 }
 
 impl Json {
@@ -70,6 +74,8 @@ impl Json {
         Json {
             files: 0,
             lang: cfg.lang,
+            pretty: Vec::new(),
+            indented: Vec::new(),
         }
     }
 
@@ -84,7 +90,9 @@ impl Emitter for Json {
         if self.files == 0 {
             self.head(w)?;
         }
-        w.write_all(if self.files == 0 { b"\n" } else { b",\n" })?;
+        self.indented.clear();
+        self.indented
+            .extend_from_slice(if self.files == 0 { b"\n" } else { b",\n" });
         self.files += 1;
         let file = File {
             path: &report.path,
@@ -97,7 +105,10 @@ impl Emitter for Json {
                 .map(|l| diag(&report.path, l, self.lang))
                 .collect(),
         };
-        write_indented(w, &file, "    ")
+        self.pretty.clear();
+        serde_json::to_writer_pretty(&mut self.pretty, &file)?;
+        indent(&self.pretty, b"    ", &mut self.indented);
+        w.write_all(&self.indented)
     }
 
     fn finish(&mut self, w: &mut dyn Write, end: &Finish) -> io::Result<()> {
@@ -116,16 +127,17 @@ impl Emitter for Json {
     }
 }
 
-/// Pretty JSON, each line indented to sit inside the document.
-fn write_indented(w: &mut dyn Write, value: &impl Serialize, indent: &str) -> io::Result<()> {
-    let text = serde_json::to_string_pretty(value)?;
-    for (i, line) in text.lines().enumerate() {
+/// Pretty JSON, each line indented to sit inside the document. A line
+/// break in pretty JSON is always a raw `\n` (strings escape theirs).
+fn indent(pretty: &[u8], indent: &[u8], out: &mut Vec<u8>) {
+    out.reserve(pretty.len() + pretty.len() / 4);
+    for (i, line) in pretty.split(|b| *b == b'\n').enumerate() {
         if i > 0 {
-            w.write_all(b"\n")?;
+            out.push(b'\n');
         }
-        write!(w, "{indent}{line}")?;
+        out.extend_from_slice(indent);
+        out.extend_from_slice(line);
     }
-    Ok(())
 }
 
 fn diag<'a>(path: &'a str, l: &'a Located, lang: Lang) -> Diag<'a> {
