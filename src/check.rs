@@ -96,6 +96,7 @@ fn progress(show: bool, len: usize) -> ProgressBar {
 /// Reads, loads and checks one file; any failure to read is its finding.
 pub(crate) fn check_file(s: &Settings, input: &Input) -> (FileReport, SourceDb) {
     let mut db = s.sources.fork();
+    let mut sha256 = None;
     let plan = match &input.problem {
         Some(why) => {
             let source = db.add(Source::new(input.display.clone(), ""));
@@ -107,9 +108,12 @@ pub(crate) fn check_file(s: &Settings, input: &Input) -> (FileReport, SourceDb) 
         // Standard input, already read.
         None if input.bytes.is_some() => {
             let bytes = input.bytes.as_deref().map_or(&[][..], Vec::as_slice);
+            sha256 = Some(crate::evidence::sha256_hex(bytes));
             Plan::from_bytes(&mut db, &input.display, bytes)
         }
-        None => Plan::read(&mut db, &input.path, &input.display, s.max_bytes),
+        None => Plan::read_with(&mut db, &input.path, &input.display, s.max_bytes, |b| {
+            sha256 = Some(crate::evidence::sha256_hex(b));
+        }),
     };
     let mut checked = eval::check(&plan, s.rules, &s.opts);
     let stale = s
@@ -126,6 +130,7 @@ pub(crate) fn check_file(s: &Settings, input: &Input) -> (FileReport, SourceDb) 
         s.fail_on,
     );
     report.stale = stale;
+    report.sha256 = sha256;
     (report, db)
 }
 

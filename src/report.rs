@@ -145,6 +145,8 @@ pub struct FileReport {
     pub status: Status,
     /// Entries of the `--baseline` for this file that no longer occur.
     pub stale: Vec<Entry>,
+    /// Lower-case hex SHA-256 of the bytes read; `None` when nothing was.
+    pub sha256: Option<String>,
 }
 
 /// A finding as counts and baselines see it, shown or not.
@@ -218,6 +220,7 @@ impl FileReport {
             extra,
             status: if fails { Status::Fail } else { Status::Pass },
             stale: Vec::new(),
+            sha256: None,
         }
     }
 

@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{Config, Emitter, Finish};
+use crate::evidence::RunInfo;
 use crate::finding::{Citation, Severity};
 use crate::lang::Lang;
 use crate::portfolio::Portfolio;
@@ -20,6 +21,8 @@ struct File<'a> {
     jurisdiction: Option<&'a str>,
     rule_packs: &'a [String],
     status: Status,
+    /// Of the bytes read; `null` when the file could not be read.
+    sha256: Option<&'a str>,
     diagnostics: Vec<Diag<'a>>,
 }
 
@@ -63,6 +66,7 @@ struct Tail<'a> {
 pub struct Json {
     files: usize,
     lang: Lang,
+    run: Option<RunInfo>,
 }
 
 impl Json {
@@ -70,12 +74,21 @@ impl Json {
         Json {
             files: 0,
             lang: cfg.lang,
+            run: cfg.run.cloned(),
         }
     }
 
     fn head(&self, w: &mut dyn Write) -> io::Result<()> {
         let version = env!("CARGO_PKG_VERSION");
-        write!(w, "{{\n  \"version\": 1,\n  \"tool\": {{ \"name\": \"cdocheck\", \"version\": \"{version}\" }},\n  \"files\": [")
+        write!(w, "{{\n  \"version\": 1,\n  \"tool\": {{ \"name\": \"cdocheck\", \"version\": \"{version}\" }},\n")?;
+        if let Some(run) = &self.run {
+            w.write_all(b"  \"run\": ")?;
+            let text = serde_json::to_string_pretty(run)?;
+            // Indented to sit inside the document, as the files are.
+            w.write_all(text.replace('\n', "\n  ").as_bytes())?;
+            w.write_all(b",\n")?;
+        }
+        write!(w, "  \"files\": [")
     }
 }
 
@@ -91,6 +104,7 @@ impl Emitter for Json {
             jurisdiction: report.facts.jurisdiction.as_deref(),
             rule_packs: &report.packs,
             status: report.status,
+            sha256: report.sha256.as_deref(),
             diagnostics: report
                 .findings
                 .iter()

@@ -24,6 +24,31 @@ pub fn cell(s: &str) -> String {
 
 const MAX_CELL: usize = 200;
 
+/// How wide tables are: `COLUMNS` when set, else the terminal's width,
+/// else (piped) 120 columns.
+pub fn width() -> u16 {
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<u16>().ok())
+        .filter(|c| *c > 0);
+    columns
+        .or_else(|| {
+            let t = Table::new();
+            if t.is_tty() {
+                t.width()
+            } else {
+                None
+            }
+        })
+        .unwrap_or(120)
+        .clamp(MIN_WIDTH, MAX_WIDTH)
+}
+
+/// Narrower than this, a table of eight columns cannot show a word a line.
+const MIN_WIDTH: u16 = 40;
+/// Wider than this, a table is hard to read (and comfy-table slow).
+const MAX_WIDTH: u16 = 1000;
+
 /// A table with these column headings.
 fn table<const N: usize>(header: [Message; N], lang: Lang) -> Table {
     let mut t = Table::new();
