@@ -227,10 +227,11 @@ pub struct CheckArgs {
     /// Ignore every waiver (an auditor's strict mode)
     #[arg(long)]
     pub no_waivers: bool,
-    /// A table per plan, totals and the portfolio roll-up (human output)
+    /// A table per plan, totals and the portfolio roll-up (human and
+    /// concise output)
     #[arg(long)]
     pub summary: bool,
-    /// A table per rule that fired (human output)
+    /// A table per rule that fired (human and concise output)
     #[arg(long)]
     pub statistics: bool,
     /// Only files matching these .gitignore patterns when walking
@@ -271,7 +272,8 @@ pub struct CheckArgs {
     /// longer occur (kept otherwise)
     #[arg(long, requires = "write_baseline")]
     pub prune_baseline: bool,
-    /// Findings only: no summary line, no progress bar
+    /// For auditors: only the tables (--summary, --statistics) and the
+    /// summary line; no findings, notes or progress bar
     #[arg(long, short)]
     pub quiet: bool,
     #[command(flatten)]

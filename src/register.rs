@@ -23,7 +23,7 @@ use crate::lang::Lang;
 use crate::message::Message;
 use crate::plan::{Date, Plan, Table};
 use crate::render::csv::{quote, text as csv_text};
-use crate::render::safe;
+use crate::render::{safe, tables};
 use crate::rules::{Check, Rules, WaiverCheck};
 use crate::source::{Source, SourceDb, Span};
 
@@ -351,7 +351,7 @@ fn state_word(s: State) -> Message {
 }
 
 fn human(w: &mut dyn Write, entries: &[Entry], lang: Lang, width: u16) -> io::Result<()> {
-    let cell = |s: &Option<String>| s.as_deref().map_or("—".into(), crate::render::tables::cell);
+    let cell = |s: &Option<String>| s.as_deref().map_or("—".into(), tables::cell);
     if !entries.is_empty() {
         let mut t = Grid::new();
         let header = [
@@ -369,9 +369,12 @@ fn human(w: &mut dyn Write, entries: &[Entry], lang: Lang, width: u16) -> io::Re
             .set_content_arrangement(ContentArrangement::Dynamic)
             .set_width(width)
             .set_header(header);
+        let paths = entries.iter().map(|e| e.path.as_str());
+        // Room for `:line`.
+        let pw = tables::path_width(paths, width / 5 * 3) + 7;
         for e in entries {
             t.add_row([
-                format!("{}:{}", crate::render::tables::cell(&e.path), e.line),
+                tables::wrap_path(&format!("{}:{}", e.path, e.line), pw),
                 cell(&e.rule),
                 cell(&e.unit),
                 cell(&e.expires),
@@ -380,6 +383,20 @@ fn human(w: &mut dyn Write, entries: &[Entry], lang: Lang, width: u16) -> io::Re
                 cell(&e.reason),
                 cell(&e.approved_by),
             ]);
+        }
+        tables::fix_column(&mut t, 0, pw);
+        // Short values keep their width; reason and approver take the rest.
+        for col in [1, 3, 4, 5] {
+            if let Some(c) = t.column_mut(col) {
+                c.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+            }
+        }
+        for (col, min) in [(2, 8), (6, 12), (7, 12)] {
+            if let Some(c) = t.column_mut(col) {
+                c.set_constraint(comfy_table::ColumnConstraint::LowerBoundary(
+                    comfy_table::Width::Fixed(min),
+                ));
+            }
         }
         writeln!(w, "{t}")?;
     }

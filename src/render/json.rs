@@ -43,6 +43,11 @@ struct Diag<'a> {
     waiver: Option<Waiver<'a>>,
     baselined: bool,
     key: Option<&'a str>,
+    /// The item of a rule the finding is about (a missing required unit,
+    /// a left-out pack): part of its fingerprint, so `diff` can tell two
+    /// findings of one rule at one key apart.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    item: Option<&'a str>,
     citation: Option<&'a Citation>,
     /// On the entry standing for the findings beyond the cap: how many.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -162,6 +167,7 @@ fn diag<'a>(path: &'a str, l: &'a Located, lang: Lang) -> Diag<'a> {
         }),
         baselined: f.baselined,
         key: f.key.as_deref(),
+        item: f.item.as_deref(),
         citation: f.citation.as_deref(),
         omitted: l.omitted,
     }
