@@ -235,50 +235,46 @@ pub fn portfolio(p: &Portfolio, lang: Lang) -> String {
             Message::new("tables.pilots.status"),
         ];
         let mut t = table(header, lang);
-        let all = n.pilots.iter().flat_map(|p| {
-            p.plan_details
-                .iter()
-                .map(|d| d.path.as_str())
-                .chain(p.opted_out.iter().map(String::as_str))
-        });
-        // Room for the marks after a path, ` (counts)`.
-        let pw = path_width(all, width()) + 12;
-        for pilot in &n.pilots {
+        let counts = Message::new("tables.pilots.counts").get(lang);
+        let unreadable = Message::new("tables.pilots.unreadable").get(lang);
+        // Each pilot's plans, marked, before the column's width is known.
+        let marked: Vec<Vec<String>> = n
+            .pilots
+            .iter()
+            .map(|pilot| {
+                // Marked when beside plans that applied it; else the status says so.
+                let opted = if pilot.plans.is_empty() {
+                    String::new()
+                } else {
+                    Message::new("tables.pilots.opted-out").get(lang)
+                };
+                let several = pilot.plan_details.len() > 1;
+                pilot
+                    .plan_details
+                    .iter()
+                    .map(|d| {
+                        let mark = if d.counted && several {
+                            counts.as_str()
+                        } else if !pilot.plans.contains(&d.path) {
+                            unreadable.as_str()
+                        } else {
+                            ""
+                        };
+                        format!("{}{mark}", d.path)
+                    })
+                    .chain(pilot.opted_out.iter().map(|p| format!("{p}{opted}")))
+                    .collect()
+            })
+            .collect();
+        let pw = path_width(marked.iter().flatten().map(String::as_str), width());
+        for (pilot, plans) in n.pilots.iter().zip(&marked) {
             let name = Text::new(pilot.name.as_str(), pilot.name_zh.clone());
             let name = cell(name.get(lang));
-            // Marked when beside plans that applied it; else the status says so.
-            let opted = if pilot.plans.is_empty() {
-                String::new()
-            } else {
-                Message::new("tables.pilots.opted-out").get(lang)
-            };
-            let several = pilot.plan_details.len() > 1;
-            let counts = Message::new("tables.pilots.counts").get(lang);
-            let unreadable = Message::new("tables.pilots.unreadable").get(lang);
-            let plans: Vec<String> = pilot
-                .plan_details
-                .iter()
-                .map(|d| {
-                    let mark = if d.counted && several {
-                        counts.as_str()
-                    } else if !pilot.plans.contains(&d.path) {
-                        unreadable.as_str()
-                    } else {
-                        ""
-                    };
-                    wrap_path(&format!("{}{mark}", d.path), pw)
-                })
-                .chain(
-                    pilot
-                        .opted_out
-                        .iter()
-                        .map(|p| wrap_path(&format!("{p}{opted}"), pw)),
-                )
-                .collect();
             let plans = if plans.is_empty() {
                 "—".to_string()
             } else {
-                plans.join("\n")
+                let wrapped: Vec<String> = plans.iter().map(|p| wrap_path(p, pw)).collect();
+                wrapped.join("\n")
             };
             t.add_row([
                 Cell::new(name),
