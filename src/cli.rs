@@ -799,6 +799,17 @@ fn check(
     ) {
         return fail(err, e, lang);
     }
+    // Tables are text: a machine format on standard output has no room for
+    // them, and saying so beats ignoring the flag silently.
+    if (args.summary || args.statistics) && !matches!(format, Format::Human | Format::Concise) {
+        let why = Message::new("note.tables-need-text")
+            .arg("format", format!("{format:?}").to_lowercase());
+        writeln!(
+            err,
+            "{}",
+            Message::new("note").arg("message", why).get(lang)
+        )?;
+    }
     if args.no_waivers {
         let note = Message::new("note").arg("message", Message::new("note.no-waivers"));
         writeln!(err, "{}", note.get(lang))?;

@@ -210,3 +210,24 @@ fn summary_works_with_concise_and_quiet_prints_only_tables_and_the_line() {
         .unwrap();
     assert!(stdout(&o).contains(": GD005 "), "findings without -q");
 }
+
+#[test]
+fn summary_with_a_machine_format_says_where_the_tables_went() {
+    let o = cdocheck()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--summary",
+            "examples/jiangmen-2021.toml",
+        ])
+        .output()
+        .unwrap();
+    let err = crate::common::stderr(&o);
+    assert!(err.contains("--format human or concise"), "{err}");
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        v["portfolio"].is_object(),
+        "standard output stays one JSON document"
+    );
+}
