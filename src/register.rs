@@ -401,8 +401,16 @@ fn human(w: &mut dyn Write, entries: &[Entry], lang: Lang, width: u16) -> io::Re
         writeln!(w, "{t}")?;
     }
     let count = |s: State| entries.iter().filter(|e| e.state == s).count().to_string();
+    let id = if entries.len() == 1 {
+        "waivers.count.one"
+    } else {
+        "waivers.count.many"
+    };
     let line = Message::new("waivers.summary")
-        .arg("count", entries.len().to_string())
+        .arg(
+            "waivers",
+            Message::new(id).arg("count", entries.len().to_string()),
+        )
         .arg("active", count(State::Active))
         .arg("expired", count(State::Expired))
         .arg("unused", count(State::Unused))

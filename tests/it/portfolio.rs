@@ -231,3 +231,62 @@ fn summary_with_a_machine_format_says_where_the_tables_went() {
         "standard output stays one JSON document"
     );
 }
+
+#[test]
+fn a_scan_of_fifty_mixed_plans_drops_none_from_the_roll_up() {
+    // The fixture scan five times over (65 plans): every plan under the
+    // Guangdong notice is somewhere in its roll-up, or at the top level.
+    let dir = tempfile::tempdir().unwrap();
+    for round in 0..5 {
+        for e in std::fs::read_dir(AUDIT).unwrap() {
+            let e = e.unwrap();
+            let name = e.file_name().into_string().unwrap();
+            let bytes = std::fs::read(e.path()).unwrap();
+            write(dir.path(), &format!("r{round}/{name}"), &bytes);
+        }
+    }
+    let root = dir.path().to_str().unwrap();
+    let (v, code) = json(&[root]);
+    assert_eq!(code, 1);
+    let files = v["files"].as_array().unwrap();
+    assert!(files.len() >= 50, "{}", files.len());
+    let n = guangdong(&v);
+    let mut listed: Vec<String> = Vec::new();
+    for p in n["pilots"].as_array().unwrap() {
+        for d in p["plan_details"].as_array().unwrap() {
+            listed.push(d["path"].as_str().unwrap().to_string());
+        }
+    }
+    for key in ["not_designated", "opted_out", "unreadable", "other_levels"] {
+        for p in n[key].as_array().unwrap() {
+            listed.push(p.as_str().unwrap().to_string());
+        }
+    }
+    for p in v["portfolio"]["unreadable"].as_array().unwrap() {
+        listed.push(p.as_str().unwrap().to_string());
+    }
+    for f in files {
+        let path = f["path"].as_str().unwrap();
+        if path.ends_with("beijing.toml") {
+            continue; // another notice, without designated pilots
+        }
+        assert!(
+            listed.iter().any(|l| l == path),
+            "{path} is missing from the roll-up"
+        );
+    }
+    // Five Jiangmen plans tie on `published` with their revised copies
+    // later: one of the five revised ones counts, the first by path.
+    let jm = pilot(n, "Jiangmen");
+    let counted: Vec<&Value> = jm["plan_details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["counted"] == true)
+        .collect();
+    assert_eq!(counted.len(), 1);
+    assert_eq!(
+        counted[0]["path"],
+        format!("{root}/r0/jiangmen-revised.toml")
+    );
+}

@@ -130,3 +130,18 @@ fn no_plan_file_is_exit_2() {
     let o = run(&["waivers", "--pack", "nope", AUDIT]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn waivers_beyond_the_finding_cap_keep_their_state() {
+    // 1,100 unused waivers: the CORE005s past the 1,000th are only counted,
+    // yet each waiver still gets its state.
+    let dir = tempfile::tempdir().unwrap();
+    let w =
+        "\n[[waiver]]\nrule = \"GD006\"\nunit = \"jm-gov\"\nreason = \"r\"\napproved_by = \"a\"\n";
+    let plan = std::fs::read_to_string("examples/jiangmen-2021.toml").unwrap() + &w.repeat(1100);
+    crate::common::write(dir.path(), "p.toml", plan.as_bytes());
+    let (v, _) = register("2026-01-01", &[dir.path().to_str().unwrap()]);
+    let all = v["waivers"].as_array().unwrap();
+    assert_eq!(all.len(), 1100);
+    assert!(all.iter().all(|w| w["state"] == "unused"), "{}", all[1050]);
+}
