@@ -145,3 +145,34 @@ fn waivers_beyond_the_finding_cap_keep_their_state() {
     assert_eq!(all.len(), 1100);
     assert!(all.iter().all(|w| w["state"] == "unused"), "{}", all[1050]);
 }
+
+#[test]
+fn the_configuration_is_honoured_as_check_honours_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = std::fs::read("tests/fixtures/audit/zhaoqing-waivers.toml").unwrap();
+    crate::common::write(dir.path(), "plans/z.toml", &plan);
+    crate::common::write(dir.path(), "other/x.toml", &plan);
+    crate::common::write(
+        dir.path(),
+        "cdocheck.toml",
+        b"[check]\npaths = [\"plans\"]\n",
+    );
+    let o = crate::common::cdocheck()
+        .current_dir(dir.path())
+        .args(["waivers", "--format", "json", "--today", "2026-01-01"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let paths: Vec<&str> = v["waivers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths.len(), 6, "{v}");
+    assert!(
+        paths.iter().all(|p| p.ends_with("plans/z.toml")),
+        "{paths:?}"
+    );
+}
