@@ -173,6 +173,7 @@ fn progress(show: bool, len: usize) -> ProgressBar {
 /// Reads, loads and checks one file; any failure to read is its finding.
 pub(crate) fn check_file(s: &Settings, input: &Input) -> (FileReport, SourceDb) {
     let mut db = s.sources.fork();
+    let mut sha256 = None;
     let plan = match &input.problem {
         Some(why) => {
             let source = db.add(Source::new(input.display.clone(), ""));
@@ -184,9 +185,12 @@ pub(crate) fn check_file(s: &Settings, input: &Input) -> (FileReport, SourceDb) 
         // Standard input, already read.
         None if input.bytes.is_some() => {
             let bytes = input.bytes.as_deref().map_or(&[][..], Vec::as_slice);
+            sha256 = Some(crate::evidence::sha256_hex(bytes));
             Plan::from_bytes(&mut db, &input.display, bytes)
         }
-        None => Plan::read(&mut db, &input.path, &input.display, s.max_bytes),
+        None => Plan::read_with(&mut db, &input.path, &input.display, s.max_bytes, |b| {
+            sha256 = Some(crate::evidence::sha256_hex(b));
+        }),
     };
     let mut checked = eval::check(&plan, s.rules, &s.opts);
     let stale = s
@@ -197,21 +201,70 @@ pub(crate) fn check_file(s: &Settings, input: &Input) -> (FileReport, SourceDb) 
     let mut report = FileReport::new(
         input.display.clone(),
         db.get(plan.source),
-        facts(&plan),
+        facts(&plan, &db, s.rules, &checked.packs),
         checked.packs,
         checked.findings,
         s.fail_on,
     );
     report.stale = stale;
+    report.sha256 = sha256;
     (report, db)
 }
 
-fn facts(plan: &Plan) -> PlanFacts {
-    let p = plan.root.as_ref().and_then(|r| r.table("plan"));
+fn facts(plan: &Plan, db: &SourceDb, rules: &Rules, packs: &[String]) -> PlanFacts {
+    let Some(root) = plan.root.as_ref() else {
+        // Unreadable: keep the start of its text for the portfolio to find
+        // a pilot's name in (the rest is dropped with the file).
+        let text = &db.get(plan.source).text;
+        let mut end = text.len().min(crate::report::HINT_BYTES);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        return PlanFacts {
+            hint: Some(text[..end].to_string()),
+            ..PlanFacts::default()
+        };
+    };
+    let p = root.table("plan");
     let get = |k: &str| p.and_then(|p| p.str(k)).map(str::to_string);
+    let level = get("level");
+    let mut counts = Vec::new();
+    for pack in rules.packs.iter().filter(|p| packs.contains(&p.name)) {
+        if pack.designated.is_empty() {
+            continue;
+        }
+        for rule in pack.rules() {
+            let crate::rules::Check::Count { where_, .. } = &rule.check else {
+                continue;
+            };
+            let applies = rule
+                .when
+                .as_ref()
+                .is_none_or(|w| eval::holds(w, root, None) == Some(true));
+            let Some(given) = rule.given.as_deref().filter(|_| applies) else {
+                continue;
+            };
+            let n = root
+                .tables(given)
+                .filter(|e| eval::holds(where_, root, Some(*e)) == Some(true))
+                .count();
+            counts.push((rule.id.clone(), i64::try_from(n).unwrap_or(i64::MAX)));
+        }
+    }
+    let own_cdo = level.as_deref().map(|level| {
+        root.tables("unit").any(|(_, u)| {
+            u.str("level") == Some(level)
+                && u.str("kind") == Some("government")
+                && u.table("cdo").is_some()
+        })
+    });
     PlanFacts {
         jurisdiction: get("jurisdiction"),
         jurisdiction_zh: get("jurisdiction_zh"),
-        level: get("level"),
+        level,
+        published: p.and_then(|p| p.date("published")),
+        counts,
+        own_cdo,
+        hint: None,
     }
 }

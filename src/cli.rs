@@ -75,6 +75,10 @@ pub enum Command {
         /// A command: its page, cdocheck-COMMAND(1)
         command: Option<String>,
     },
+    /// List every [[waiver]] of the plans, with its state and days left
+    Waivers(Box<crate::register::WaiversArgs>),
+    /// Compare two JSON reports: the findings fixed, new and unchanged per plan
+    Diff(crate::resubmit::DiffArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -223,10 +227,11 @@ pub struct CheckArgs {
     /// Ignore every waiver (an auditor's strict mode)
     #[arg(long)]
     pub no_waivers: bool,
-    /// A table per plan, totals and the portfolio roll-up (human output)
+    /// A table per plan, totals and the portfolio roll-up (human and
+    /// concise output)
     #[arg(long)]
     pub summary: bool,
-    /// A table per rule that fired (human output)
+    /// A table per rule that fired (human and concise output)
     #[arg(long)]
     pub statistics: bool,
     /// Only files matching these .gitignore patterns when walking
@@ -267,7 +272,8 @@ pub struct CheckArgs {
     /// longer occur (kept otherwise)
     #[arg(long, requires = "write_baseline")]
     pub prune_baseline: bool,
-    /// Findings only: no summary line, no progress bar
+    /// For auditors: only the tables (--summary, --statistics) and the
+    /// summary line; no findings, notes or progress bar
     #[arg(long, short)]
     pub quiet: bool,
     #[command(flatten)]
@@ -312,7 +318,7 @@ fn parse_lang(s: &str) -> Result<Lang, String> {
         .ok_or_else(|| format!("`{s}` is not a language cdocheck speaks; use `en` or `zh-CN`"))
 }
 
-fn parse_date(s: &str) -> Result<Date, String> {
+pub(crate) fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(s).ok_or_else(|| format!("`{s}` is not a date; write it as YYYY-MM-DD"))
 }
 
@@ -335,7 +341,7 @@ fn parse_output(s: &str) -> Result<(Format, PathBuf), String> {
 }
 
 /// `4194304`, `512K`, `4MiB`, `1G`: bytes with an optional binary unit.
-fn parse_size(s: &str) -> Result<u64, String> {
+pub(crate) fn parse_size(s: &str) -> Result<u64, String> {
     let t = s.trim().to_ascii_lowercase();
     let digits = t.trim_end_matches(|c: char| c.is_ascii_alphabetic());
     let unit = match &t[digits.len()..] {
@@ -386,6 +392,15 @@ pub fn run(mut args: Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
             }
         }
     }
+    if let Command::Waivers(w) = &mut args.command {
+        match waivers_config(w) {
+            Ok(config_lang) => args.lang = args.lang.or(config_lang),
+            Err((db, path, problem)) => {
+                let lang = args.lang.unwrap_or_else(Lang::from_env);
+                return config_problem(&db, &path, problem, lang, err);
+            }
+        }
+    }
     let lang = args.lang.unwrap_or_else(Lang::from_env);
     match run_command(args, lang, out, err).and_then(|o| out.flush().map(|()| o)) {
         Ok(outcome) => Ok(outcome),
@@ -406,25 +421,8 @@ pub fn run(mut args: Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
 fn with_config(
     c: &mut CheckArgs,
 ) -> Result<Option<Lang>, (SourceDb, PathBuf, crate::config::Problem)> {
-    if c.no_config {
+    let Some(cfg) = find_config(c.config.as_ref(), c.no_config)? else {
         return Ok(None);
-    }
-    let path = match &c.config {
-        Some(p) => p.clone(),
-        None => {
-            let found = std::env::current_dir()
-                .ok()
-                .and_then(|cwd| crate::config::find(&cwd));
-            match found {
-                Some(p) => p,
-                None => return Ok(None),
-            }
-        }
-    };
-    let mut db = SourceDb::default();
-    let cfg = match crate::config::load(&mut db, &path) {
-        Ok(cfg) => cfg,
-        Err(problem) => return Err((db, path, problem)),
     };
     fill(&mut c.paths, cfg.paths);
     fill(&mut c.include, cfg.include);
@@ -437,6 +435,52 @@ fn with_config(
         .fail_on
         .or_else(|| cfg.fail_on.and_then(|f| FailOn::from_str(f, true).ok()));
     Ok(cfg.lang)
+}
+
+/// The configuration `waivers` honours, as `check` does: the plans, the
+/// walk and the packs.
+#[allow(clippy::type_complexity)]
+fn waivers_config(
+    w: &mut crate::register::WaiversArgs,
+) -> Result<Option<Lang>, (SourceDb, PathBuf, crate::config::Problem)> {
+    let Some(cfg) = find_config(w.config.as_ref(), w.no_config)? else {
+        return Ok(None);
+    };
+    fill(&mut w.paths, cfg.paths);
+    fill(&mut w.include, cfg.include);
+    fill(&mut w.exclude, cfg.exclude);
+    fill(&mut w.require_packs, cfg.require_packs);
+    fill(&mut w.rules.extra, cfg.rules);
+    Ok(cfg.lang)
+}
+
+/// The configuration file: `--config`, else the one found; `None` with
+/// `--no-config` or when there is none.
+#[allow(clippy::type_complexity)]
+fn find_config(
+    config: Option<&PathBuf>,
+    no_config: bool,
+) -> Result<Option<crate::config::Config>, (SourceDb, PathBuf, crate::config::Problem)> {
+    if no_config {
+        return Ok(None);
+    }
+    let path = match config {
+        Some(p) => p.clone(),
+        None => {
+            let found = std::env::current_dir()
+                .ok()
+                .and_then(|cwd| crate::config::find(&cwd));
+            match found {
+                Some(p) => p,
+                None => return Ok(None),
+            }
+        }
+    };
+    let mut db = SourceDb::default();
+    match crate::config::load(&mut db, &path) {
+        Ok(cfg) => Ok(Some(cfg)),
+        Err(problem) => Err((db, path, problem)),
+    }
 }
 
 /// A list from the configuration, unless the command line gave one.
@@ -488,9 +532,12 @@ fn run_command(
         Command::Rules(r) => &r.rules,
         Command::Explain { packs, .. } | Command::TestRules { packs, .. } => packs,
         Command::Init(a) => &a.packs,
+        Command::Waivers(w) => &w.rules,
+        Command::Diff(_) => &NO_EXTRA_PACKS,
         Command::Schema | Command::Completions { .. } | Command::Man { .. } => &NO_EXTRA_PACKS,
     };
-    let rules = match load_rules(&mut db, &packs.extra) {
+    let mut pack_hashes = std::collections::HashMap::new();
+    let rules = match load_rules(&mut db, &packs.extra, &mut pack_hashes) {
         Ok(r) => r,
         Err(problems) => {
             let none = Rules::default();
@@ -505,7 +552,7 @@ fn run_command(
         // Machine-read output never follows the environment's language.
         Command::Check(c) => {
             let langs = (lang, args.lang.unwrap_or(Lang::En));
-            check(*c, (&rules, &db), langs, out, err)
+            check(*c, (&rules, &db, &pack_hashes), langs, out, err)
         }
         Command::Rules(r) => {
             if let Some(p) = r.pack.as_deref().filter(|p| rules.pack(p).is_none()) {
@@ -526,6 +573,8 @@ fn run_command(
             ..
         } => test_rules(&paths, allow_no_plans, &rules, lang, out, err),
         Command::Init(a) => init(&a, &rules, lang, out, err),
+        Command::Waivers(w) => crate::register::run(&w, &rules, lang, out, err),
+        Command::Diff(d) => crate::resubmit::run(&d, lang, out, err),
         Command::Schema => {
             out.write_all(crate::json_schema::render().as_bytes())?;
             Ok(Outcome::Pass)
@@ -563,10 +612,11 @@ fn config(rules: &Rules, lang: Lang, color: bool) -> Config<'_> {
         summary: false,
         statistics: false,
         quiet: false,
+        run: None,
     }
 }
 
-fn no_such_pack(rules: &Rules, name: &str) -> Error {
+pub(crate) fn no_such_pack(rules: &Rules, name: &str) -> Error {
     Error::NoSuchPack {
         name: name.to_string(),
         packs: rules.pack_names().into_iter().map(str::to_string).collect(),
@@ -574,12 +624,17 @@ fn no_such_pack(rules: &Rules, name: &str) -> Error {
 }
 
 /// Says why the command cannot run; exit 2.
-fn fail(err: &mut dyn Write, e: Error, lang: Lang) -> io::Result<Outcome> {
+pub(crate) fn fail(err: &mut dyn Write, e: Error, lang: Lang) -> io::Result<Outcome> {
     writeln!(err, "{}", e.line().get(lang))?;
     Ok(Outcome::Broken)
 }
 
-fn load_rules(db: &mut SourceDb, extra: &[PathBuf]) -> Result<Rules, Vec<Finding>> {
+/// `hashes` gains the SHA-256 of each `--rules` file's bytes, by its name.
+fn load_rules(
+    db: &mut SourceDb,
+    extra: &[PathBuf],
+    hashes: &mut std::collections::HashMap<String, String>,
+) -> Result<Rules, Vec<Finding>> {
     let mut rules = Rules::builtin(db)?;
     let mut problems = Vec::new();
     for path in extra {
@@ -592,7 +647,8 @@ fn load_rules(db: &mut SourceDb, extra: &[PathBuf]) -> Result<Rules, Vec<Finding
         };
         for f in files {
             match read_pack(&f) {
-                Ok(text) => {
+                Ok((text, sha256)) => {
+                    hashes.insert(f.display.clone(), sha256);
                     if let Err(mut p) = rules.add(db, &f.display, &text) {
                         problems.append(&mut p);
                     }
@@ -614,7 +670,7 @@ fn load_rules(db: &mut SourceDb, extra: &[PathBuf]) -> Result<Rules, Vec<Finding
 /// A `--rules` pack file's text: a regular file of at most
 /// [`MAX_PACK_BYTES`](crate::read::MAX_PACK_BYTES), without a byte-order
 /// mark; else why not, as an RP001 message.
-fn read_pack(f: &discover::Input) -> Result<String, Message> {
+fn read_pack(f: &discover::Input) -> Result<(String, String), Message> {
     let max = crate::read::MAX_PACK_BYTES;
     let name = f.display.as_str();
     if let Some(why) = &f.problem {
@@ -623,7 +679,10 @@ fn read_pack(f: &discover::Input) -> Result<String, Message> {
             .arg("error", why.clone()));
     }
     match crate::read::read(&f.path, max) {
-        Ok(bytes) => Ok(String::from_utf8_lossy(crate::read::without_bom(&bytes)).into_owned()),
+        Ok(bytes) => Ok((
+            String::from_utf8_lossy(crate::read::without_bom(&bytes)).into_owned(),
+            crate::evidence::sha256_hex(&bytes),
+        )),
         Err(Refused::Io(e)) => Err(Message::new("rp001.unreadable")
             .arg("name", name)
             .arg("error", e.to_string())),
@@ -668,11 +727,13 @@ fn stdout_format(args: &mut CheckArgs) -> Result<Format, Error> {
 
 fn check(
     mut args: CheckArgs,
-    (rules, sources): (&Rules, &SourceDb),
+    (rules, sources, pack_hashes): (&Rules, &SourceDb, &PackHashes),
     (lang, machine_lang): (Lang, Lang),
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<Outcome> {
+    // One day for the whole run: waivers and the evidence agree.
+    args.today = Some(args.today.unwrap_or_else(Date::today));
     let format = match stdout_format(&mut args) {
         Ok(f) => f,
         Err(e) => return fail(err, e, lang),
@@ -738,6 +799,17 @@ fn check(
     ) {
         return fail(err, e, lang);
     }
+    // Tables are text: a machine format on standard output has no room for
+    // them, and saying so beats ignoring the flag silently.
+    if (args.summary || args.statistics) && !matches!(format, Format::Human | Format::Concise) {
+        let why = Message::new("note.tables-need-text")
+            .arg("format", format!("{format:?}").to_lowercase());
+        writeln!(
+            err,
+            "{}",
+            Message::new("note").arg("message", why).get(lang)
+        )?;
+    }
     if args.no_waivers {
         let note = Message::new("note").arg("message", Message::new("note.no-waivers"));
         writeln!(err, "{}", note.get(lang))?;
@@ -747,11 +819,13 @@ fn check(
         Color::Never => false,
         Color::Auto => color_for(&io::stdout()),
     };
+    let run_info = run_info(&args, rules, sources, pack_hashes);
     let cfg = Config {
         summary: args.summary,
         statistics: args.statistics,
         quiet: args.quiet,
         machine_lang,
+        run: Some(&run_info),
         ..config(rules, lang, color)
     };
     // Extra outputs go to files, written whole at the end, never in colour.
@@ -833,6 +907,34 @@ fn check(
             Outcome::Pass
         },
     )
+}
+
+/// The SHA-256 of each `--rules` file's bytes, by the name it was loaded under.
+type PackHashes = std::collections::HashMap<String, String>;
+
+/// The evidence of what this run judges against (json-output.md, `run`).
+fn run_info(
+    args: &CheckArgs,
+    rules: &Rules,
+    sources: &SourceDb,
+    hashes: &PackHashes,
+) -> crate::evidence::RunInfo {
+    let options = crate::evidence::RunOptions {
+        fail_on: match args.fail_on.unwrap_or(FailOn::Error) {
+            FailOn::Error => "error",
+            FailOn::Warning => "warning",
+            FailOn::Never => "never",
+        },
+        no_waivers: args.no_waivers,
+        packs: (!args.packs.is_empty()).then(|| args.packs.clone()),
+        require_packs: (!args.require_packs.is_empty()).then(|| args.require_packs.clone()),
+        baseline: args
+            .baseline
+            .as_ref()
+            .map(|p| p.to_string_lossy().replace('\\', "/")),
+    };
+    let today = args.today.unwrap_or_else(Date::today);
+    crate::evidence::RunInfo::new(rules, sources, hashes, today, options)
 }
 
 /// A version-1 baseline is read, with a warning: its waiver and milestone
@@ -946,7 +1048,7 @@ const JOBS_PER_CORE: usize = 4;
 
 /// A scan that found no plan file: exit 2 with what was skipped, unless
 /// `--allow-no-plans`, then a note. `true` when the run must stop.
-fn no_plans(
+pub(crate) fn no_plans(
     found: &discover::Found,
     allow: bool,
     quiet: bool,

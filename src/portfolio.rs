@@ -8,12 +8,16 @@
 use serde::Serialize;
 
 use crate::eval::matches_keywords;
+use crate::plan::Date;
 use crate::report::{FileReport, Status};
 use crate::rules::{Check, Designated, Pack, Rules, SelectionCheck};
 
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Portfolio {
     pub notices: Vec<Notice>,
+    /// Plans that could not be read and that name no designated pilot of
+    /// any notice, in their path or their readable text.
+    pub unreadable: Vec<String>,
 }
 
 /// One notice (a pack with designated pilots) that applied to some plan of
@@ -35,6 +39,12 @@ pub struct Notice {
     /// with their pilot).
     #[serde(skip)]
     pub opted_out_elsewhere: Vec<String>,
+    /// Plans that could not be read and that name, in their path or
+    /// readable text, a pilot this notice designates.
+    pub unreadable: Vec<String>,
+    /// Plans of a pilot's districts or departments (the pilot's name in
+    /// their jurisdiction) at another level than the pilot's.
+    pub other_levels: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -49,6 +59,26 @@ pub struct Pilot {
     /// This pilot's plans that opted out of the notice (in `opted_out`).
     #[serde(skip)]
     pub opted_out: Vec<String>,
+    /// Every plan of this pilot that applied the notice, and any that
+    /// could not be read, each with its status and whether it is the one
+    /// that counts.
+    pub plan_details: Vec<PlanDetail>,
+    /// The figures the notice asks for, from the plan that counts: each
+    /// count rule's id with what it counted, and `city_cdo` (for a city:
+    /// whether the city government itself has a CDO post). `null` when no
+    /// plan counts.
+    pub counts: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// One plan of a pilot.
+#[derive(Clone, Debug, Serialize)]
+pub struct PlanDetail {
+    pub path: String,
+    pub status: Status,
+    /// The plan that counts for the pilot: the latest `published` (a plan
+    /// whose `published` is unknown last), ties by path; never one that
+    /// could not be read.
+    pub counted: bool,
 }
 
 /// How a designated pilot stands in the scan.
@@ -80,6 +110,7 @@ impl PilotStatus {
 pub struct Roll<'r> {
     rules: &'r Rules,
     notices: Vec<NoticePlans<'r>>,
+    unreadable: Vec<String>,
 }
 
 struct NoticePlans<'r> {
@@ -88,14 +119,27 @@ struct NoticePlans<'r> {
     others: Vec<String>,
     opted_out: Vec<String>,
     opted_out_elsewhere: Vec<String>,
+    unreadable: Vec<String>,
+    other_levels: Vec<String>,
 }
 
 #[derive(Default)]
 struct PilotPlans {
-    paths: Vec<String>,
+    plans: Vec<PlanSeen>,
     opted_out: Vec<String>,
-    failed: bool,
+    /// Plans that could not be read, naming this pilot.
+    unreadable: Vec<String>,
+}
+
+/// What the roll-up keeps of a pilot's plan: no findings.
+struct PlanSeen {
+    path: String,
+    status: Status,
     waived: bool,
+    published: Option<Date>,
+    counts: Vec<(String, i64)>,
+    own_cdo: Option<bool>,
+    level: Option<String>,
 }
 
 /// Did the plan leave this pack out of its `rule_packs`? The rule that
@@ -126,12 +170,46 @@ impl<'r> Roll<'r> {
                 others: Vec::new(),
                 opted_out: Vec::new(),
                 opted_out_elsewhere: Vec::new(),
+                unreadable: Vec::new(),
+                other_levels: Vec::new(),
             })
             .collect();
-        Roll { rules, notices }
+        Roll {
+            rules,
+            notices,
+            unreadable: Vec::new(),
+        }
+    }
+
+    /// A plan that could not be read goes with each pilot it names, in its
+    /// path or in what of its text could be read; else to the top level.
+    fn add_unreadable(&mut self, r: &FileReport) {
+        let hint = r.facts.hint.as_deref().unwrap_or("");
+        let mut named = false;
+        for n in &mut self.notices {
+            let mut here = false;
+            for (d, plans) in n.pack.designated.iter().zip(n.pilots.iter_mut()) {
+                let names = |s: &str| names_pilot(s, d);
+                if names(&r.path) || names(hint) {
+                    plans.unreadable.push(r.path.clone());
+                    here = true;
+                }
+            }
+            if here {
+                n.unreadable.push(r.path.clone());
+                named = true;
+            }
+        }
+        if !named {
+            self.unreadable.push(r.path.clone());
+        }
     }
 
     pub fn add(&mut self, r: &FileReport) {
+        if r.facts.hint.is_some() {
+            self.add_unreadable(r);
+            return;
+        }
         let waived = r.findings.iter().any(|l| l.finding.waived.is_some());
         for n in &mut self.notices {
             let applied = r.packs.contains(&n.pack.name);
@@ -152,15 +230,27 @@ impl<'r> Roll<'r> {
             {
                 found = true;
                 if applied {
-                    plans.paths.push(r.path.clone());
-                    plans.failed |= r.status == Status::Fail;
-                    plans.waived |= waived;
+                    plans.plans.push(PlanSeen {
+                        path: r.path.clone(),
+                        status: r.status,
+                        waived,
+                        published: r.facts.published,
+                        counts: r.facts.counts.clone(),
+                        own_cdo: r.facts.own_cdo,
+                        level: r.facts.level.clone(),
+                    });
                 } else {
                     plans.opted_out.push(r.path.clone());
                 }
             }
+            let other_level = !found
+                && n.pack
+                    .designated
+                    .iter()
+                    .any(|d| r.facts.level.as_deref() != Some(d.level.as_str()) && is_named(d, r));
             match (found, applied) {
                 (true, _) => {}
+                (false, true) if other_level => n.other_levels.push(r.path.clone()),
                 (false, true) => n.others.push(r.path.clone()),
                 (false, false) => n.opted_out_elsewhere.push(r.path.clone()),
             }
@@ -176,7 +266,9 @@ impl<'r> Roll<'r> {
             .filter(|n| {
                 !n.others.is_empty()
                     || !n.opted_out.is_empty()
-                    || n.pilots.iter().any(|p| !p.paths.is_empty())
+                    || !n.unreadable.is_empty()
+                    || !n.other_levels.is_empty()
+                    || n.pilots.iter().any(|p| !p.plans.is_empty())
             })
             .map(|n| Notice {
                 pack: n.pack.name.clone(),
@@ -192,34 +284,100 @@ impl<'r> Roll<'r> {
                 not_designated: n.others,
                 opted_out: n.opted_out,
                 opted_out_elsewhere: n.opted_out_elsewhere,
+                unreadable: n.unreadable,
+                other_levels: n.other_levels,
             })
             .collect();
-        Portfolio { notices }
+        Portfolio {
+            notices,
+            unreadable: self.unreadable,
+        }
     }
 }
 
 fn is_plan_of(d: &Designated, r: &FileReport) -> bool {
-    let names = [&r.facts.jurisdiction, &r.facts.jurisdiction_zh];
-    r.facts.level.as_deref() == Some(d.level.as_str())
-        && names
-            .iter()
-            .filter_map(|n| n.as_deref())
-            .any(|n| matches_keywords(n, &d.keywords))
+    r.facts.level.as_deref() == Some(d.level.as_str()) && is_named(d, r)
 }
 
-fn pilot(d: &Designated, p: PilotPlans) -> Pilot {
-    let status = match (p.paths.is_empty(), p.failed, p.waived) {
-        (true, ..) => PilotStatus::Missing,
-        (false, true, _) => PilotStatus::Fail,
-        (false, false, true) => PilotStatus::Waived,
-        (false, false, false) => PilotStatus::Pass,
+/// Does the plan's jurisdiction name the pilot?
+fn is_named(d: &Designated, r: &FileReport) -> bool {
+    let names = [&r.facts.jurisdiction, &r.facts.jurisdiction_zh];
+    names
+        .iter()
+        .filter_map(|n| n.as_deref())
+        .any(|n| matches_keywords(n, &d.keywords))
+}
+
+/// Does this text (a path, an unreadable plan's text) name the pilot? Its
+/// keywords are lower case; so is the text looked in.
+fn names_pilot(s: &str, d: &Designated) -> bool {
+    let s = s.to_lowercase();
+    d.keywords
+        .iter()
+        .any(|k| !k.is_empty() && s.contains(k.as_str()))
+}
+
+/// The plan that counts first: the latest `published`, an unknown one
+/// last, ties by path.
+fn order(a: &PlanSeen, b: &PlanSeen) -> std::cmp::Ordering {
+    match (a.published, b.published) {
+        (Some(x), Some(y)) => y.cmp(&x),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    }
+    .then_with(|| a.path.cmp(&b.path))
+}
+
+fn pilot(d: &Designated, mut p: PilotPlans) -> Pilot {
+    p.plans.sort_by(order);
+    // Judged on the plan that counts; a pilot whose only plans could not
+    // be read fails.
+    let status = match p.plans.first() {
+        None if !p.unreadable.is_empty() => PilotStatus::Fail,
+        None => PilotStatus::Missing,
+        Some(c) if c.status == Status::Fail => PilotStatus::Fail,
+        Some(c) if c.waived => PilotStatus::Waived,
+        Some(_) => PilotStatus::Pass,
     };
+    let counts = p.plans.first().map(|c| {
+        let mut m = serde_json::Map::new();
+        for (id, n) in &c.counts {
+            m.insert(id.clone(), serde_json::Value::from(*n));
+        }
+        if c.level.as_deref() == Some("prefecture") {
+            if let Some(own) = c.own_cdo {
+                m.insert("city_cdo".to_string(), serde_json::Value::from(own));
+            }
+        }
+        m
+    });
+    let mut plan_details: Vec<PlanDetail> = p
+        .plans
+        .iter()
+        .enumerate()
+        .map(|(i, s)| PlanDetail {
+            path: s.path.clone(),
+            status: s.status,
+            counted: i == 0,
+        })
+        .chain(p.unreadable.iter().map(|path| PlanDetail {
+            path: path.clone(),
+            status: Status::Fail,
+            counted: false,
+        }))
+        .collect();
+    plan_details.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut plans: Vec<String> = p.plans.into_iter().map(|s| s.path).collect();
+    plans.sort();
     Pilot {
         name: d.name.clone(),
         name_zh: d.name_zh.clone(),
         level: d.level.clone(),
-        plans: p.paths,
+        plans,
         status,
         opted_out: p.opted_out,
+        plan_details,
+        counts,
     }
 }

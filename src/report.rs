@@ -129,7 +129,21 @@ pub struct PlanFacts {
     pub jurisdiction: Option<String>,
     pub jurisdiction_zh: Option<String>,
     pub level: Option<String>,
+    /// `[plan].published`: the latest of a pilot's plans counts.
+    pub published: Option<crate::plan::Date>,
+    /// The figures the notices that applied ask for: each count rule's id
+    /// with the elements it counted (portfolio `counts`).
+    pub counts: Vec<(String, i64)>,
+    /// Whether the issuer itself has a CDO post: a government unit at the
+    /// plan's own level with a `[unit.cdo]`. `None` without a level.
+    pub own_cdo: Option<bool>,
+    /// For a plan that could not be read: the start of its text, at most
+    /// [`HINT_BYTES`], where the portfolio looks for a pilot's name.
+    pub hint: Option<String>,
 }
+
+/// How much of an unreadable plan's text the portfolio looks at.
+pub const HINT_BYTES: usize = 16 * 1024;
 
 /// One checked file.
 #[derive(Clone, Debug)]
@@ -145,6 +159,8 @@ pub struct FileReport {
     pub status: Status,
     /// Entries of the `--baseline` for this file that no longer occur.
     pub stale: Vec<Entry>,
+    /// Lower-case hex SHA-256 of the bytes read; `None` when nothing was.
+    pub sha256: Option<String>,
 }
 
 /// A finding as counts and baselines see it, shown or not.
@@ -218,6 +234,7 @@ impl FileReport {
             extra,
             status: if fails { Status::Fail } else { Status::Pass },
             stale: Vec::new(),
+            sha256: None,
         }
     }
 
@@ -395,7 +412,10 @@ impl Totals {
         }
         self.plans.push(PlanRow {
             path: r.path.clone(),
-            facts: r.facts.clone(),
+            facts: PlanFacts {
+                hint: None,
+                ..r.facts.clone()
+            },
             packs: r.packs.clone(),
             counts: r.counts(),
             status: r.status,

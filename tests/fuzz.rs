@@ -929,6 +929,7 @@ fn config(rules: &Rules, variant: u64) -> Config<'_> {
         summary: variant & 8 != 0,
         statistics: variant & 16 != 0,
         quiet: variant & 32 != 0,
+        run: None,
     }
 }
 
@@ -985,6 +986,7 @@ fn check_plan(rules: &Rules, text: &str, variant: u64, packs: Option<Vec<String>
         jurisdiction: get("jurisdiction"),
         jurisdiction_zh: get("jurisdiction_zh"),
         level: get("level"),
+        ..PlanFacts::default()
     };
     let report = FileReport::new(
         "fuzz.toml".into(),

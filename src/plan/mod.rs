@@ -58,8 +58,23 @@ impl Plan {
     /// cannot be read, is not a regular file (a FIFO, a device), is too
     /// large, binary or not UTF-8 becomes a plan with one PF001 and no tree.
     pub fn read(db: &mut SourceDb, path: &Path, name: &str, max_bytes: u64) -> Plan {
+        Plan::read_with(db, path, name, max_bytes, |_| ())
+    }
+
+    /// As [`Plan::read`], showing `seen` the bytes read (for their hash:
+    /// the evidence of what was checked), if any were.
+    pub fn read_with(
+        db: &mut SourceDb,
+        path: &Path,
+        name: &str,
+        max_bytes: u64,
+        seen: impl FnOnce(&[u8]),
+    ) -> Plan {
         let why = match crate::read::read(path, max_bytes) {
-            Ok(bytes) => return Plan::from_bytes(db, name, &bytes),
+            Ok(bytes) => {
+                seen(&bytes);
+                return Plan::from_bytes(db, name, &bytes);
+            }
             Err(Refused::Io(e)) => (
                 Message::new("pf001.unreadable").arg("error", e.to_string()),
                 Message::new("pf001.unreadable.help"),

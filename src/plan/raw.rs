@@ -350,8 +350,15 @@ impl EventReceiver for Builder<'_> {
     }
 
     fn simple_key(&mut self, s: TSpan, encoding: Option<Encoding>, error: &mut dyn ErrorSink) {
-        let mut decoded = Cow::Borrowed("");
-        self.raw(s, encoding).decode_key(&mut decoded, error);
+        let text = &self.text[s.start()..s.end()];
+        let decoded = match encoding {
+            None if !text.is_empty() && text.bytes().all(bare) => Cow::Borrowed(text),
+            Some(Encoding::BasicString) => match plain_basic(text) {
+                Some(inner) => Cow::Borrowed(inner),
+                None => self.decode_key(s, encoding, error),
+            },
+            _ => self.decode_key(s, encoding, error),
+        };
         self.key.push((decoded, span(s)));
     }
 
@@ -365,6 +372,13 @@ impl EventReceiver for Builder<'_> {
     }
 
     fn scalar(&mut self, s: TSpan, encoding: Option<Encoding>, error: &mut dyn ErrorSink) {
+        if encoding == Some(Encoding::BasicString) {
+            if let Some(inner) = plain_basic(&self.text[s.start()..s.end()]) {
+                let id = self.doc.push(span(s), Value::String(Cow::Borrowed(inner)));
+                self.place(id);
+                return;
+            }
+        }
         let mut decoded = Cow::Borrowed("");
         let value = match self.raw(s, encoding).decode_scalar(&mut decoded, error) {
             ScalarKind::String => Value::String(decoded),
@@ -407,6 +421,35 @@ impl EventReceiver for Builder<'_> {
 
     fn error(&mut self, _: TSpan, _: &mut dyn ErrorSink) {
         self.failed = true;
+    }
+}
+
+/// A byte of a bare key: `A-Za-z0-9_-`.
+fn bare(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
+}
+
+/// The text of a `"…"` string that needs no decoding: no escape, and only
+/// the characters TOML allows unescaped (toml_parser's `BASIC_UNESCAPED`:
+/// tab, space, visible ASCII but `"` and `\\`, and anything non-ASCII).
+/// Most plan strings are; the rest go to toml_parser's decoder, which also
+/// reports what is wrong with them.
+fn plain_basic(raw: &str) -> Option<&str> {
+    let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
+    let ok = |b: u8| matches!(b, b'\t' | b' ' | b'!' | 0x23..=0x5B | 0x5D..=0x7E | 0x80..);
+    inner.bytes().all(ok).then_some(inner)
+}
+
+impl<'s> Builder<'s> {
+    fn decode_key(
+        &self,
+        s: TSpan,
+        encoding: Option<Encoding>,
+        error: &mut dyn ErrorSink,
+    ) -> Cow<'s, str> {
+        let mut decoded = Cow::Borrowed("");
+        self.raw(s, encoding).decode_key(&mut decoded, error);
+        decoded
     }
 }
 
@@ -521,6 +564,7 @@ mod tests {
             "d = 2021-08-09\nt = 1979-05-27T07:32:00Z\nh = 0xff\nf = 1.5\nb = true\n",
             "\"quoted key\" = 1\n'lit' = 2\n[\"q\".'r']\ns = 3\n",
             "a = []\nb = [ ]\nc = {}\nd = [\n  1, # c\n  2,\n]\n",
+            "e = \"\"\nq = \"say \\\"hi\\\"\"\nt = \"a\tb\"\nz = \"中文 ~!\"\n\"k-1_A\" = 1\n",
         ];
         for c in cases {
             assert_eq!(builders_agree(c), Ok(true), "{c}");
@@ -533,6 +577,8 @@ mod tests {
             "[a]\n[a]\n",
             "x = [1\n",
             "k = {a.b = 1}\n",
+            "c = \"a\u{1}b\"\n",
+            "d = \"a\u{7f}b\"\n",
         ] {
             assert_eq!(builders_agree(c), Ok(false), "{c}");
         }

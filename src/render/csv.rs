@@ -91,7 +91,7 @@ fn citation(c: &Citation, cfg: Config) -> Cow<'static, str> {
 }
 
 /// Plan or rule text: terminal-safe, and never a spreadsheet formula.
-fn text(s: &str) -> Cow<'_, str> {
+pub(crate) fn text(s: &str) -> Cow<'_, str> {
     let s = safe_multiline(s);
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}").into()

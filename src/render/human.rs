@@ -66,6 +66,9 @@ impl<'a> Human<'a> {
 
 impl Emitter for Human<'_> {
     fn file(&mut self, w: &mut dyn Write, report: &FileReport, db: &SourceDb) -> io::Result<()> {
+        if self.cfg.quiet {
+            return Ok(());
+        }
         let mut texts: Vec<(SourceId, Arc<str>)> = Vec::new();
         for l in &report.findings {
             let id = l.finding.at.source;
@@ -85,13 +88,7 @@ impl Emitter for Human<'_> {
 
     fn finish(&mut self, w: &mut dyn Write, end: &Finish) -> io::Result<()> {
         let lang = self.cfg.lang;
-        if self.cfg.summary {
-            w.write_all(tables::plans(end.totals, lang).as_bytes())?;
-            w.write_all(tables::portfolio(end.portfolio, lang).as_bytes())?;
-        }
-        if self.cfg.statistics {
-            w.write_all(tables::statistics(end.totals, lang).as_bytes())?;
-        }
+        write_tables(w, self.cfg, end)?;
         if let Some(stale) = end.totals.stale.as_ref().filter(|s| !s.is_empty()) {
             writeln!(w, "{}", Message::new("human.stale").get(lang))?;
             for e in stale {
@@ -114,11 +111,22 @@ impl Emitter for Human<'_> {
                 writeln!(w, "  {} {}{unit}{key}", safe(&e.path), safe(&e.code))?;
             }
         }
-        if !self.cfg.quiet {
-            writeln!(w, "{}", summary_line(&end.totals.summary, lang))?;
-        }
-        Ok(())
+        writeln!(w, "{}", summary_line(&end.totals.summary, lang))
     }
+}
+
+/// `--summary` and `--statistics`: the auditor's tables, in every format
+/// that prints them (human, concise).
+fn write_tables(w: &mut dyn Write, cfg: Config, end: &Finish) -> io::Result<()> {
+    let lang = cfg.lang;
+    if cfg.summary {
+        w.write_all(tables::plans(end.totals, lang).as_bytes())?;
+        w.write_all(tables::portfolio(end.portfolio, lang).as_bytes())?;
+    }
+    if cfg.statistics {
+        w.write_all(tables::statistics(end.totals, lang).as_bytes())?;
+    }
+    Ok(())
 }
 
 /// `checked 3 plans: 1 passed, 2 failed (…)`.
@@ -177,6 +185,9 @@ impl<'a> Concise<'a> {
 
 impl Emitter for Concise<'_> {
     fn file(&mut self, w: &mut dyn Write, report: &FileReport, _: &SourceDb) -> io::Result<()> {
+        if self.cfg.quiet {
+            return Ok(());
+        }
         for l in &report.findings {
             let f = &l.finding;
             // `CODE severity` is read by machines: the same in every language.
@@ -211,10 +222,8 @@ impl Emitter for Concise<'_> {
     }
 
     fn finish(&mut self, w: &mut dyn Write, end: &Finish) -> io::Result<()> {
-        if !self.cfg.quiet {
-            writeln!(w, "{}", summary_line(&end.totals.summary, self.cfg.lang))?;
-        }
-        Ok(())
+        write_tables(w, self.cfg, end)?;
+        writeln!(w, "{}", summary_line(&end.totals.summary, self.cfg.lang))
     }
 }
 

@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{Config, Emitter, Finish};
+use crate::evidence::RunInfo;
 use crate::finding::{Citation, Severity};
 use crate::lang::Lang;
 use crate::portfolio::Portfolio;
@@ -20,6 +21,8 @@ struct File<'a> {
     jurisdiction: Option<&'a str>,
     rule_packs: &'a [String],
     status: Status,
+    /// Of the bytes read; `null` when the file could not be read.
+    sha256: Option<&'a str>,
     diagnostics: Vec<Diag<'a>>,
 }
 
@@ -40,6 +43,11 @@ struct Diag<'a> {
     waiver: Option<Waiver<'a>>,
     baselined: bool,
     key: Option<&'a str>,
+    /// The item of a rule the finding is about (a missing required unit,
+    /// a left-out pack): part of its fingerprint, so `diff` can tell two
+    /// findings of one rule at one key apart.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    item: Option<&'a str>,
     citation: Option<&'a Citation>,
     /// On the entry standing for the findings beyond the cap: how many.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -67,6 +75,7 @@ pub struct Json {
     /// that a run reuses two buffers, and each file is one write.
     pretty: Vec<u8>,
     indented: Vec<u8>,
+    run: Option<RunInfo>,
 }
 
 impl Json {
@@ -76,12 +85,21 @@ impl Json {
             lang: cfg.lang,
             pretty: Vec::new(),
             indented: Vec::new(),
+            run: cfg.run.cloned(),
         }
     }
 
     fn head(&self, w: &mut dyn Write) -> io::Result<()> {
         let version = env!("CARGO_PKG_VERSION");
-        write!(w, "{{\n  \"version\": 1,\n  \"tool\": {{ \"name\": \"cdocheck\", \"version\": \"{version}\" }},\n  \"files\": [")
+        write!(w, "{{\n  \"version\": 1,\n  \"tool\": {{ \"name\": \"cdocheck\", \"version\": \"{version}\" }},\n")?;
+        if let Some(run) = &self.run {
+            w.write_all(b"  \"run\": ")?;
+            let text = serde_json::to_string_pretty(run)?;
+            // Indented to sit inside the document, as the files are.
+            w.write_all(text.replace('\n', "\n  ").as_bytes())?;
+            w.write_all(b",\n")?;
+        }
+        write!(w, "  \"files\": [")
     }
 }
 
@@ -99,6 +117,7 @@ impl Emitter for Json {
             jurisdiction: report.facts.jurisdiction.as_deref(),
             rule_packs: &report.packs,
             status: report.status,
+            sha256: report.sha256.as_deref(),
             diagnostics: report
                 .findings
                 .iter()
@@ -160,6 +179,7 @@ fn diag<'a>(path: &'a str, l: &'a Located, lang: Lang) -> Diag<'a> {
         }),
         baselined: f.baselined,
         key: f.key.as_deref(),
+        item: f.item.as_deref(),
         citation: f.citation.as_deref(),
         omitted: l.omitted,
     }

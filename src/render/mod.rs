@@ -65,6 +65,9 @@ pub struct Config<'a> {
     pub statistics: bool,
     /// `--quiet`: findings only.
     pub quiet: bool,
+    /// What the run was judged against (audit evidence), for machine
+    /// formats; `None` outside `check`.
+    pub run: Option<&'a crate::evidence::RunInfo>,
 }
 
 /// The end of a run, for [`Emitter::finish`].

@@ -13,7 +13,7 @@ use std::io::{self, Write};
 
 use serde_json::{json, Value};
 use serde_sarif::sarif::{
-    ArtifactLocation, Location, Message as SarifMessage, MultiformatMessageString,
+    Artifact, ArtifactLocation, Location, Message as SarifMessage, MultiformatMessageString,
     PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor,
     Result as SarifResult, ResultLevel, Run, Sarif as Log, Suppression, Tool, ToolComponent,
 };
@@ -34,6 +34,8 @@ pub struct Sarif<'a> {
     cfg: Config<'a>,
     /// Each result with the code whose rule it refers to.
     results: Vec<(String, SarifResult)>,
+    /// Each file checked, with the SHA-256 of the bytes read (evidence).
+    artifacts: Vec<Artifact>,
 }
 
 impl<'a> Sarif<'a> {
@@ -41,6 +43,7 @@ impl<'a> Sarif<'a> {
         Sarif {
             cfg,
             results: Vec::new(),
+            artifacts: Vec::new(),
         }
     }
 }
@@ -50,6 +53,14 @@ impl Emitter for Sarif<'_> {
         // Fingerprints as baselines number them, over every finding shown
         // (a cap entry stands for the findings it counts, and gets none).
         let path = normalised(&report.path);
+        let mut artifact = Artifact::builder()
+            .location(ArtifactLocation::builder().uri(uri(&report.path)).build())
+            .build();
+        artifact.hashes = report
+            .sha256
+            .as_ref()
+            .map(|h| BTreeMap::from([("sha-256".to_string(), h.clone())]));
+        self.artifacts.push(artifact);
         let mut numbering = Numbering::default();
         for l in &report.findings {
             let mut r = result(&report.path, l, self.cfg.lang);
@@ -85,12 +96,26 @@ impl Emitter for Sarif<'_> {
             .semantic_version(env!("CARGO_PKG_VERSION"))
             .rules(rules)
             .build();
-        let run = Run::builder()
+        let mut run = Run::builder()
             .tool(Tool::builder().driver(driver).build())
             .results(results)
             .column_kind(json!("unicodeCodePoints"))
             .language(self.cfg.lang.tag())
             .build();
+        // The same evidence as JSON's `run`; each file's hash is on its
+        // artifact, where SARIF readers look for it.
+        if let Some(info) = self.cfg.run {
+            let props = BTreeMap::from([
+                ("today".to_string(), json!(info.today)),
+                ("packs".to_string(), json!(info.packs)),
+                ("options".to_string(), json!(info.options)),
+            ]);
+            run.properties = Some(bag(Vec::new(), props));
+        }
+        let artifacts = std::mem::take(&mut self.artifacts);
+        if !artifacts.is_empty() {
+            run.artifacts = Some(artifacts);
+        }
         let log = Log::builder()
             .schema(SCHEMA)
             .version(json!("2.1.0"))
