@@ -62,6 +62,8 @@ pub enum Command {
     },
     /// Write a commented plan skeleton for a jurisdiction, with `<…>` placeholders to fill in
     Init(InitArgs),
+    /// Read plan documents (.docx, .txt, .md) into draft plans that `check` can judge
+    Import(crate::import::ImportArgs),
     /// Print the JSON Schema of plan format v1, for editors and validators
     Schema,
     /// Print a shell completion script
@@ -488,6 +490,7 @@ fn run_command(
         Command::Rules(r) => &r.rules,
         Command::Explain { packs, .. } | Command::TestRules { packs, .. } => packs,
         Command::Init(a) => &a.packs,
+        Command::Import(a) => &a.packs,
         Command::Schema | Command::Completions { .. } | Command::Man { .. } => &NO_EXTRA_PACKS,
     };
     let rules = match load_rules(&mut db, &packs.extra) {
@@ -526,6 +529,10 @@ fn run_command(
             ..
         } => test_rules(&paths, allow_no_plans, &rules, lang, out, err),
         Command::Init(a) => init(&a, &rules, lang, out, err),
+        Command::Import(a) => {
+            let json_lang = args.lang.unwrap_or(Lang::En);
+            crate::import::run(&a, &rules, lang, json_lang, out, err)
+        }
         Command::Schema => {
             out.write_all(crate::json_schema::render().as_bytes())?;
             Ok(Outcome::Pass)

@@ -14,6 +14,7 @@ pub(crate) mod error;
 pub mod eval;
 pub mod finding;
 pub mod findings;
+pub mod import;
 pub mod init;
 pub(crate) mod json_schema;
 pub mod lang;

@@ -11,6 +11,7 @@ mod escaping;
 mod formats;
 mod github;
 mod hostile_packs;
+mod import;
 mod init_packs;
 mod inputs;
 mod outputs;

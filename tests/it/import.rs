@@ -1,0 +1,556 @@
+//! `cdocheck import`: plan documents in the style of real ones (.txt,
+//! GB18030 .txt, .md, .docx generated here) read into drafts, every field
+//! and its evidence asserted, and what `check` then reports on each draft.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::common::{cdocheck, stderr, stdout, write};
+
+/// A Shenzhen plan in the style of the real one: cover notice with 文号,
+/// signature and date, the 为贯彻落实 preamble, 试点范围 with 、, who holds
+/// the role, 任免 and 备案, numbered duties, district focus, deadlines.
+const SHENZHEN: &str = "深府办函〔2021〕71号
+
+深圳市人民政府办公厅关于印发深圳市首席数据官制度试点实施方案的通知
+
+各区人民政府，市政府直属各单位：
+现将《深圳市首席数据官制度试点实施方案》印发给你们，请认真组织实施。实施中遇到的问题，请径向市政务服务数据管理局反映。
+
+市政府办公厅
+2021年8月3日
+
+深圳市首席数据官制度试点实施方案
+
+为贯彻落实《广东省首席数据官制度试点工作方案》（粤办函〔2021〕63号）和《深圳市人民政府关于加快智慧城市和数字政府建设的若干意见》(深府[2020]89号)精神，结合我市实际，制定本方案。
+
+一、试点范围
+在市政府、市公安局、市规划和自然资源局等8个市直单位和福田区、南山区、宝安区、坪山区政府开展试点。
+
+二、工作内容
+（一）明确首席数据官人选。市政府首席数据官由分管数字政府的副市长兼任；各区首席数据官由分管数字政府改革建设的副区长兼任；市直部门首席数据官由分管数字政府的副局长兼任。
+（二）规范任免程序。市政府和各区首席数据官由市智慧城市和数字政府建设领导小组任免；市直部门首席数据官由本部门任免，报市智慧城市和数字政府建设领导小组办公室备案。
+（三）首席数据官职责
+1.推进本单位数字政府和智慧城市建设。
+2.完善数据标准化管理，加强数据资源管理。
+3.统筹数据管理和融合创新，推进公共数据共享开放和开发利用。
+4.实施常态化指导监督。
+5.加强人才队伍建设。
+6.开展特色数据应用探索。福田区重点开展深港科技创新合作区数据开放；南山区重点推进数据要素市场化配置改革。
+三、保障措施
+（一）加强人才支撑。试点单位可通过聘任制公务员、购买专业服务等方式配备专业人员。
+（二）建立评价机制。市智慧城市和数字政府建设领导小组办公室对试点单位开展年度考核评价。
+四、时间安排
+2021年12月底前，各试点单位完成首席数据官任命。
+到2022年6月，总结试点经验。
+";
+
+/// A Jiangmen plan whose scope names only two districts (GD001), and
+/// whose document never says who holds the role.
+const JIANGMEN: &str = "江府办〔2021〕12号
+
+江门市首席数据官制度试点工作方案
+
+为贯彻落实《广东省首席数据官制度试点工作方案》（粤办函〔2021〕63号）精神，制定本方案。
+
+一、试点范围
+选取市政务服务数据管理局、市公安局、市人力资源和社会保障局、市自然资源局、市卫生健康局和蓬江区、江海区作为试点单位。
+
+二、主要职责
+（一）推进数字政府建设。
+（二）加强数据安全和隐私保护。
+
+江门市人民政府办公室
+2021年9月10日
+";
+
+fn import(args: &[&str]) -> std::process::Output {
+    let mut all = vec!["import"];
+    all.extend_from_slice(args);
+    cdocheck().args(&all).output().unwrap()
+}
+
+fn draft(path: &Path) -> (String, toml::Table) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let table: toml::Table = toml::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    (text, table)
+}
+
+/// The codes `check` reports on a draft, sorted, with no PF code.
+fn check_codes(path: &Path) -> Vec<String> {
+    let o = cdocheck()
+        .args(["check", "--format", "json", "--today", "2026-01-01"])
+        .arg(path)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let mut codes: Vec<String> = v["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect();
+    codes.sort();
+    assert!(!codes.iter().any(|c| c.starts_with("PF")), "{codes:?}");
+    codes
+}
+
+fn s<'a>(t: &'a toml::Table, path: &[&str]) -> &'a str {
+    let mut v = t.get(path[0]).unwrap_or_else(|| panic!("{path:?}"));
+    for k in &path[1..] {
+        v = v.get(k).unwrap_or_else(|| panic!("{path:?}"));
+    }
+    v.as_str().unwrap_or_else(|| panic!("{path:?} is {v:?}"))
+}
+
+fn units(t: &toml::Table) -> &Vec<toml::Value> {
+    t["unit"].as_array().unwrap()
+}
+
+/// Every field of the Shenzhen draft, however the document was stored.
+fn assert_shenzhen(t: &toml::Table) {
+    assert_eq!(t["format"].as_integer(), Some(1));
+    assert_eq!(s(t, &["plan", "title"]), "<Title of the plan>");
+    assert_eq!(
+        s(t, &["plan", "title_zh"]),
+        "深圳市首席数据官制度试点实施方案"
+    );
+    assert_eq!(s(t, &["plan", "jurisdiction"]), "Shenzhen");
+    assert_eq!(s(t, &["plan", "jurisdiction_zh"]), "深圳市");
+    assert_eq!(s(t, &["plan", "level"]), "prefecture");
+    assert_eq!(s(t, &["plan", "province"]), "Guangdong");
+    assert_eq!(s(t, &["plan", "issuer"]), "深圳市人民政府办公厅");
+    assert_eq!(s(t, &["plan", "document_number"]), "深府办函〔2021〕71号");
+    assert_eq!(t["plan"]["signed"].to_string(), "2021-08-03");
+    assert_eq!(s(t, &["plan", "published"]), "<YYYY-MM-DD>");
+    let basis: Vec<&str> = t["plan"]["basis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(basis, ["粤办函〔2021〕63号", "深府〔2020〕89号"]);
+    assert_eq!(
+        s(t, &["plan", "contact_agency"]),
+        "深圳市政务服务数据管理局"
+    );
+    let duties: Vec<&str> = t["cdo"]["duties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        duties,
+        [
+            "digital-government",
+            "data-management",
+            "data-integration",
+            "supervision",
+            "talent",
+            "special-exploration"
+        ]
+    );
+    assert_eq!(
+        s(t, &["governance", "leading_group"]),
+        "深圳市智慧城市和数字政府建设领导小组"
+    );
+    assert_eq!(
+        s(t, &["governance", "evaluation"]),
+        "市智慧城市和数字政府建设领导小组办公室对试点单位开展年度考核评价"
+    );
+    assert_eq!(
+        s(t, &["support", "contract_civil_servants"]),
+        "<Number of contract civil servants>"
+    );
+    assert_eq!(t["support"]["purchased_services"].as_bool(), Some(true));
+
+    let u = units(t);
+    let got: Vec<(&str, &str, &str, &str)> = u
+        .iter()
+        .map(|u| {
+            (
+                u["id"].as_str().unwrap(),
+                u["name_zh"].as_str().unwrap(),
+                u["kind"].as_str().unwrap(),
+                u["level"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("sz-01", "深圳市人民政府", "government", "prefecture"),
+            ("sz-02", "深圳市公安局", "department", "prefecture"),
+            (
+                "sz-03",
+                "深圳市规划和自然资源局",
+                "department",
+                "prefecture"
+            ),
+            ("sz-04", "深圳市福田区人民政府", "government", "county"),
+            ("sz-05", "深圳市南山区人民政府", "government", "county"),
+            ("sz-06", "深圳市宝安区人民政府", "government", "county"),
+            ("sz-07", "深圳市坪山区人民政府", "government", "county"),
+        ]
+    );
+    for u in u {
+        assert_eq!(u["name"].as_str(), Some("<English name of the unit>"));
+        let cdo = &u["cdo"];
+        assert_eq!(cdo["rank"].as_str(), Some("deputy"));
+        assert_eq!(cdo["oversees_digital_government"].as_bool(), Some(true));
+        assert_eq!(cdo["concurrent"].as_bool(), Some(true));
+        assert!(cdo["position"]
+            .as_str()
+            .unwrap()
+            .starts_with("<Post that holds the CDO role"));
+    }
+    // The city and its districts by the leading group; bureaus by themselves, filed.
+    let by = |i: usize, k: &str| u[i]["cdo"].get(k).and_then(|v| v.as_str());
+    assert_eq!(by(0, "appointed_by"), Some("leading-group"));
+    assert_eq!(by(0, "filed_with"), None);
+    assert_eq!(by(1, "appointed_by"), Some("unit"));
+    assert_eq!(by(1, "filed_with"), Some("leading-group-office"));
+    assert_eq!(by(3, "appointed_by"), Some("leading-group"));
+    assert_eq!(
+        s(&u[0]["cdo"].as_table().unwrap().clone(), &["position"]),
+        "<Post that holds the CDO role: 分管数字政府的副市长>"
+    );
+    assert_eq!(
+        u[3]["cdo"]["position"].as_str(),
+        Some("<Post that holds the CDO role: 分管数字政府改革建设的副区长>")
+    );
+    assert_eq!(
+        u[3]["focus"].as_str(),
+        Some("开展深港科技创新合作区数据开放")
+    );
+    assert_eq!(u[4]["focus"].as_str(), Some("推进数据要素市场化配置改革"));
+    assert!(u[5].get("focus").is_none());
+
+    let m = t["milestone"].as_array().unwrap();
+    assert_eq!(m.len(), 2);
+    assert_eq!(m[0]["due"].to_string(), "2021-12-31");
+    assert_eq!(
+        m[0]["deliverable"].as_str(),
+        Some("2021年12月底前，各试点单位完成首席数据官任命")
+    );
+    assert_eq!(m[1]["due"].to_string(), "2022-06-30");
+}
+
+/// What `check` says of the Shenzhen draft: each placeholder (CORE008) and
+/// what the plan, as written, does not comply with.
+fn assert_shenzhen_checked(path: &Path) {
+    let codes = check_codes(path);
+    let placeholders = codes.iter().filter(|c| *c == "CORE008").count();
+    let others: Vec<&str> = codes
+        .iter()
+        .filter(|c| *c != "CORE008")
+        .map(String::as_str)
+        .collect();
+    assert_eq!(placeholders, 17);
+    // Two bureaus listed (the rest elided by 等8个), two districts without
+    // focus, one focus outside its area, two duties missing.
+    assert_eq!(others, ["GD002", "GD011", "SZ006", "SZ006", "SZ008"]);
+}
+
+#[test]
+fn a_text_plan_is_read_into_every_field_with_its_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "sz.txt", SHENZHEN.as_bytes());
+    let out = dir.path().join("sz.toml");
+    let o = import(&[
+        dir.path().join("sz.txt").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let human = stdout(&o);
+    assert!(
+        human.contains("sz.toml: 49 values read, 27 guessed, 17 to fill"),
+        "{human}"
+    );
+    assert!(
+        human.contains(
+            "units: 1 government at prefecture, 2 department at prefecture, 4 government at county"
+        ),
+        "{human}"
+    );
+    let (text, t) = draft(&out);
+    assert_shenzhen(&t);
+    // Evidence: the line each value came from, `(guessed)` where inferred.
+    assert!(
+        text.contains("signed = 2021-08-03  # line 9: \"2021年8月3日\"\n"),
+        "{text}"
+    );
+    assert!(text.contains(
+        "document_number = \"深府办函〔2021〕71号\"  # line 1: \"深府办函〔2021〕71号\"\n"
+    ));
+    assert!(
+        text.contains("issuer = \"深圳市人民政府办公厅\"  # line 8: \"市政府办公厅\" (guessed)\n")
+    );
+    assert!(text.contains(
+        "level = \"prefecture\"  # line 11: \"深圳市首席数据官制度试点实施方案\" (guessed)\n"
+    ));
+    assert!(text.contains("  \"talent\",  # line 26: \"5.加强人才队伍建设。\"\n"));
+    assert!(text.contains("kind = \"department\"  # line 16: \"在市政府、市公安局"));
+    assert!(text.contains("due = 2022-06-30  # line 33: \"到2022年6月，总结试点经验。\"\n"));
+    // The header: source, SHA-256, counts.
+    assert!(text.starts_with("# Draft plan written by `cdocheck import` from "));
+    assert!(text.contains("# SHA-256 of the document: "));
+    assert!(text.contains("# 49 values read from the document, 27 guessed, 17 left to fill"));
+    assert_shenzhen_checked(&out);
+}
+
+#[test]
+fn gb18030_markdown_and_docx_read_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let (gb, _, _) = encoding_rs::GB18030.encode(SHENZHEN);
+    write(dir.path(), "in/gb.txt", &gb);
+    // Markdown: headings marked with #, emphasis with **.
+    let md: String = SHENZHEN
+        .lines()
+        .map(|l| match l {
+            "深圳市首席数据官制度试点实施方案" => format!("# {l}"),
+            l if l.starts_with("一、") || l.starts_with("二、") => format!("## **{l}**"),
+            l => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    write(dir.path(), "in/md.md", md.as_bytes());
+    write(dir.path(), "in/word.docx", &docx(SHENZHEN));
+    let out = dir.path().join("drafts");
+    let o = import(&[
+        dir.path().join("in").to_str().unwrap(),
+        "--out-dir",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let docs = v.as_array().unwrap();
+    assert_eq!(docs.len(), 3);
+    for d in docs {
+        assert_eq!(d["read"], 49, "{d}");
+        assert_eq!(d["guessed"], 27);
+        assert_eq!(d["placeholders"], 17);
+        assert_eq!(d["units"][0]["name_zh"], "深圳市人民政府");
+        assert_eq!(d["units"][0]["kind"], "government");
+        assert_eq!(d["units"][0]["level"], "prefecture");
+        assert_eq!(d["units"].as_array().unwrap().len(), 7);
+    }
+    for name in ["gb.toml", "md.toml", "word.toml"] {
+        let p = out.join(name);
+        let (text, t) = draft(&p);
+        assert_shenzhen(&t);
+        assert_eq!(text.contains("GB18030"), name == "gb.toml", "{name}");
+        assert_shenzhen_checked(&p);
+    }
+}
+
+/// A .docx holding `text`, a paragraph per line; the scope line sits in a
+/// table cell (cells are read in order).
+fn docx(text: &str) -> Vec<u8> {
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let mut body = String::new();
+    for l in text.lines() {
+        let p = format!(
+            "<w:p><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>",
+            esc(l)
+        );
+        if l.starts_with("在市政府") {
+            body.push_str(&format!("<w:tbl><w:tr><w:tc>{p}</w:tc></w:tr></w:tbl>"));
+        } else {
+            body.push_str(&p);
+        }
+    }
+    let xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+         <w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">\
+         <w:body>{body}</w:body></w:document>"
+    );
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        z.start_file("[Content_Types].xml", opts).unwrap();
+        z.write_all(b"<?xml version=\"1.0\"?><Types/>").unwrap();
+        z.start_file("word/document.xml", opts).unwrap();
+        z.write_all(xml.as_bytes()).unwrap();
+        z.finish().unwrap();
+    }
+    buf.into_inner()
+}
+
+#[test]
+fn a_scope_with_too_few_districts_earns_gd001_and_silence_stays_open() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "jm.txt", JIANGMEN.as_bytes());
+    let out = dir.path().join("jm.toml");
+    let o = import(&[
+        dir.path().join("jm.txt").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let (_, t) = draft(&out);
+    assert_eq!(s(&t, &["plan", "jurisdiction"]), "Jiangmen");
+    assert_eq!(s(&t, &["plan", "issuer"]), "江门市人民政府办公室");
+    assert_eq!(t["plan"]["signed"].to_string(), "2021-09-10");
+    let u = units(&t);
+    let names: Vec<&str> = u.iter().map(|u| u["name_zh"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "江门市政务服务数据管理局",
+            "江门市公安局",
+            "江门市人力资源和社会保障局",
+            "江门市自然资源局",
+            "江门市卫生健康局",
+            "江门市蓬江区",
+            "江门市江海区"
+        ]
+    );
+    assert_eq!(u[5]["kind"].as_str(), Some("government"));
+    assert_eq!(u[5]["level"].as_str(), Some("county"));
+    // No sentence on who holds the role: placeholders, nothing invented.
+    let cdo = u[0]["cdo"].as_table().unwrap();
+    assert!(cdo["rank"].as_str().unwrap().starts_with('<'));
+    assert!(cdo["oversees_digital_government"]
+        .as_str()
+        .unwrap()
+        .starts_with('<'));
+    assert!(cdo.get("concurrent").is_none() && cdo.get("appointed_by").is_none());
+    let duties: Vec<&str> = t["cdo"]["duties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(duties, ["digital-government", "security"]);
+    let codes = check_codes(&out);
+    assert!(codes.contains(&"GD001".to_string()), "{codes:?}");
+}
+
+#[test]
+fn a_folder_goes_on_past_documents_that_are_not_plans() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("submitted");
+    write(&input, "a/shenzhen.txt", SHENZHEN.as_bytes());
+    write(&input, "minutes.txt", "会议纪要\n今天开会。\n".as_bytes());
+    write(&input, "broken.docx", b"PK\x03\x04 not really a zip");
+    write(&input, "notes.pdf", b"%PDF-1.4");
+    let out = dir.path().join("drafts");
+    let o = import(&[input.to_str().unwrap(), "--out-dir", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("minutes.txt: not a plan"), "{err}");
+    assert!(
+        err.contains("broken.docx: not a readable .docx document"),
+        "{err}"
+    );
+    assert!(err.contains("1 files of other types skipped"), "{err}");
+    // The plan's draft mirrors its path below the scan root.
+    let (_, t) = draft(&out.join("a/shenzhen.toml"));
+    assert_shenzhen(&t);
+    assert!(!out.join("minutes.toml").exists());
+    assert!(!out.join("broken.toml").exists());
+}
+
+#[test]
+fn an_existing_draft_is_kept_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "sz.txt", SHENZHEN.as_bytes());
+    write(dir.path(), "sz.toml", b"mine");
+    let src = dir.path().join("sz.txt");
+    let out = dir.path().join("sz.toml");
+    let o = import(&[src.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("exists; nothing was written"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read(&out).unwrap(), b"mine");
+    // The same in a folder: stopped before anything is written.
+    write(dir.path(), "out/sz.toml", b"mine");
+    let o = import(&[
+        src.to_str().unwrap(),
+        "--out-dir",
+        dir.path().join("out").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read(dir.path().join("out/sz.toml")).unwrap(),
+        b"mine"
+    );
+    let o = import(&[
+        src.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--force",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_shenzhen(&draft(&out).1);
+}
+
+#[test]
+fn one_document_without_output_goes_to_standard_output_in_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "sz.txt", SHENZHEN.as_bytes());
+    let o = import(&[
+        "--lang",
+        "zh-CN",
+        dir.path().join("sz.txt").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    let t: toml::Table = toml::from_str(&text).unwrap();
+    assert_eq!(s(&t, &["plan", "title"]), "<方案标题>");
+    assert!(
+        text.contains("signed = 2021-08-03  # 第 9 行：“2021年8月3日”\n"),
+        "{text}"
+    );
+    assert!(text.contains("（推断）"));
+    assert!(stderr(&o).contains("读取 49 项"), "{}", stderr(&o));
+}
+
+#[test]
+fn hostile_text_stays_valid_toml_and_a_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let nasty = SHENZHEN
+        .replace("市政府办公厅\n", "市政府\"办公厅\\\u{1b}[2J\n")
+        .replace(
+            "到2022年6月，总结试点经验。",
+            "到2022年6月，总结\"试点\"经验\\n\u{7}。",
+        );
+    let long = "首席数据官".repeat(5_000);
+    write(
+        dir.path(),
+        "in/nasty.txt",
+        format!("{nasty}\n{long}\n").as_bytes(),
+    );
+    write(dir.path(), "in/bomb.docx", &docx(&"数".repeat(200_000)));
+    let out = dir.path().join("out");
+    let o = import(&[
+        dir.path().join("in").to_str().unwrap(),
+        "--out-dir",
+        out.to_str().unwrap(),
+    ]);
+    // bomb.docx names no plan: an error; nasty.txt is imported.
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let p = out.join("nasty.toml");
+    let (text, _) = draft(&p);
+    assert!(
+        text.contains("# The document is longer than import reads"),
+        "{text}"
+    );
+    check_codes(&p);
+}
