@@ -289,7 +289,24 @@ fn import_one(
             Message::new("import.why.too-large").arg("max", MAX_FILE_BYTES.to_string())
         }
     })?;
-    let doc = read::lines(kind, &bytes).map_err(|e| match e {
+    let source = shown(&job.source);
+    let (text, mut report) = from_bytes(kind, &bytes, &source, w, places, rules, lang)?;
+    report.source = job.source.display().to_string();
+    report.draft = job.draft.as_ref().map(|d| d.display().to_string());
+    Ok((text, report))
+}
+
+/// The draft of a document's bytes (`kind` from its file name).
+fn from_bytes(
+    kind: read::Kind,
+    bytes: &[u8],
+    source: &str,
+    w: &words::Words,
+    places: &Places,
+    rules: &Rules,
+    lang: Lang,
+) -> Result<(String, Report), Message> {
+    let doc = read::lines(kind, bytes).map_err(|e| match e {
         read::Unreadable::Docx(d) => Message::new("import.why.docx").arg("detail", d),
         read::Unreadable::Xml(d) => Message::new("import.why.xml").arg("detail", d),
         read::Unreadable::TooLarge(max) => {
@@ -302,18 +319,17 @@ fn import_one(
         return Err(Message::new("import.why.not-plan"));
     }
     let draft = extract::read(&text, w, places, rules);
-    let sha = sha256::hex(&bytes);
-    let source = shown(&job.source);
+    let sha = sha256::hex(bytes);
     let header = write::Header {
-        source: &source,
+        source,
         sha256: &sha,
         encoding: doc.encoding,
         truncated: doc.truncated,
     };
     let r = write::render(&draft, &doc.lines, &header, lang);
     let report = Report {
-        source: job.source.display().to_string(),
-        draft: job.draft.as_ref().map(|d| d.display().to_string()),
+        source: source.to_string(),
+        draft: None,
         read: r.read,
         guessed: r.guessed,
         placeholders: r.placeholders,
@@ -329,6 +345,23 @@ fn import_one(
         error: None,
     };
     Ok((r.text, report))
+}
+
+/// The draft `import` writes for a document named `file_name` holding
+/// `bytes`, or why there is none (in English). For the fuzzer and tests.
+pub fn draft_of(
+    file_name: &str,
+    bytes: &[u8],
+    rules: &Rules,
+    lang: Lang,
+) -> Result<String, String> {
+    let kind = read::Kind::of(Path::new(file_name)).ok_or("not a .docx, .txt or .md file")?;
+    let (Some(w), Ok(places)) = (words::builtin(), Places::builtin()) else {
+        return Err("the built-in data do not load".into());
+    };
+    from_bytes(kind, bytes, file_name, w, &places, rules, lang)
+        .map(|(text, _)| text)
+        .map_err(|m| m.get(Lang::En))
 }
 
 /// The human report of one document.

@@ -121,11 +121,20 @@ pub(crate) struct PlanWords {
     pub(crate) number_prefixes: Vec<String>,
 }
 
+/// The file: everything under `[import]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    import: Words,
+}
+
 /// The built-in patterns; `None` if the shipped file does not parse (a
 /// broken build, caught by the unit test below).
 pub(crate) fn builtin() -> Option<&'static Words> {
     static WORDS: OnceLock<Option<Words>> = OnceLock::new();
-    WORDS.get_or_init(|| toml::from_str(TEXT).ok()).as_ref()
+    WORDS
+        .get_or_init(|| toml::from_str::<File>(TEXT).ok().map(|f| f.import))
+        .as_ref()
 }
 
 impl Words {
