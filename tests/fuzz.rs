@@ -9,7 +9,10 @@
 //!   loads, it is applied to checked plans and their reports rendered;
 //! - `fuzz_cel_and_keywords`: packs whose `expr` rules and `[keywords]` sets
 //!   are mutated, loaded and, when they load, checked on plans (as
-//!   `fuzz_rule_packs`), so CEL budgets and keyword includes are exercised.
+//!   `fuzz_rule_packs`), so CEL budgets and keyword includes are exercised;
+//! - `fuzz_import`: `import::draft_of` on a mutated plan document read as
+//!   .txt, .md or .docx (a mutated zip is a broken one); a draft must parse
+//!   as TOML and, checked, earn no PF (format) finding.
 //!
 //! All are `#[ignore]`d, so plain `cargo test` runs only the deterministic
 //! tests at the end of this file (the committed regression inputs and the
@@ -1917,11 +1920,14 @@ fn fuzz_import() {
     let target = ImportTarget {
         rules: Rules::builtin(&mut db).expect("the built-in packs load"),
     };
+    // Words to mutate with: the reading patterns' own phrases.
+    let mut dict = seeds.clone();
+    dict.extend(std::fs::read(root().join("rules/import.toml")));
     let t = Instant::now();
     let o = fuzz(
         "import",
-        seeds.clone(),
-        &seeds,
+        seeds,
+        &dict,
         iterations(),
         seed,
         &|input, variant| target.run(input, variant),

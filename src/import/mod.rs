@@ -356,10 +356,13 @@ pub fn draft_of(
     lang: Lang,
 ) -> Result<String, String> {
     let kind = read::Kind::of(Path::new(file_name)).ok_or("not a .docx, .txt or .md file")?;
-    let (Some(w), Ok(places)) = (words::builtin(), Places::builtin()) else {
+    // Loaded once: the fuzzer calls this for every input.
+    static PLACES: std::sync::OnceLock<Option<Places>> = std::sync::OnceLock::new();
+    let places = PLACES.get_or_init(|| Places::builtin().ok());
+    let (Some(w), Some(places)) = (words::builtin(), places) else {
         return Err("the built-in data do not load".into());
     };
-    from_bytes(kind, bytes, file_name, w, &places, rules, lang)
+    from_bytes(kind, bytes, file_name, w, places, rules, lang)
         .map(|(text, _)| text)
         .map_err(|m| m.get(Lang::En))
 }
