@@ -545,6 +545,24 @@ impl Where {
         } else if let (Some(pr), Some(rest)) = (&self.province_zh, name.strip_prefix('省')) {
             out = format!("{pr}{rest}");
             done = true;
+        } else if let Some(last) = self.zh.chars().last().filter(|c| matches!(c, '厅' | '局')) {
+            // A department's own bodies: 厅机关 → 广东省公安厅机关.
+            if name.starts_with(last) {
+                out = format!("{}{name}", &self.zh[..self.zh.len() - last.len_utf8()]);
+                done = true;
+            }
+        }
+        // A town or sub-district (大良街道) is named with its district.
+        if !done && (name.ends_with(['镇', '乡']) || name.ends_with("街道")) {
+            let shorts = [self.city_zh.as_deref(), self.district_zh.as_deref()];
+            let named = shorts.iter().flatten().any(|p| {
+                let short = p.trim_end_matches(['市', '区', '县']);
+                !short.is_empty() && name.starts_with(short)
+            });
+            if !named && self.city_zh.is_some() {
+                out = format!("{}{name}", self.zh);
+                done = true;
+            }
         }
         // 市政府 → 市人民政府: the full name of a people's government.
         let full = people_s_government(&out);
@@ -1059,7 +1077,16 @@ fn kind_level(
     };
     let level = match e.level.as_str() {
         "own" => {
-            if name.starts_with('省') {
+            let other_city = p.province.as_ref().and_then(|pr| {
+                pr.cities.iter().find(|c| {
+                    c.name_zh
+                        .as_deref()
+                        .is_some_and(|z| name.starts_with(z) && Some(z) != p.city_zh.as_deref())
+                })
+            });
+            if let Some(c) = other_city {
+                c.level
+            } else if name.starts_with('省') {
                 "province"
             } else if p.district_zh.is_none()
                 && (name.starts_with(['区', '县']) || p.division_prefix(name))
@@ -1069,6 +1096,9 @@ fn kind_level(
                 p.level
             }
         }
+        // Development zones are administered at county level: a district's
+        // zone is at the district's level, not below it.
+        "below" if e.kind == "zone" && p.below == "township" => p.level,
         "below" => p.below,
         "place" => {
             let bare = if w.scope.closing.iter().any(|c| c == word) {

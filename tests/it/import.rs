@@ -506,3 +506,102 @@ fn hostile_text_stays_valid_toml_and_a_plan() {
     );
     check_codes(&p);
 }
+
+/// (name_zh, kind, level) of each unit of a draft.
+fn unit_rows(t: &toml::Table) -> Vec<(String, String, String)> {
+    units(t)
+        .iter()
+        .map(|u| {
+            let g = |k: &str| u[k].as_str().unwrap().to_string();
+            (g("name_zh"), g("kind"), g("level"))
+        })
+        .collect()
+}
+
+fn rows(r: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
+    r.iter()
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        .collect()
+}
+
+#[test]
+fn districts_departments_and_beijing_are_read_at_their_levels() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("drafts");
+    let o = import(&[
+        fixtures.to_str().unwrap(),
+        "--out-dir",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+
+    // A district's plan: its bureaus and towns named with it; its zone at
+    // county level; one sentence gives every unit's CDO.
+    let (_, t) = draft(&out.join("shunde.toml"));
+    assert_eq!(s(&t, &["plan", "jurisdiction_zh"]), "佛山市顺德区");
+    assert_eq!(s(&t, &["plan", "jurisdiction"]), "Shunde District, Foshan");
+    assert_eq!(s(&t, &["plan", "level"]), "county");
+    assert_eq!(s(&t, &["plan", "issuer"]), "佛山市顺德区人民政府办公室");
+    assert_eq!(
+        s(&t, &["plan", "contact_agency"]),
+        "佛山市顺德区政务服务数据管理局"
+    );
+    assert_eq!(
+        unit_rows(&t),
+        rows(&[
+            ("佛山市顺德区发展和改革局", "department", "county"),
+            ("佛山市顺德区公安分局", "department", "county"),
+            ("佛山市顺德区市场监督管理局", "department", "county"),
+            ("佛山市顺德区大良街道", "government", "township"),
+            ("佛山市顺德区容桂街道", "government", "township"),
+            ("佛山市顺德区北滘镇", "government", "township"),
+            ("顺德高新区管委会", "zone", "county"),
+        ])
+    );
+    for u in units(&t) {
+        assert_eq!(u["cdo"]["rank"].as_str(), Some("deputy"));
+        assert_eq!(u["cdo"]["appointed_by"].as_str(), Some("leading-group"));
+        assert_eq!(
+            u["cdo"]["filed_with"].as_str(),
+            Some("leading-group-office")
+        );
+    }
+    let m = t["milestone"].as_array().unwrap();
+    assert_eq!(m[1]["due"].to_string(), "2021-12-31");
+    check_codes(&out.join("shunde.toml"));
+
+    // A provincial department's plan: itself and the cities' bureaus.
+    let (_, t) = draft(&out.join("gd-public-security.toml"));
+    assert_eq!(s(&t, &["plan", "jurisdiction_zh"]), "广东省公安厅");
+    assert_eq!(s(&t, &["plan", "level"]), "province");
+    assert_eq!(t["plan"]["signed"].to_string(), "2021-07-01");
+    assert_eq!(
+        unit_rows(&t),
+        rows(&[
+            ("广东省公安厅机关", "department", "province"),
+            ("广州市公安局", "department", "prefecture"),
+            ("深圳市公安局", "department", "prefecture"),
+            ("广东省公安厅科技信息化总队", "department", "province"),
+        ])
+    );
+    check_codes(&out.join("gd-public-security.toml"));
+
+    // Beijing: every level one up.
+    let (_, t) = draft(&out.join("beijing.toml"));
+    assert_eq!(s(&t, &["plan", "level"]), "province");
+    assert_eq!(s(&t, &["plan", "province"]), "Beijing");
+    assert_eq!(
+        unit_rows(&t),
+        rows(&[
+            ("北京市东城区", "government", "prefecture"),
+            ("北京市海淀区", "government", "prefecture"),
+            ("北京市朝阳区", "government", "prefecture"),
+            ("北京经济技术开发区管委会", "zone", "prefecture"),
+            ("北京市经济和信息化局", "department", "province"),
+        ])
+    );
+    assert_eq!(units(&t)[0]["cdo"]["rank"].as_str(), Some("chief"));
+    assert_eq!(units(&t)[4]["cdo"]["rank"].as_str(), Some("deputy"));
+    check_codes(&out.join("beijing.toml"));
+}
