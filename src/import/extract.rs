@@ -16,6 +16,9 @@ use crate::rules::Rules;
 pub(crate) struct Ev {
     pub(crate) line: usize,
     pub(crate) guessed: bool,
+    /// The character of the line the words start at (the comment quotes
+    /// from there).
+    pub(crate) col: usize,
 }
 
 impl Ev {
@@ -23,14 +26,32 @@ impl Ev {
         Ev {
             line,
             guessed: false,
+            col: 0,
         }
     }
     fn guessed(line: usize) -> Ev {
         Ev {
             line,
             guessed: true,
+            col: 0,
         }
     }
+
+    /// Where `part`, a slice of the (trimmed, normalised) `line`, starts.
+    fn at(self, line: &str, part: &str) -> Ev {
+        let off = (part.as_ptr() as usize).wrapping_sub(line.as_ptr() as usize);
+        let col = if off <= line.len() && line.is_char_boundary(off) {
+            line[..off].chars().count()
+        } else {
+            0
+        };
+        Ev { col, ..self }
+    }
+}
+
+/// The full line `no` of `lines`.
+fn full<'a>(lines: &[(usize, &'a str)], no: usize) -> &'a str {
+    lines.get(no.wrapping_sub(1)).map_or("", |l| l.1)
 }
 
 pub(crate) type Val<T> = Option<(T, Ev)>;
@@ -690,6 +711,7 @@ pub(crate) fn read(text: &Text, w: &Words, places: &Places, rules: &Rules) -> Dr
                     Ev {
                         line: n,
                         guessed: done,
+                        col: 0,
                     },
                 ));
             }
@@ -713,6 +735,7 @@ pub(crate) fn read(text: &Text, w: &Words, places: &Places, rules: &Rules) -> Dr
                             Ev {
                                 line: *no,
                                 guessed: done,
+                                col: 0,
                             },
                         ));
                         break;
@@ -740,6 +763,7 @@ pub(crate) fn read(text: &Text, w: &Words, places: &Places, rules: &Rules) -> Dr
                 Ev {
                     line: *no,
                     guessed: done,
+                    col: 0,
                 },
             ));
             break;
@@ -754,10 +778,10 @@ pub(crate) fn read(text: &Text, w: &Words, places: &Places, rules: &Rules) -> Dr
             clauses(l)
                 .filter(|c| !(heading_level(c).is_some() && c.chars().count() <= 16))
                 .find(|c| has_any(c, &w.governance.evaluation))
-                .map(|c| (*no, unnumbered(c).to_string()))
+                .map(|c| (Ev::read(*no).at(l, c), unnumbered(c).to_string()))
         });
-    if let Some((no, e)) = eval_line {
-        d.evaluation = Some((e, Ev::read(no)));
+    if let Some((ev, e)) = eval_line {
+        d.evaluation = Some((e, ev));
     }
 
     // Milestones.
@@ -770,7 +794,7 @@ pub(crate) fn read(text: &Text, w: &Words, places: &Places, rules: &Rules) -> Dr
             for due in deadlines(c) {
                 let what = unnumbered(c).to_string();
                 if !d.milestones.iter().any(|m| m.0 == due && m.1 == what) {
-                    d.milestones.push((due, what, Ev::read(*no)));
+                    d.milestones.push((due, what, Ev::read(*no).at(l, c)));
                 }
             }
         }
@@ -1022,8 +1046,13 @@ fn list_items(sentence: &str, w: &Words) -> Vec<String> {
         .collect()
 }
 
+/// The most units read from a scope: more is not a pilot's scope but a
+/// hostile document (every later pass is over the units).
+pub(crate) const MAX_UNITS: usize = 500;
+
 fn units(lines: &[(usize, &str)], w: &Words, place: Option<&Where>) -> Vec<Unit> {
     let mut out: Vec<Unit> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let prefix = place.map_or("unit", |p| p.id.as_str());
     for (no, l) in scope_lines(lines, w) {
         for sentence in clauses(l) {
@@ -1032,22 +1061,27 @@ fn units(lines: &[(usize, &str)], w: &Words, place: Option<&Where>) -> Vec<Unit>
                     Some(p) => p.complete(&listed),
                     None => (listed.clone(), false),
                 };
-                if out.iter().any(|u| u.name_zh.0 == name) {
+                if out.len() >= MAX_UNITS {
+                    return out;
+                }
+                if !seen.insert(name.clone()) {
                     continue;
                 }
                 let (kind, level) = kind_level(&listed, w, place);
+                let at = |ev: Ev| ev.at(full(lines, no), sentence);
                 out.push(Unit {
                     id: format!("{prefix}-{:02}", out.len() + 1),
                     listed,
                     name_zh: (
                         name,
-                        Ev {
+                        at(Ev {
                             line: no,
                             guessed: done,
-                        },
+                            col: 0,
+                        }),
                     ),
-                    kind: kind.map(|k| (k, Ev::guessed(no))),
-                    level: level.map(|k| (k, Ev::guessed(no))),
+                    kind: kind.map(|k| (k, at(Ev::guessed(no)))),
+                    level: level.map(|k| (k, at(Ev::guessed(no)))),
                     focus: None,
                     cdo: UnitCdo::default(),
                 });
@@ -1173,7 +1207,7 @@ fn covers(t: Target, u: &Unit, own_level: Option<&str>) -> bool {
 fn cdo(lines: &[(usize, &str)], w: &Words, units: &mut [Unit], own_level: Option<&str>) {
     for (no, l) in lines {
         for c in clauses(l) {
-            let ev = Ev::read(*no);
+            let ev = Ev::read(*no).at(l, c);
             if let Some((h, hl)) = w
                 .cdo
                 .holder
@@ -1329,7 +1363,7 @@ fn focus(lines: &[(usize, &str)], w: &Words, units: &mut [Unit]) {
                 let i = seg.find(w.focus.word.as_str()).unwrap_or(0) + w.focus.word.len();
                 let text = seg[i..].trim();
                 if !text.is_empty() && units[k].focus.is_none() {
-                    units[k].focus = Some((text.to_string(), Ev::read(*no)));
+                    units[k].focus = Some((text.to_string(), Ev::read(*no).at(l, seg)));
                 }
             }
         }
@@ -1348,6 +1382,7 @@ fn duties(
     let mut out: Vec<(String, Ev)> = Vec::new();
     for (no, l) in lines.iter().filter(|(n, _)| *n >= from && *n < to) {
         for c in clauses(l) {
+            let ev = Ev::read(*no).at(l, c);
             let mut c = c.to_string();
             for (_, seg) in focus_segments(&c.clone(), w, units) {
                 c = c.replace(seg, "");
@@ -1366,7 +1401,7 @@ fn duties(
             found.sort();
             for (_, id) in found {
                 if !out.iter().any(|(d, _)| d == id) {
-                    out.push((id.to_string(), Ev::read(*no)));
+                    out.push((id.to_string(), ev));
                 }
             }
         }

@@ -43,7 +43,11 @@ impl Out<'_> {
             .lines
             .get(ev.line.wrapping_sub(1))
             .map_or("", |l| l.trim());
-        let quoted: String = line.chars().take(QUOTED_CHARS).collect();
+        // From where the words start, so that the quote shows them.
+        let mut quoted: String = line.chars().skip(ev.col).take(QUOTED_CHARS).collect();
+        if ev.col > 0 {
+            quoted.insert(0, '…');
+        }
         let mut c = Message::new("import.evidence")
             .arg("line", ev.line.to_string())
             .arg("text", safe(&quoted).into_owned())

@@ -248,6 +248,11 @@ fn a_text_plan_is_read_into_every_field_with_its_evidence() {
     assert!(text.contains("  \"talent\",  # line 26: \"5.加强人才队伍建设。\"\n"));
     assert!(text.contains("kind = \"department\"  # line 16: \"在市政府、市公安局"));
     assert!(text.contains("due = 2022-06-30  # line 33: \"到2022年6月，总结试点经验。\"\n"));
+    // A quote starts where the words were read, when they are not the line's start.
+    assert!(text.contains(
+        "rank = \"deputy\"  # line 19: \"…各区首席数据官由分管数字政府改革建设的副区长兼任；市直部门首席数据官由分管数字政府的副局长兼任。\"\n"
+    ), "{text}");
+    assert!(text.contains("focus = \"推进数据要素市场化配置改革\"  # line 27: \"…南山区重点推进数据要素市场化配置改革。\"\n"));
     // The header: source, SHA-256, counts.
     assert!(text.starts_with("# Draft plan written by `cdocheck import` from "));
     assert!(text.contains("# SHA-256 of the document: "));
