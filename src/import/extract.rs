@@ -223,14 +223,17 @@ fn numbers(s: &str, w: &Words) -> Vec<String> {
     let chars: Vec<char> = s.chars().collect();
     let mut out = Vec::new();
     for i in 0..chars.len() {
-        if chars[i] != '〔' {
-            continue;
-        }
+        // 〔2021〕, and (2021) as some write it: read as 〔2021〕.
+        let close = match chars[i] {
+            '〔' => '〕',
+            '（' => '）',
+            _ => continue,
+        };
         let year: String = chars[i + 1..].iter().take(4).collect();
         if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
             continue;
         }
-        if chars.get(i + 5) != Some(&'〕') {
+        if chars.get(i + 5) != Some(&close) {
             continue;
         }
         let digits = chars[i + 6..]
@@ -263,8 +266,8 @@ fn numbers(s: &str, w: &Words) -> Vec<String> {
         if prefix.is_empty() {
             continue;
         }
-        let rest: String = chars[i..i + 7 + digits].iter().collect();
-        out.push(format!("{prefix}{rest}"));
+        let number: String = chars[i + 6..i + 6 + digits].iter().collect();
+        out.push(format!("{prefix}〔{year}〕{number}号"));
     }
     out
 }
@@ -627,12 +630,13 @@ pub(crate) fn read(text: &Text, w: &Words, places: &Places, rules: &Rules) -> Dr
     let lines: Vec<(usize, &str)> = text.lines().collect();
 
     // The cover notice: its number, its date and the signature above it.
-    let number_line = lines.iter().find(|(_, l)| {
+    let number_line = lines.iter().find_map(|(no, l)| {
         let n = numbers(l, w);
-        n.len() == 1 && n[0] == *l
+        let alone = n.len() == 1 && n[0].chars().count() == l.chars().count();
+        alone.then(|| (*no, n[0].clone()))
     });
-    if let Some((no, l)) = number_line {
-        d.document_number = Some((l.to_string(), Ev::read(*no)));
+    if let Some((no, number)) = number_line {
+        d.document_number = Some((number, Ev::read(no)));
     }
     let date = lines
         .iter()
@@ -824,8 +828,15 @@ fn title(lines: &[(usize, &str)], w: &Words) -> Option<(usize, String)> {
     let clean = |s: &str| s.trim().trim_matches(['《', '》']).trim().to_string();
     for (no, l) in lines {
         let t = clean(l);
-        let ends =
-            t.ends_with("方案") || t.ends_with("方案（试行）") || t.ends_with("方案（征求意见稿）");
+        // A trailing （试行）, （2021—2023年） is part of the title.
+        let core = match t
+            .strip_suffix('）')
+            .and_then(|x| x.rfind('（').map(|i| &x[..i]))
+        {
+            Some(c) => c,
+            None => t.as_str(),
+        };
+        let ends = core.ends_with("方案");
         if ends
             && !t.contains("关于印发")
             && !t.contains(['，', '。', '：'])
@@ -1440,6 +1451,8 @@ mod tests {
     fn document_numbers_are_found_and_trimmed() {
         let s = normalise("为贯彻落实《广东省首席数据官制度试点工作方案》(粤办函[2021]63号)和深府〔2020〕89号精神");
         assert_eq!(numbers(&s, w()), ["粤办函〔2021〕63号", "深府〔2020〕89号"]);
+        let s = normalise("根据粤府办(2021)7号和江府【2022】1号");
+        assert_eq!(numbers(&s, w()), ["粤府办〔2021〕7号", "江府〔2022〕1号"]);
     }
 
     #[test]
