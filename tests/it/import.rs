@@ -419,6 +419,41 @@ fn a_folder_goes_on_past_documents_that_are_not_plans() {
     assert_shenzhen(&t);
     assert!(!out.join("minutes.toml").exists());
     assert!(!out.join("broken.toml").exists());
+    // JSON: one object per document; those that failed say why.
+    let o = import(&[
+        input.to_str().unwrap(),
+        "--out-dir",
+        out.to_str().unwrap(),
+        "--force",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let docs = v.as_array().unwrap();
+    let sources: Vec<&str> = docs.iter().map(|d| d["source"].as_str().unwrap()).collect();
+    assert!(
+        sources[0].ends_with("a/shenzhen.txt") && sources.len() == 3,
+        "{sources:?}"
+    );
+    assert!(docs[0]["draft"]
+        .as_str()
+        .unwrap()
+        .ends_with("a/shenzhen.toml"));
+    assert!(docs[0].get("error").is_none());
+    assert!(docs[1]["draft"].is_null());
+    assert!(docs[1]["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("not a readable .docx document"));
+    assert!(docs[2]["error"].as_str().unwrap().starts_with("not a plan"));
+    // Several documents need --out-dir; JSON needs a file for the draft.
+    let o = import(&[input.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let one = input.join("a/shenzhen.txt");
+    let o = import(&[one.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
 }
 
 #[test]
