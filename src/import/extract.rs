@@ -446,6 +446,24 @@ fn place(head: &str, places: &Places, rules: &Rules) -> Option<Where> {
             .map(|j| j.place.name)
             .unwrap_or_else(|| c.name.clone());
         return Some(match division {
+            // A county-level city (台山市) is a city of its own: its
+            // bureaus are 台山市…, not the prefecture's.
+            Some(u) if u.name_zh.as_deref().is_some_and(|n| n.ends_with('市')) => {
+                let d_zh = u.name_zh.clone().unwrap_or_default();
+                let level = u.level.unwrap_or(below);
+                Where {
+                    zh: d_zh.clone(),
+                    city_zh: Some(d_zh),
+                    district_zh: None,
+                    province_zh: pr.name_zh.clone(),
+                    city: None,
+                    province: Some(pr),
+                    level,
+                    below: level_below(level),
+                    id: format!("{}-{}", c.id, u.id),
+                    english: Some(format!("{}, {}", u.name, pack_name)),
+                }
+            }
             Some(u) => {
                 let d_zh = u.name_zh.clone().unwrap_or_default();
                 let level = u.level.unwrap_or(below);

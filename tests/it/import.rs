@@ -627,6 +627,24 @@ fn districts_departments_and_beijing_are_read_at_their_levels() {
     );
     check_codes(&out.join("gd-public-security.toml"));
 
+    // A county-level city is a city of its own, at county level.
+    let (_, t) = draft(&out.join("taishan.toml"));
+    assert_eq!(s(&t, &["plan", "jurisdiction_zh"]), "台山市");
+    assert_eq!(s(&t, &["plan", "jurisdiction"]), "Taishan City, Jiangmen");
+    assert_eq!(s(&t, &["plan", "level"]), "county");
+    assert_eq!(
+        unit_rows(&t),
+        rows(&[
+            ("台山市人民政府", "government", "county"),
+            ("台山市公安局", "department", "county"),
+            ("台山市台城街道", "government", "township"),
+            ("台山市斗山镇", "government", "township"),
+        ])
+    );
+    assert_eq!(units(&t)[0]["cdo"]["rank"].as_str(), Some("chief"));
+    assert!(units(&t)[0]["cdo"].get("concurrent").is_none());
+    check_codes(&out.join("taishan.toml"));
+
     // Beijing: every level one up.
     let (_, t) = draft(&out.join("beijing.toml"));
     assert_eq!(s(&t, &["plan", "level"]), "province");
