@@ -663,3 +663,38 @@ fn districts_departments_and_beijing_are_read_at_their_levels() {
     assert_eq!(units(&t)[4]["cdo"]["rank"].as_str(), Some("deputy"));
     check_codes(&out.join("beijing.toml"));
 }
+
+#[test]
+fn a_zip_bomb_is_refused_at_the_cap() {
+    // 64 MiB and a little more of text, a few hundred KB compressed.
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .large_file(false);
+        z.start_file("word/document.xml", opts).unwrap();
+        z.write_all(b"<w:document><w:body><w:p><w:r><w:t>").unwrap();
+        let chunk = vec![b' '; 1 << 20];
+        for _ in 0..65 {
+            z.write_all(&chunk).unwrap();
+        }
+        z.write_all("首席数据官方案</w:t></w:r></w:p></w:body></w:document>".as_bytes())
+            .unwrap();
+        z.finish().unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "bomb.docx", buf.get_ref());
+    let o = import(&[
+        dir.path().join("bomb.docx").to_str().unwrap(),
+        "-o",
+        dir.path().join("bomb.toml").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("bomb.docx: larger than 67108864 bytes, the most import reads"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.path().join("bomb.toml").exists());
+}
