@@ -915,7 +915,12 @@ fn scope_lines<'a>(lines: &[(usize, &'a str)], w: &Words) -> Vec<(usize, &'a str
             continue;
         };
         let rank = heading_level(l);
-        let is_heading = rank.is_some() || l.chars().count() <= 12;
+        // The heading itself (before its first 。 or ：) names the scope and
+        // is short: 二、试点范围 / （一）试点范围。…, not a sentence that
+        // mentions 试点单位.
+        let title = unnumbered(l).split(['。', '：']).next().unwrap_or("");
+        let is_heading = title.chars().count() <= 12
+            && w.scope.headings.iter().any(|h| title.contains(h.as_str()));
         if !is_heading {
             continue;
         }
@@ -1500,6 +1505,22 @@ mod tests {
                 "宝安区政府",
                 "坪山区政府"
             ]
+        );
+    }
+
+    #[test]
+    fn the_scope_is_its_heading_not_a_sentence_naming_pilot_units() {
+        let text = [
+            "一、工作目标",
+            "（一）总体目标。到2022年，各试点单位建立首席数据官制度。",
+            "二、试点范围",
+            "在市政府、市公安局开展试点。",
+            "三、职责",
+        ];
+        let lines: Vec<(usize, &str)> = text.iter().enumerate().map(|(i, l)| (i + 1, *l)).collect();
+        assert_eq!(
+            scope_lines(&lines, w()),
+            [(4, "在市政府、市公安局开展试点。")]
         );
     }
 
