@@ -1338,13 +1338,9 @@ fn duties_section(lines: &[(usize, &str)], w: &Words) -> Option<(usize, usize)> 
             continue;
         }
         let rank = heading_level(l);
-        let short = unnumbered(l)
-            .split(['。', '：'])
-            .next()
-            .unwrap_or("")
-            .chars()
-            .count()
-            <= 16;
+        // The heading (before its first 。 or ：) names the duties and is short.
+        let title = unnumbered(l).split(['。', '：']).next().unwrap_or("");
+        let short = title.chars().count() <= 16 && has_any(title, &w.duties.headings);
         if !(short && (rank.is_some() || l.chars().count() <= 16 || l.ends_with('：'))) {
             continue;
         }
