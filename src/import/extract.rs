@@ -565,6 +565,10 @@ impl Where {
     /// A listed name completed with the place (`市公安局` → `深圳市公安局`);
     /// `true` when it was completed.
     fn complete(&self, name: &str) -> (String, bool) {
+        // 市本级: the issuer's own government.
+        if name.ends_with("本级") && self.city_zh.is_some() {
+            return (format!("{}人民政府", self.zh), true);
+        }
         let mut out = name.to_string();
         let mut done = false;
         if let Some(city) = &self.city_zh {
@@ -902,6 +906,10 @@ fn basis(lines: &[(usize, &str)], after: usize, w: &Words) -> Option<(usize, Vec
         .filter(|(_, n)| !n.is_empty())
 }
 
+/// The most lines a scope runs to after its heading (a table of units
+/// in a .docx is a paragraph per cell).
+const SCOPE_LINES: usize = 80;
+
 /// The scope's lines: after its heading, to the next heading of its rank;
 /// else the first sentence naming where the pilot is set up.
 fn scope_lines<'a>(lines: &[(usize, &'a str)], w: &Words) -> Vec<(usize, &'a str)> {
@@ -929,7 +937,7 @@ fn scope_lines<'a>(lines: &[(usize, &'a str)], w: &Words) -> Vec<(usize, &'a str
         if !rest.is_empty() {
             out.push((*no, rest));
         }
-        for (no, l) in lines[i + 1..].iter().take(20) {
+        for (no, l) in lines[i + 1..].iter().take(SCOPE_LINES) {
             if let Some(r) = heading_level(l) {
                 if rank.is_none_or(|k| r <= k) {
                     break;

@@ -310,6 +310,12 @@ fn gb18030_markdown_and_docx_read_the_same() {
 /// A .docx holding `text`, a paragraph per line; the scope line sits in a
 /// table cell (cells are read in order).
 fn docx(text: &str) -> Vec<u8> {
+    docx_with(text, |_| None)
+}
+
+/// As [`docx`], with `table(line)` giving a whole table of rows of cells
+/// in place of a line.
+fn docx_with(text: &str, table: impl Fn(&str) -> Option<Vec<Vec<&'static str>>>) -> Vec<u8> {
     let esc = |s: &str| {
         s.replace('&', "&amp;")
             .replace('<', "&lt;")
@@ -321,7 +327,19 @@ fn docx(text: &str) -> Vec<u8> {
             "<w:p><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>",
             esc(l)
         );
-        if l.starts_with("在市政府") {
+        if let Some(rows) = table(l) {
+            body.push_str("<w:tbl>");
+            for r in rows {
+                body.push_str("<w:tr>");
+                for c in r {
+                    body.push_str(&format!(
+                        "<w:tc><w:p><w:r><w:t>{c}</w:t></w:r></w:p></w:tc>"
+                    ));
+                }
+                body.push_str("</w:tr>");
+            }
+            body.push_str("</w:tbl>");
+        } else if l.starts_with("在市政府") {
             body.push_str(&format!("<w:tbl><w:tr><w:tc>{p}</w:tc></w:tr></w:tbl>"));
         } else {
             body.push_str(&p);
@@ -697,4 +715,43 @@ fn a_zip_bomb_is_refused_at_the_cap() {
         stderr(&o)
     );
     assert!(!dir.path().join("bomb.toml").exists());
+}
+
+#[test]
+fn units_listed_in_a_word_table_are_read() {
+    let table = |l: &str| {
+        l.starts_with("在市政府").then(|| {
+            vec![
+                vec!["序号", "单位名称", "类别"],
+                vec!["1", "市政府", "市本级"],
+                vec!["2", "市公安局", "市直部门"],
+                vec!["3", "福田区政府", "区"],
+                vec!["4", "南山区政府", "区"],
+            ]
+        })
+    };
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "t.docx", &docx_with(SHENZHEN, table));
+    let out = dir.path().join("t.toml");
+    let o = import(&[
+        dir.path().join("t.docx").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let (_, t) = draft(&out);
+    let names: Vec<&str> = units(&t)
+        .iter()
+        .map(|u| u["name_zh"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "深圳市人民政府",
+            "深圳市公安局",
+            "深圳市福田区人民政府",
+            "深圳市南山区人民政府"
+        ]
+    );
+    check_codes(&out);
 }
