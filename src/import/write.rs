@@ -74,8 +74,19 @@ impl Out<'_> {
         self.count(ev);
     }
 
+    /// A string from the document. `<` and `>` are written full-width
+    /// (＜＞): `<…>` in a value is a placeholder to `check` (CORE008), and
+    /// a value read is not one.
     fn string(&mut self, key: &str, value: &str, ev: Ev) {
-        self.value(key, &quote(value), ev);
+        let value: String = value
+            .chars()
+            .map(|c| match c {
+                '<' => '＜',
+                '>' => '＞',
+                c => c,
+            })
+            .collect();
+        self.value(key, &quote(&value), ev);
     }
 
     /// `key = "<label>"`, with the line it was named on, if any.

@@ -539,7 +539,7 @@ fn hostile_text_stays_valid_toml_and_a_plan() {
         .replace("市政府办公厅\n", "市政府\"办公厅\\\u{1b}[2J\n")
         .replace(
             "到2022年6月，总结试点经验。",
-            "到2022年6月，总结\"试点\"经验\\n\u{7}。",
+            "到2022年6月，总结\"试点\"<经验>\\n\u{7}。",
         );
     let long = "首席数据官".repeat(5_000);
     write(
@@ -562,7 +562,17 @@ fn hostile_text_stays_valid_toml_and_a_plan() {
         text.contains("# The document is longer than import reads"),
         "{text}"
     );
-    check_codes(&p);
+    assert!(text.contains(r#"总结\"试点\"＜经验＞\\n\u0007"#), "{text}");
+    // Only the placeholders are CORE008: `<经验>` read from the document is not one.
+    let placeholders = text
+        .lines()
+        .filter(|l| l.contains("= \"<") || l.contains("[\"<"))
+        .count();
+    let codes = check_codes(&p);
+    assert_eq!(
+        codes.iter().filter(|c| *c == "CORE008").count(),
+        placeholders
+    );
 }
 
 /// (name_zh, kind, level) of each unit of a draft.
