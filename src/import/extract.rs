@@ -694,7 +694,10 @@ pub(crate) fn read(text: &Text, w: &Words, places: &Places, rules: &Rules) -> Dr
 
     if let Some((no, p)) = &place_at {
         d.jurisdiction_zh = Some((p.zh.clone(), Ev::read(*no)));
-        d.level = Some((p.level, Ev::guessed(*no)));
+        // A plan's level is one of the plan format's (a town's is not).
+        if crate::plan::schema::LEVELS.contains(&p.level) {
+            d.level = Some((p.level, Ev::guessed(*no)));
+        }
         if let Some(en) = &p.english {
             d.jurisdiction = Some((en.clone(), Ev::guessed(*no)));
         }

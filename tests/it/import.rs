@@ -673,6 +673,15 @@ fn districts_departments_and_beijing_are_read_at_their_levels() {
     assert!(units(&t)[0]["cdo"].get("concurrent").is_none());
     check_codes(&out.join("taishan.toml"));
 
+    // A town's plan: a town is not a plan level, so the level is left to fill.
+    let (_, t) = draft(&out.join("dongguan-humen.toml"));
+    assert_eq!(s(&t, &["plan", "jurisdiction_zh"]), "东莞市虎门镇");
+    assert_eq!(
+        s(&t, &["plan", "level"]),
+        "<province, prefecture or county>"
+    );
+    check_codes(&out.join("dongguan-humen.toml"));
+
     // Beijing: every level one up.
     let (_, t) = draft(&out.join("beijing.toml"));
     assert_eq!(s(&t, &["plan", "level"]), "province");
