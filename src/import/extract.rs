@@ -144,11 +144,25 @@ impl Text {
         let has = |words: &[String]| {
             self.norm.iter().any(|l| {
                 let l = l.to_lowercase();
-                words.iter().any(|w| l.contains(w.as_str()))
+                words.iter().any(|w| word_in(&l, w))
             })
         };
         has(&w.plan.cdo) && has(&w.plan.plan)
     }
+}
+
+/// `w` in `s`; an English word only as a word (`plan`, not `explanation`).
+fn word_in(s: &str, w: &str) -> bool {
+    if !w.is_ascii() {
+        return s.contains(w);
+    }
+    s.match_indices(w).any(|(i, _)| {
+        let before = s[..i].chars().next_back();
+        let rest = &s[i + w.len()..];
+        let after = rest.strip_prefix('s').unwrap_or(rest).chars().next();
+        !before.is_some_and(|c| c.is_ascii_alphabetic())
+            && !after.is_some_and(|c| c.is_ascii_alphabetic())
+    })
 }
 
 fn is_cjk(c: char) -> bool {
@@ -329,6 +343,11 @@ fn deadlines(s: &str) -> Vec<String> {
         };
         let head = &before[..i - 4];
         let after = &s[i + '年'.len_utf8()..];
+        // 2021年底前: the year's last day.
+        if after.starts_with('底') {
+            out.extend(iso(y, 12, 31));
+            continue;
+        }
         let Some((m, n)) = lead_number(after, 2) else {
             continue;
         };
@@ -1490,6 +1509,9 @@ mod tests {
         assert_eq!(deadlines("2021年12月底前完成"), ["2021-12-31"]);
         assert_eq!(deadlines("到2022年6月，形成经验"), ["2022-06-30"]);
         assert_eq!(deadlines("2024年2月前"), ["2024-02-29"]);
+        assert_eq!(deadlines("2021年底前，完成任命"), ["2021-12-31"]);
+        assert!(word_in("a pilot plan.", "plan") && word_in("plans", "plan"));
+        assert!(!word_in("an explanation", "plan") && word_in("首席数据官", "首席数据官"));
         assert!(deadlines("2021年8月3日").is_empty());
         assert_eq!(date_line("2021年8月3日"), Some("2021-08-03".into()));
         assert_eq!(date_line("2021年2月30日"), None);
