@@ -315,9 +315,47 @@ fn lead_number(s: &str, max: usize) -> Option<(u32, usize)> {
     (n > 0 && n <= max).then(|| s[..n].parse().ok().map(|v| (v, n)))?
 }
 
-/// A line that is a date and nothing else: `2021年8月3日`.
+/// Chinese numerals in a date as digits: 二〇二一年八月三日 → 2021年8月3日
+/// (the year digit by digit, months and days with 十).
+fn cn_date(s: &str) -> Option<String> {
+    let digit = |c: char| {
+        "〇一二三四五六七八九"
+            .chars()
+            .position(|d| d == c)
+            .or((c == '零').then_some(0))
+    };
+    let (y, rest) = s.split_once('年')?;
+    let (m, rest) = rest.split_once('月')?;
+    let d = rest.strip_suffix('日')?;
+    let year: Option<String> = y
+        .chars()
+        .map(|c| digit(c).map(|n| char::from(b'0' + n as u8)))
+        .collect();
+    let small = |t: &str| -> Option<u32> {
+        let c: Vec<char> = t.chars().collect();
+        match c.as_slice() {
+            ['十'] => Some(10),
+            [a] => digit(*a).map(|n| n as u32),
+            ['十', b] => digit(*b).map(|n| 10 + n as u32),
+            [a, '十'] => digit(*a).map(|n| 10 * n as u32),
+            [a, '十', b] => Some(10 * digit(*a)? as u32 + digit(*b)? as u32),
+            _ => None,
+        }
+    };
+    Some(format!("{}年{}月{}日", year?, small(m)?, small(d)?))
+}
+
+/// A line that is a date and nothing else: `2021年8月3日` (or in Chinese
+/// numerals, 二〇二一年八月三日).
 fn date_line(s: &str) -> Option<String> {
     let s = s.trim();
+    let converted;
+    let s = if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s
+    } else {
+        converted = cn_date(s)?;
+        converted.as_str()
+    };
     let (y, n) = lead_number(s, 4)?;
     let s = s[n..].strip_prefix('年')?.trim_start();
     let (m, n) = lead_number(s, 2)?;
@@ -1515,6 +1553,12 @@ mod tests {
         assert!(deadlines("2021年8月3日").is_empty());
         assert_eq!(date_line("2021年8月3日"), Some("2021-08-03".into()));
         assert_eq!(date_line("2021年2月30日"), None);
+        assert_eq!(date_line("二〇二一年八月三日"), Some("2021-08-03".into()));
+        assert_eq!(
+            date_line("二〇二一年十二月三十一日"),
+            Some("2021-12-31".into())
+        );
+        assert_eq!(date_line("二〇二一年十月十日"), Some("2021-10-10".into()));
     }
 
     #[test]
