@@ -78,6 +78,8 @@ pub(crate) struct Draft {
     pub(crate) purchased_services: Option<Ev>,
     pub(crate) data_specialists: Option<Ev>,
     pub(crate) expert_panel: Option<Ev>,
+    /// The scope listed more units than are read (`MAX_UNITS`).
+    pub(crate) units_capped: bool,
 }
 
 #[derive(Debug, Default)]
@@ -831,7 +833,7 @@ pub(crate) fn read(text: &Text, w: &Words, places: &Places, rules: &Rules) -> Dr
         }
     }
 
-    d.units = units(&lines, w, place.as_ref());
+    (d.units, d.units_capped) = units(&lines, w, place.as_ref());
     cdo(&lines, w, &mut d.units, place.as_ref().map(|p| p.level));
     let section = duties_section(&lines, w);
     focus(&lines, w, &mut d.units);
@@ -1152,7 +1154,8 @@ fn list_items(sentence: &str, w: &Words) -> Vec<String> {
 /// hostile document (every later pass is over the units).
 pub(crate) const MAX_UNITS: usize = 500;
 
-fn units(lines: &[(usize, &str)], w: &Words, place: Option<&Where>) -> Vec<Unit> {
+/// The units of the scope, and whether it listed more than `MAX_UNITS`.
+fn units(lines: &[(usize, &str)], w: &Words, place: Option<&Where>) -> (Vec<Unit>, bool) {
     let mut out: Vec<Unit> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let prefix = place.map_or("unit", |p| p.id.as_str());
@@ -1164,7 +1167,7 @@ fn units(lines: &[(usize, &str)], w: &Words, place: Option<&Where>) -> Vec<Unit>
                     None => (listed.clone(), false),
                 };
                 if out.len() >= MAX_UNITS {
-                    return out;
+                    return (out, true);
                 }
                 if !seen.insert(name.clone()) {
                     continue;
@@ -1190,7 +1193,7 @@ fn units(lines: &[(usize, &str)], w: &Words, place: Option<&Where>) -> Vec<Unit>
             }
         }
     }
-    out
+    (out, false)
 }
 
 fn schema_str(s: &str, of: &[&'static str]) -> Option<&'static str> {

@@ -241,6 +241,14 @@ pub(crate) fn render(d: &Draft, lines: &[String], header: &Header<'_>, lang: Lan
                 .get(lang),
         );
     }
+    if d.units_capped {
+        head.push('\n');
+        head.push_str(
+            &Message::new("import.header.units-capped")
+                .arg("max", super::extract::MAX_UNITS.to_string())
+                .get(lang),
+        );
+    }
     if header.truncated {
         head.push('\n');
         head.push_str(

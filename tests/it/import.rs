@@ -774,3 +774,27 @@ fn units_listed_in_a_word_table_are_read() {
     );
     check_codes(&out);
 }
+
+#[test]
+fn a_scope_of_more_than_500_units_is_cut_and_says_so() {
+    let list: Vec<String> = (1..=510).map(|i| format!("市第{i}局")).collect();
+    let doc = format!(
+        "深圳市首席数据官制度试点实施方案\n一、试点范围\n在{}开展试点。\n",
+        list.join("、")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "many.txt", doc.as_bytes());
+    let out = dir.path().join("many.toml");
+    let o = import(&[
+        dir.path().join("many.txt").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let (text, t) = draft(&out);
+    assert_eq!(units(&t).len(), 500);
+    assert!(text.contains(
+        "# The scope lists more units than import reads: only the first 500 were read.\n"
+    ));
+    check_codes(&out);
+}
