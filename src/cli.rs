@@ -62,6 +62,8 @@ pub enum Command {
     },
     /// Write a commented plan skeleton for a jurisdiction, with `<…>` placeholders to fill in
     Init(InitArgs),
+    /// Read plan documents (.docx, .txt, .md) into draft plans that `check` can judge
+    Import(crate::import::ImportArgs),
     /// Print the JSON Schema of plan format v1, for editors and validators
     Schema,
     /// Print a shell completion script
@@ -534,6 +536,7 @@ fn run_command(
         Command::Init(a) => &a.packs,
         Command::Waivers(w) => &w.rules,
         Command::Diff(_) => &NO_EXTRA_PACKS,
+        Command::Import(a) => &a.packs,
         Command::Schema | Command::Completions { .. } | Command::Man { .. } => &NO_EXTRA_PACKS,
     };
     let mut pack_hashes = std::collections::HashMap::new();
@@ -575,6 +578,10 @@ fn run_command(
         Command::Init(a) => init(&a, &rules, lang, out, err),
         Command::Waivers(w) => crate::register::run(&w, &rules, lang, out, err),
         Command::Diff(d) => crate::resubmit::run(&d, lang, out, err),
+        Command::Import(a) => {
+            let json_lang = args.lang.unwrap_or(Lang::En);
+            crate::import::run(&a, &rules, lang, json_lang, out, err)
+        }
         Command::Schema => {
             out.write_all(crate::json_schema::render().as_bytes())?;
             Ok(Outcome::Pass)

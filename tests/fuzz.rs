@@ -9,7 +9,10 @@
 //!   loads, it is applied to checked plans and their reports rendered;
 //! - `fuzz_cel_and_keywords`: packs whose `expr` rules and `[keywords]` sets
 //!   are mutated, loaded and, when they load, checked on plans (as
-//!   `fuzz_rule_packs`), so CEL budgets and keyword includes are exercised.
+//!   `fuzz_rule_packs`), so CEL budgets and keyword includes are exercised;
+//! - `fuzz_import`: `import::draft_of` on a mutated plan document read as
+//!   .txt, .md or .docx (a mutated zip is a broken one); a draft must parse
+//!   as TOML and, checked, earn no PF (format) finding.
 //!
 //! All are `#[ignore]`d, so plain `cargo test` runs only the deterministic
 //! tests at the end of this file (the committed regression inputs and the
@@ -1824,5 +1827,132 @@ fn cel_seeds_load_or_are_refused() {
     let target = PackTarget { plans };
     for s in cel_seeds() {
         let _ = target.run(&s, 1);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// `fuzz_import`: plan documents read into drafts.
+
+/// The import seeds: the plan documents of the import tests, as text and as
+/// .docx (a zip archive; mutated, it is a broken one), and a huge paragraph.
+fn import_seeds() -> Vec<Vec<u8>> {
+    let dir = root().join("tests/fixtures/import");
+    let mut texts: Vec<String> = std::fs::read_dir(&dir)
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    texts.sort();
+    let mut seeds: Vec<Vec<u8>> = texts.iter().map(|t| t.clone().into_bytes()).collect();
+    seeds.extend(texts.iter().map(|t| docx_of(t)));
+    seeds.push(format!("首席数据官方案\n{}", "、市公安局".repeat(20_000)).into_bytes());
+    seeds.extend(
+        regressions("import")
+            .iter()
+            .filter_map(|p| std::fs::read(p).ok()),
+    );
+    seeds
+}
+
+/// A .docx holding `text`, a paragraph per line (stored, not compressed,
+/// so that mutations reach the XML).
+fn docx_of(text: &str) -> Vec<u8> {
+    use std::io::Write;
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let body: String = text
+        .lines()
+        .map(|l| format!("<w:p><w:r><w:t>{}</w:t></w:r></w:p>", esc(l)))
+        .collect();
+    let xml = format!("<w:document xmlns:w=\"w\"><w:body>{body}</w:body></w:document>");
+    let mut buf = io::Cursor::new(Vec::new());
+    let mut z = zip::ZipWriter::new(&mut buf);
+    let opts =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    z.start_file("word/document.xml", opts)
+        .expect("a zip entry");
+    z.write_all(xml.as_bytes()).expect("written to memory");
+    z.finish().expect("a zip in memory");
+    buf.into_inner()
+}
+
+struct ImportTarget {
+    rules: Rules,
+}
+
+impl ImportTarget {
+    /// The input as a .docx, .txt or .md by `variant`; a draft must be
+    /// valid TOML and plan format v1 (no PF finding when checked).
+    fn run(&self, input: &[u8], variant: u64) -> Signature {
+        let name = ["plan.docx", "plan.txt", "plan.md"][(variant % 3) as usize];
+        let lang = if variant & 8 == 0 { Lang::En } else { Lang::Zh };
+        match cdocheck::import::draft_of(name, input, &self.rules, lang) {
+            Err(why) => fnv(why.split(':').next().unwrap_or("").as_bytes()),
+            Ok(draft) => {
+                if let Err(e) = draft.parse::<toml::Table>() {
+                    panic!("the draft is not valid TOML: {e}\n{draft}");
+                }
+                let mut db = SourceDb::default();
+                let source = db.add(Source::new("draft.toml", draft.as_str()));
+                let plan = Plan::from_text(source, &db.get(source).text);
+                let checked = eval::check(&plan, &self.rules, &options(variant, None));
+                let pf: Vec<String> = checked
+                    .findings
+                    .shown
+                    .iter()
+                    .map(|f| f.code.to_string())
+                    .filter(|c| c.starts_with("PF"))
+                    .collect();
+                assert!(
+                    pf.is_empty(),
+                    "the draft has format findings {pf:?}:\n{draft}"
+                );
+                finding_signature(&checked.findings.shown, 7)
+            }
+        }
+    }
+}
+
+#[test]
+#[ignore = "fuzzing: run with `cargo test --test fuzz -- --ignored` (CDOCHECK_FUZZ_ITERATIONS)"]
+fn fuzz_import() {
+    let seed = seed();
+    let seeds = import_seeds();
+    let mut db = SourceDb::default();
+    let target = ImportTarget {
+        rules: Rules::builtin(&mut db).expect("the built-in packs load"),
+    };
+    // Words to mutate with: the reading patterns' own phrases.
+    let mut dict = seeds.clone();
+    dict.extend(std::fs::read(root().join("rules/import.toml")));
+    let t = Instant::now();
+    let o = fuzz(
+        "import",
+        seeds,
+        &dict,
+        iterations(),
+        seed,
+        &|input, variant| target.run(input, variant),
+    );
+    report("import", seed, &o, t.elapsed());
+}
+
+/// The import seeds give drafts that are valid plans, in every reading
+/// (a fast check run by `cargo test`).
+#[test]
+fn import_seeds_give_valid_drafts() {
+    let mut db = SourceDb::default();
+    let target = ImportTarget {
+        rules: Rules::builtin(&mut db).expect("the built-in packs load"),
+    };
+    for s in import_seeds() {
+        for variant in 0..3 {
+            let _ = target.run(&s, variant);
+        }
     }
 }

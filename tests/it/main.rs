@@ -13,6 +13,7 @@ mod evidence;
 mod formats;
 mod github;
 mod hostile_packs;
+mod import;
 mod init_packs;
 mod inputs;
 mod outputs;
