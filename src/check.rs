@@ -136,5 +136,10 @@ fn facts(plan: &Plan) -> PlanFacts {
         jurisdiction: get("jurisdiction"),
         jurisdiction_zh: get("jurisdiction_zh"),
         level: get("level"),
+        title: get("title"),
+        title_zh: get("title_zh"),
+        issuer: get("issuer"),
+        document_number: get("document_number"),
+        published: p.and_then(|p| p.date("published")).map(|d| d.to_string()),
     }
 }

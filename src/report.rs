@@ -129,6 +129,12 @@ pub struct PlanFacts {
     pub jurisdiction: Option<String>,
     pub jurisdiction_zh: Option<String>,
     pub level: Option<String>,
+    /// For the review letters' heading (`[plan]` as written).
+    pub title: Option<String>,
+    pub title_zh: Option<String>,
+    pub issuer: Option<String>,
+    pub document_number: Option<String>,
+    pub published: Option<String>,
 }
 
 /// One checked file.

@@ -1,0 +1,397 @@
+//! `--output letters=DIR`: for every plan that fails, a draft review letter
+//! (审核意见) the auditor edits and sends: `DIR/<path>/<stem>.docx` (Word,
+//! what government offices exchange) and `.md`, the plan's path as
+//! reported mirrored under DIR (json-output.md, "Outputs that are
+//! folders"). No letter for a plan that passes.
+//!
+//! A letter is a list of paragraphs ([`Para`]) rendered twice: as
+//! Markdown and as a minimal WordprocessingML package written here with
+//! the `zip` crate (document, styles, relationships; no template). Each is
+//! written whole and atomically as its plan's report arrives: nothing is
+//! kept for the end of the run.
+
+use std::collections::BTreeMap;
+use std::io::{self, Cursor, Write};
+use std::path::{Component, Path, PathBuf};
+
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipWriter};
+
+use super::audit::{self, FindingView, PlanView};
+use super::{Config, Emitter, Finish};
+use crate::lang::Lang;
+use crate::report::{FileReport, Status};
+use crate::source::SourceDb;
+
+/// Stands in for the letters where an emitter is asked for by format
+/// alone (a stream): the command line refuses `letters` on standard
+/// output before anything is checked, so this writes nothing.
+pub struct Refused;
+
+impl Emitter for Refused {
+    fn file(&mut self, _: &mut dyn Write, _: &FileReport, _: &SourceDb) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn finish(&mut self, _: &mut dyn Write, _: &Finish) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+pub struct Letters<'a> {
+    cfg: Config<'a>,
+    dir: PathBuf,
+}
+
+impl<'a> Letters<'a> {
+    pub fn new(cfg: Config<'a>, dir: PathBuf) -> Self {
+        Letters { cfg, dir }
+    }
+}
+
+/// Where a plan's letter goes, without its extension: the reported path
+/// under `dir`, its file name's extension dropped. A path that climbs
+/// (`..`) or is absolute stays inside `dir`: `..` becomes `_up_`, the
+/// root is dropped.
+pub fn target(dir: &Path, path: &str) -> PathBuf {
+    let mut out = dir.to_path_buf();
+    let p = Path::new(path);
+    let parts: Vec<Component> = p.components().collect();
+    for (i, c) in parts.iter().enumerate() {
+        let last = i + 1 == parts.len();
+        match c {
+            Component::Normal(s) if last => {
+                let stem = Path::new(s).file_stem().unwrap_or(s);
+                out.push(stem);
+            }
+            Component::Normal(s) => out.push(s),
+            Component::ParentDir => out.push("_up_"),
+            Component::CurDir | Component::RootDir | Component::Prefix(_) => {}
+        }
+    }
+    if out == dir {
+        out.push("plan");
+    }
+    out
+}
+
+/// The letter's files for a plan: `.docx` and `.md`.
+pub fn files(dir: &Path, path: &str) -> [PathBuf; 2] {
+    let t = target(dir, path);
+    [t.with_extension("docx"), t.with_extension("md")]
+}
+
+impl Emitter for Letters<'_> {
+    fn file(&mut self, _: &mut dyn Write, report: &FileReport, _: &SourceDb) -> io::Result<()> {
+        if report.status != Status::Fail {
+            return Ok(());
+        }
+        let lang = self.cfg.lang;
+        let plan = audit::plan(report, lang);
+        let findings: Vec<FindingView> = report
+            .findings
+            .iter()
+            .map(|l| audit::finding(l, self.cfg.rules, lang))
+            .collect();
+        let letter = letter(&plan, &findings, lang);
+        let [docx_path, md_path] = files(&self.dir, &report.path);
+        if let Some(parent) = docx_path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| named(e, parent))?;
+        }
+        let docx = docx(&letter, lang)?;
+        crate::atomic::write(&docx_path, &docx, true).map_err(|e| named(e, &docx_path))?;
+        crate::atomic::write(&md_path, markdown(&letter).as_bytes(), true)
+            .map_err(|e| named(e, &md_path))
+    }
+
+    fn finish(&mut self, _: &mut dyn Write, _: &Finish) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+fn named(e: io::Error, path: &Path) -> io::Error {
+    io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+}
+
+/// A paragraph of a letter.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Para {
+    Title(String),
+    Heading(String),
+    Body(String),
+    /// A numbered problem's first line.
+    Item(String),
+    /// Detail under an item: place, clause, correction.
+    Detail(String),
+    Quote(String),
+    /// To be filled in by the auditor.
+    Placeholder(String),
+}
+
+fn say(id: &'static str, lang: Lang) -> String {
+    audit::say(id, lang)
+}
+
+fn say_with(id: &'static str, args: &[(&'static str, String)], lang: Lang) -> String {
+    audit::say_with(id, args, lang)
+}
+
+/// The letter's paragraphs.
+pub fn letter(plan: &PlanView, findings: &[FindingView], lang: Lang) -> Vec<Para> {
+    let title = plan.title.clone().unwrap_or_else(|| plan.path.clone());
+    let issuer = plan
+        .issuer
+        .clone()
+        .unwrap_or_else(|| say("letter.issuer-unknown", lang));
+    let mut out = vec![
+        Para::Title(say_with("letter.title", &[("title", title.clone())], lang)),
+        Para::Body(say_with("letter.to", &[("issuer", issuer)], lang)),
+    ];
+    let number = plan
+        .document_number
+        .clone()
+        .unwrap_or_else(|| say("letter.no-number", lang));
+    let date = plan
+        .published
+        .clone()
+        .unwrap_or_else(|| say("letter.no-date", lang));
+    out.push(Para::Body(say_with(
+        "letter.opening",
+        &[
+            ("title", title),
+            ("number", number),
+            ("date", date),
+            ("path", plan.path.clone()),
+        ],
+        lang,
+    )));
+    let (waived, open): (Vec<&FindingView>, Vec<&FindingView>) =
+        findings.iter().partition(|f| f.waiver.is_some());
+    let mut groups: BTreeMap<&str, Vec<&FindingView>> = BTreeMap::new();
+    for f in &open {
+        groups.entry(f.code.as_str()).or_default().push(f);
+    }
+    out.push(Para::Heading(say("letter.problems", lang)));
+    let mut n = 0;
+    for (code, fs) in &groups {
+        out.push(Para::Heading(say_with(
+            "letter.rule",
+            &[
+                ("code", code.to_string()),
+                ("count", fs.len().to_string()),
+                ("severity", fs[0].severity_word.clone()),
+            ],
+            lang,
+        )));
+        for f in fs {
+            n += 1;
+            out.push(Para::Item(say_with(
+                "letter.item",
+                &[
+                    ("n", n.to_string()),
+                    ("code", f.code.clone()),
+                    ("message", f.message.clone()),
+                ],
+                lang,
+            )));
+            let place = match &f.unit {
+                Some(u) => say_with(
+                    "letter.where.unit",
+                    &[
+                        ("line", f.line.to_string()),
+                        ("column", f.column.to_string()),
+                        ("unit", u.clone()),
+                    ],
+                    lang,
+                ),
+                None => say_with(
+                    "letter.where",
+                    &[
+                        ("line", f.line.to_string()),
+                        ("column", f.column.to_string()),
+                    ],
+                    lang,
+                ),
+            };
+            out.push(Para::Detail(place));
+            if let Some(c) = &f.citation {
+                let source = c
+                    .source
+                    .clone()
+                    .unwrap_or_else(|| say("letter.source-unknown", lang));
+                out.push(Para::Detail(say_with(
+                    "letter.clause",
+                    &[
+                        ("clause", c.clause.clone()),
+                        ("provenance", c.provenance.clone()),
+                        ("source", source),
+                    ],
+                    lang,
+                )));
+                for q in &c.quotes {
+                    out.push(Para::Quote(q.clone()));
+                }
+            }
+            if let Some(h) = &f.help {
+                out.push(Para::Detail(say_with(
+                    "letter.correct",
+                    &[("help", h.clone())],
+                    lang,
+                )));
+            }
+        }
+    }
+    if !waived.is_empty() {
+        out.push(Para::Heading(say("letter.waivers", lang)));
+        for (i, f) in waived.iter().enumerate() {
+            let (reason, by) = f
+                .waiver
+                .as_ref()
+                .map(|w| (w.reason.clone(), w.approved_by.clone()))
+                .unwrap_or_default();
+            out.push(Para::Item(say_with(
+                "letter.waiver",
+                &[
+                    ("n", (i + 1).to_string()),
+                    ("code", f.code.clone()),
+                    ("message", f.message.clone()),
+                    ("reason", reason),
+                    ("approved_by", by),
+                ],
+                lang,
+            )));
+        }
+    }
+    out.push(Para::Body(say("letter.closing", lang)));
+    out.push(Para::Placeholder(say("letter.deadline", lang)));
+    out.push(Para::Placeholder(say("letter.signature", lang)));
+    out.push(Para::Placeholder(say("letter.date", lang)));
+    out
+}
+
+/// Text in Markdown: outside `code spans` (which the messages use for keys
+/// and values) markup characters are escaped, so a plan cannot inject
+/// headings, links or HTML into the letter; inside them nothing needs it.
+fn md_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut code = false;
+    for c in s.chars() {
+        if c == '`' {
+            code = !code;
+        } else if !code
+            && matches!(
+                c,
+                '\\' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '!' | '~'
+            )
+        {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    if code {
+        // An unbalanced backtick from plan text: close the span.
+        out.push('`');
+    }
+    out
+}
+
+pub fn markdown(letter: &[Para]) -> String {
+    let mut out = String::new();
+    for p in letter {
+        let line = match p {
+            Para::Title(t) => format!("# {}\n", md_text(t)),
+            Para::Heading(t) => format!("## {}\n", md_text(t)),
+            Para::Body(t) => format!("{}\n", md_text(t)),
+            Para::Item(t) => format!("**{}**\n", md_text(t)),
+            Para::Detail(t) => format!("- {}\n", md_text(t)),
+            Para::Quote(t) => format!("> {}\n", md_text(t)),
+            Para::Placeholder(t) => format!("{}\n", md_text(t)),
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// XML text: escaped, and the characters XML forbids replaced.
+fn xml(s: &str) -> String {
+    let s = crate::text::xml(s);
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/></Types>"#;
+
+const RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;
+
+const DOC_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#;
+
+/// Official-letter typography (GB/T 9704): the title in a bold black face
+/// at 22 pt, the body in FangSong at 16 pt; Latin text in Times New Roman.
+const STYLES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="FangSong" w:cs="Times New Roman"/><w:sz w:val="32"/><w:szCs w:val="32"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="360" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style><w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:pPr><w:jc w:val="center"/><w:spacing w:before="240" w:after="360"/></w:pPr><w:rPr><w:rFonts w:eastAsia="SimHei"/><w:b/><w:sz w:val="44"/><w:szCs w:val="44"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:basedOn w:val="Normal"/><w:pPr><w:keepNext/><w:spacing w:before="240"/></w:pPr><w:rPr><w:rFonts w:eastAsia="SimHei"/><w:b/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Item"><w:name w:val="Item"/><w:basedOn w:val="Normal"/><w:pPr><w:keepNext/><w:spacing w:before="120"/></w:pPr><w:rPr><w:b/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Detail"><w:name w:val="Detail"/><w:basedOn w:val="Normal"/><w:pPr><w:ind w:left="640"/></w:pPr></w:style><w:style w:type="paragraph" w:styleId="Quote"><w:name w:val="Quote"/><w:basedOn w:val="Normal"/><w:pPr><w:ind w:left="1280"/></w:pPr><w:rPr><w:rFonts w:eastAsia="KaiTi"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Placeholder"><w:name w:val="Placeholder"/><w:basedOn w:val="Normal"/><w:rPr><w:highlight w:val="yellow"/></w:rPr></w:style></w:styles>"#;
+
+/// The body of `word/document.xml`.
+pub fn document_xml(letter: &[Para], lang: Lang) -> String {
+    let mut out = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>"#,
+    );
+    let indent = lang == Lang::Zh;
+    for p in letter {
+        let (style, text) = match p {
+            Para::Title(t) => ("Title", t),
+            Para::Heading(t) => ("Heading1", t),
+            Para::Body(t) => ("Normal", t),
+            Para::Item(t) => ("Item", t),
+            Para::Detail(t) => ("Detail", t),
+            Para::Quote(t) => ("Quote", t),
+            Para::Placeholder(t) => ("Placeholder", t),
+        };
+        // A Chinese letter's body paragraphs open with a two-character indent.
+        let ind = if indent && style == "Normal" && !text.ends_with('：') {
+            r#"<w:ind w:firstLineChars="200" w:firstLine="640"/>"#
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            r#"<w:p><w:pPr><w:pStyle w:val="{style}"/>{ind}</w:pPr><w:r><w:t xml:space="preserve">{}</w:t></w:r></w:p>"#,
+            xml(text)
+        ));
+    }
+    out.push_str(r#"<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1588" w:header="851" w:footer="992" w:gutter="0"/></w:sectPr></w:body></w:document>"#);
+    out
+}
+
+/// The .docx package: the same bytes for the same letter.
+pub fn docx(letter: &[Para], lang: Lang) -> io::Result<Vec<u8>> {
+    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .last_modified_time(DateTime::default());
+    let document = document_xml(letter, lang);
+    for (name, text) in [
+        ("[Content_Types].xml", CONTENT_TYPES),
+        ("_rels/.rels", RELS),
+        ("word/_rels/document.xml.rels", DOC_RELS),
+        ("word/styles.xml", STYLES),
+        ("word/document.xml", document.as_str()),
+    ] {
+        zip.start_file(name, opts).map_err(io::Error::other)?;
+        zip.write_all(text.as_bytes())?;
+    }
+    let cursor = zip.finish().map_err(io::Error::other)?;
+    Ok(cursor.into_inner())
+}
