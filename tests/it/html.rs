@@ -104,7 +104,7 @@ fn hostile_plan_text_is_escaped() {
         r#"id = "</pre><script>alert(1)</script><img src=x onerror=alert(2)>""#,
     );
     assert_ne!(evil, text);
-    let plan = dir.path().join("<b>evil</b>.toml");
+    let plan = dir.path().join("<b>evil.toml");
     std::fs::write(&plan, evil).unwrap();
     let out = dir.path().join("r.html");
     let spec = format!("html={}", out.display());
