@@ -324,11 +324,16 @@ fn parse_output(s: &str) -> Result<(Format, PathBuf), String> {
     let (format, path) = s
         .split_once('=')
         .ok_or("write it as FORMAT=PATH, e.g. sarif=cdocheck.sarif")?;
+    // A folder output, so not a value of `--format` (which writes a stream).
+    if format.eq_ignore_ascii_case("letters") {
+        return Ok((Format::Letters, PathBuf::from(path)));
+    }
     let format = Format::from_str(format, true).map_err(|_| {
         let names: Vec<_> = Format::value_variants()
             .iter()
             .filter_map(|v| v.to_possible_value())
             .map(|v| v.get_name().to_string())
+            .chain(["letters".to_string()])
             .collect();
         format!(
             "unknown format `{format}`; the formats are: {}",

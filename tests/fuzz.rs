@@ -985,6 +985,7 @@ fn check_plan(rules: &Rules, text: &str, variant: u64, packs: Option<Vec<String>
         jurisdiction: get("jurisdiction"),
         jurisdiction_zh: get("jurisdiction_zh"),
         level: get("level"),
+        ..PlanFacts::default()
     };
     let report = FileReport::new(
         "fuzz.toml".into(),

@@ -93,7 +93,10 @@ impl Emitter for Html<'_> {
         } else {
             s.push_str("<ol class=\"findings\">\n");
         }
-        let spool = self.spool.as_mut().ok_or_else(|| io::Error::other("spool"))?;
+        let spool = self
+            .spool
+            .as_mut()
+            .ok_or_else(|| io::Error::other("spool"))?;
         spool.write_all(s.as_bytes())?;
         for l in &report.findings {
             let f = audit::finding(l, self.cfg.rules, lang);
@@ -383,12 +386,10 @@ fn filters(s: &mut String, end: &Finish, pf: &PortfolioView, lang: Lang) {
          <button id=\"f-reset\" type=\"button\">{}</button>\n<span>{}</span>\n</div>\n",
         say("html.filter.search", lang),
         say("html.filter.reset", lang),
-        say_with(
-            "html.filter.shown",
-            &[("count", "\u{0}".to_string())],
-            lang
-        )
-        .replace('\u{0}', &format!("<span id=\"f-count\">{}</span>", end.totals.summary.files)),
+        say_with("html.filter.shown", &[("count", "\u{0}".to_string())], lang).replace(
+            '\u{0}',
+            &format!("<span id=\"f-count\">{}</span>", end.totals.summary.files)
+        ),
     ));
 }
 
@@ -441,7 +442,10 @@ fn finding_item(s: &mut String, path: &str, f: &FindingView, snip: Option<&Snipp
     let mut tags = String::new();
     if f.waiver.is_some() {
         class.push_str(" waived");
-        tags.push_str(&format!("<span class=\"tag\">{}</span>", say("html.waived", lang)));
+        tags.push_str(&format!(
+            "<span class=\"tag\">{}</span>",
+            say("html.waived", lang)
+        ));
     } else if f.baselined {
         class.push_str(" baselined");
         tags.push_str(&format!(

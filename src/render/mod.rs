@@ -53,7 +53,9 @@ pub enum Format {
     Html,
     /// An Excel workbook: sheets Plans, Findings, Portfolio, Waivers
     Xlsx,
-    /// A folder of draft review letters (.docx and .md), one per failing plan
+    /// A folder of draft review letters (.docx and .md), one per failing
+    /// plan: `--output letters=DIR` only, never a `--format`.
+    #[value(skip)]
     Letters,
 }
 

@@ -14,7 +14,9 @@
 
 use std::io::{self, Write};
 
-use rust_xlsxwriter::{Format as Style, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    DocProperties, ExcelDateTime, Format as Style, Workbook, Worksheet, XlsxError,
+};
 
 use super::audit::{self, PlanView, PortfolioView};
 use super::{Config, Emitter, Finish};
@@ -137,6 +139,10 @@ impl<'a> Xlsx<'a> {
         if self.book.is_none() {
             let lang = self.cfg.lang;
             let mut book = Workbook::new();
+            // A fixed creation date, not the clock: the same input gives
+            // the same workbook.
+            let epoch = ExcelDateTime::from_ymd(1980, 1, 1).map_err(io)?;
+            book.set_properties(&DocProperties::new().set_creation_datetime(&epoch));
             let bold = Style::new().set_bold();
             for (name, cols) in SHEETS {
                 let ws = book.add_worksheet_with_constant_memory();
@@ -150,7 +156,9 @@ impl<'a> Xlsx<'a> {
             }
             self.book = Some(book);
         }
-        self.book.as_mut().ok_or_else(|| io::Error::other("workbook"))
+        self.book
+            .as_mut()
+            .ok_or_else(|| io::Error::other("workbook"))
     }
 
     fn row(&mut self, sheet: usize, values: &[V]) -> io::Result<()> {
@@ -258,7 +266,12 @@ fn put(ws: &mut Worksheet, r: u32, values: &[V]) -> io::Result<()> {
 }
 
 impl Emitter for Xlsx<'_> {
-    fn file(&mut self, _: &mut dyn Write, report: &crate::report::FileReport, _: &SourceDb) -> io::Result<()> {
+    fn file(
+        &mut self,
+        _: &mut dyn Write,
+        report: &crate::report::FileReport,
+        _: &SourceDb,
+    ) -> io::Result<()> {
         let lang = self.cfg.lang;
         let view = audit::plan(report, lang);
         if view.unreadable {

@@ -108,10 +108,21 @@ fn hostile_plan_text_is_escaped() {
     std::fs::write(&plan, evil).unwrap();
     let out = dir.path().join("r.html");
     let spec = format!("html={}", out.display());
-    let o = run(&["check", "--today", "2026-01-01", "--output", &spec, plan.to_str().unwrap()]);
+    let o = run(&[
+        "check",
+        "--today",
+        "2026-01-01",
+        "--output",
+        &spec,
+        plan.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let page = std::fs::read_to_string(&out).unwrap();
-    assert_eq!(page.matches("<script>").count(), 1, "only the page's own script");
+    assert_eq!(
+        page.matches("<script>").count(),
+        1,
+        "only the page's own script"
+    );
     assert!(!page.contains("<img"));
     assert!(!page.contains("<b>evil"));
     assert!(page.contains("&lt;script&gt;alert(1)"));
@@ -127,7 +138,9 @@ fn chromium() -> Option<PathBuf> {
         }
     }
     if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("chromium is not installed; CI needs the Debian packages chromium and fonts-noto-cjk");
+        panic!(
+            "chromium is not installed; CI needs the Debian packages chromium and fonts-noto-cjk"
+        );
     }
     eprintln!("note: chromium not found; the HTML browser test is skipped (apt-get install chromium fonts-noto-cjk)");
     None
@@ -163,7 +176,11 @@ fn render(lang: &str) -> Option<(String, Value)> {
         .output()
         .unwrap();
     let dom = String::from_utf8_lossy(&o.stdout).into_owned();
-    assert!(!dom.is_empty(), "chromium rendered nothing: {}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        !dom.is_empty(),
+        "chromium rendered nothing: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-artifacts");
     std::fs::create_dir_all(&shots).unwrap();
     let shot = shots.join(format!("html-first-screen-{lang}.png"));
@@ -174,7 +191,11 @@ fn render(lang: &str) -> Option<(String, Value)> {
         .arg(&url)
         .output()
         .unwrap();
-    assert!(shot.exists(), "no screenshot: {}", String::from_utf8_lossy(&s.stderr));
+    assert!(
+        shot.exists(),
+        "no screenshot: {}",
+        String::from_utf8_lossy(&s.stderr)
+    );
     Some((dom, v))
 }
 
@@ -186,14 +207,26 @@ fn renders_in_chromium() {
         };
         let body = dom.find("<body").map(|i| &dom[i..]).unwrap_or("");
         let tag = &body[..body.find('>').unwrap_or(0)];
-        assert!(!tag.contains("data-script-error"), "{lang}: script error: {tag}");
-        assert!(tag.contains("data-ready=\"1\""), "{lang}: script did not run: {tag}");
+        assert!(
+            !tag.contains("data-script-error"),
+            "{lang}: script error: {tag}"
+        );
+        assert!(
+            tag.contains("data-ready=\"1\""),
+            "{lang}: script did not run: {tag}"
+        );
         for f in v["files"].as_array().unwrap() {
             let path = f["path"].as_str().unwrap();
-            assert!(dom.contains(&format!("data-path=\"{path}\"")), "{lang}: {path}");
+            assert!(
+                dom.contains(&format!("data-path=\"{path}\"")),
+                "{lang}: {path}"
+            );
         }
         for c in codes(&v) {
-            assert!(dom.contains(&format!("<code class=\"code\">{c}</code>")), "{lang}: {c}");
+            assert!(
+                dom.contains(&format!("<code class=\"code\">{c}</code>")),
+                "{lang}: {c}"
+            );
         }
         // Guangdong's designated pilots, each in the portfolio.
         let pilots = if lang == "en" {
@@ -202,11 +235,20 @@ fn renders_in_chromium() {
             ["广州市", "江门市", "茂名市", "佛山市"]
         };
         for p in pilots {
-            assert!(dom.contains(&format!("<td class=\"pilot\">{p}</td>")), "{lang}: {p}");
+            assert!(
+                dom.contains(&format!("<td class=\"pilot\">{p}</td>")),
+                "{lang}: {p}"
+            );
         }
-        assert!(dom.contains("class=\"missing\""), "{lang}: missing pilots stand out");
+        assert!(
+            dom.contains("class=\"missing\""),
+            "{lang}: missing pilots stand out"
+        );
         // Every plan is shown before any filter is chosen.
         let n = v["files"].as_array().unwrap().len();
-        assert!(dom.contains(&format!("<span id=\"f-count\">{n}</span>")), "{lang}");
+        assert!(
+            dom.contains(&format!("<span id=\"f-count\">{n}</span>")),
+            "{lang}"
+        );
     }
 }

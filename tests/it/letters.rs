@@ -66,7 +66,10 @@ fn a_letter_per_failing_plan_naming_every_unwaived_finding() {
         let docx = out.join(format!("{stem}.docx"));
         let md = out.join(format!("{stem}.md"));
         if f["status"] == "pass" {
-            assert!(!docx.exists() && !md.exists(), "a letter for passing {path}");
+            assert!(
+                !docx.exists() && !md.exists(),
+                "a letter for passing {path}"
+            );
             continue;
         }
         let text = docx_text(&docx);
@@ -76,17 +79,29 @@ fn a_letter_per_failing_plan_naming_every_unwaived_finding() {
             if d["waived"] == true {
                 continue;
             }
-            assert!(text.contains(&format!("{code}: ")), "{path}: {code} not named:\n{text}");
+            assert!(
+                text.contains(&format!("{code}: ")),
+                "{path}: {code} not named:\n{text}"
+            );
             assert!(md.contains(code), "{path}: {code} not in the .md");
             let line = d["line"].as_u64().unwrap();
-            assert!(text.contains(&format!("line {line}, column")), "{path}: line {line}");
+            assert!(
+                text.contains(&format!("line {line}, column")),
+                "{path}: line {line}"
+            );
         }
-        assert!(text.contains("Reply by: [date]"), "{path}: no reply placeholder");
+        assert!(
+            text.contains("Reply by: [date]"),
+            "{path}: no reply placeholder"
+        );
     }
     let maoming = docx_text(&out.join("examples/maoming-draft.docx"));
     assert!(maoming.starts_with("Review of “Pilot Work Plan"));
     assert!(maoming.contains("To: General Office of the Maoming"));
-    assert!(maoming.contains("粤办函〔2021〕63号"), "the clause is cited");
+    assert!(
+        maoming.contains("粤办函〔2021〕63号"),
+        "the clause is cited"
+    );
 }
 
 #[test]
@@ -97,19 +112,37 @@ fn chinese_letter_and_waivers_listed_apart() {
     let out = dir.path().join("意见");
     let spec = format!("letters={}", out.display());
     let o = run(&[
-        "check", "--today", "2026-01-01", "--lang", "zh-CN", "--fail-on", "warning", "--output", &spec,
-        "examples/shenzhen-2021.toml", "examples/maoming-draft.toml",
+        "check",
+        "--today",
+        "2026-01-01",
+        "--lang",
+        "zh-CN",
+        "--fail-on",
+        "warning",
+        "--output",
+        &spec,
+        "examples/shenzhen-2021.toml",
+        "examples/maoming-draft.toml",
     ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let text = docx_text(&out.join("examples/maoming-draft.docx"));
-    assert!(text.starts_with("关于《茂名市首席数据官制度试点工作方案"), "{text}");
+    assert!(
+        text.starts_with("关于《茂名市首席数据官制度试点工作方案"),
+        "{text}"
+    );
     assert!(text.contains("一、需要修改的问题"));
     assert!(text.contains("回复期限"));
     assert!(text.contains("依据条款：《广东省首席数据官制度试点工作方案》（粤办函〔2021〕63号）"));
     let text = docx_text(&out.join("examples/shenzhen-2021.docx"));
     let (problems, waivers) = text.split_once("二、已同意按例外处理的事项").unwrap();
-    assert!(problems.contains("GD011") && !problems.contains("SZ002"), "{text}");
-    assert!(waivers.contains("SZ002") && waivers.contains("批准人"), "{text}");
+    assert!(
+        problems.contains("GD011") && !problems.contains("SZ002"),
+        "{text}"
+    );
+    assert!(
+        waivers.contains("SZ002") && waivers.contains("批准人"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -117,15 +150,39 @@ fn existing_letters_need_force_and_stdout_is_refused() {
     let (dir, _) = letters("en");
     let out = dir.path().join("letters");
     let spec = format!("letters={}", out.display());
-    let args = ["check", "--today", "2026-01-01", "--output", &spec, "examples/maoming-draft.toml"];
+    let args = [
+        "check",
+        "--today",
+        "2026-01-01",
+        "--output",
+        &spec,
+        "examples/maoming-draft.toml",
+    ];
     let o = run(&args);
-    assert_eq!(o.status.code(), Some(2), "an existing letter is not replaced");
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "an existing letter is not replaced"
+    );
     assert!(stderr(&o).contains("--force"), "{}", stderr(&o));
     let mut forced = args.to_vec();
     forced.insert(1, "--force");
     assert_eq!(run(&forced).status.code(), Some(1));
-    let o = run(&["check", "--format", "letters", "examples/maoming-draft.toml"]);
+    let o = run(&[
+        "check",
+        "--format",
+        "letters",
+        "examples/maoming-draft.toml",
+    ]);
     assert_eq!(o.status.code(), Some(2));
+    let o = run(&[
+        "check",
+        "--output",
+        "letters=-",
+        "examples/maoming-draft.toml",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("letters=DIR"), "{}", stderr(&o));
     // A folder output naming a file.
     let file = dir.path().join("f");
     std::fs::write(&file, "x").unwrap();
@@ -138,13 +195,24 @@ fn existing_letters_need_force_and_stdout_is_refused() {
 #[test]
 fn climbing_paths_stay_inside() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "plans/m.toml", &std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/maoming-draft.toml")).unwrap());
+    write(
+        dir.path(),
+        "plans/m.toml",
+        &std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/maoming-draft.toml"))
+            .unwrap(),
+    );
     let out = dir.path().join("work/letters");
     std::fs::create_dir_all(dir.path().join("work")).unwrap();
     let o = cdocheck()
         .current_dir(dir.path().join("work"))
-        .args(["check", "--today", "2026-01-01", "--output", "letters=letters", "../plans/m.toml"])
+        .args([
+            "check",
+            "--today",
+            "2026-01-01",
+            "--output",
+            "letters=letters",
+            "../plans/m.toml",
+        ])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));

@@ -40,6 +40,10 @@ fn rows_equal_the_json_report() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report.xlsx");
     let v: Value = audit_run("xlsx", &out, &["--lang", "en"]);
+    // The same input and --today: the same bytes.
+    let again = dir.path().join("again.xlsx");
+    audit_run("xlsx", &again, &["--lang", "en"]);
+    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&again).unwrap());
     let mut book: Xlsx<_> = open_workbook(&out).unwrap();
     assert_eq!(
         book.sheet_names(),
@@ -73,7 +77,11 @@ fn rows_equal_the_json_report() {
         .iter()
         .flat_map(|f| {
             let p = f["path"].as_str().unwrap();
-            f["diagnostics"].as_array().unwrap().iter().map(move |d| (p, d))
+            f["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(move |d| (p, d))
         })
         .collect();
     assert_eq!(findings.len() - 1, diags.len());
@@ -122,13 +130,23 @@ fn formulas_stay_text() {
     let dir = tempfile::tempdir().unwrap();
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(root.join("examples/maoming-draft.toml")).unwrap();
-    let evil = text.replace(r#"id = "mm-nr""#, r#"id = "=HYPERLINK(\"http://x\",\"y\")""#);
+    let evil = text.replace(
+        r#"id = "mm-nr""#,
+        r#"id = "=HYPERLINK(\"http://x\",\"y\")""#,
+    );
     assert_ne!(evil, text);
     let plan = dir.path().join("p.toml");
     std::fs::write(&plan, evil).unwrap();
     let out = dir.path().join("r.xlsx");
     let spec = format!("xlsx={}", out.display());
-    let o = run(&["check", "--today", "2026-01-01", "--output", &spec, plan.to_str().unwrap()]);
+    let o = run(&[
+        "check",
+        "--today",
+        "2026-01-01",
+        "--output",
+        &spec,
+        plan.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let mut book: Xlsx<_> = open_workbook(&out).unwrap();
     let formulas = book.worksheet_formula("Findings").unwrap();
