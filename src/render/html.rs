@@ -118,7 +118,13 @@ impl Emitter for Html<'_> {
         let mut s = String::new();
         head(&mut s, lang);
         summary(&mut s, &end.totals.summary, lang);
-        portfolio(&mut s, &pf, &self.plans, lang);
+        let links: Links = self
+            .plans
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.path.as_str(), i))
+            .collect();
+        portfolio(&mut s, &pf, &links, lang);
         index(&mut s, &self.plans, lang);
         filters(&mut s, end, &pf, lang);
         s.push_str("<section id=\"plans\">\n");
@@ -180,14 +186,17 @@ fn summary(s: &mut String, t: &Summary, lang: Lang) {
 
 /// A link to a plan's section by its path; plain text for a path not
 /// checked in this run.
-fn plan_link(path: &str, plans: &[PlanView]) -> String {
-    match plans.iter().position(|p| p.path == path) {
+/// Each plan's index by its (shown) path.
+type Links<'a> = std::collections::HashMap<&'a str, usize>;
+
+fn plan_link(path: &str, links: &Links) -> String {
+    match links.get(path).copied() {
         Some(i) => format!("<a href=\"#{}\">{}</a>", anchor(i), esc(path)),
         None => esc(path).into_owned(),
     }
 }
 
-fn path_list(s: &mut String, class: &str, title: String, paths: &[String], plans: &[PlanView]) {
+fn path_list(s: &mut String, class: &str, title: String, paths: &[String], plans: &Links) {
     if paths.is_empty() {
         return;
     }
@@ -198,7 +207,7 @@ fn path_list(s: &mut String, class: &str, title: String, paths: &[String], plans
     s.push_str("</ul>\n");
 }
 
-fn portfolio(s: &mut String, pf: &PortfolioView, plans: &[PlanView], lang: Lang) {
+fn portfolio(s: &mut String, pf: &PortfolioView, plans: &Links, lang: Lang) {
     s.push_str(&format!(
         "<section id=\"portfolio\">\n<h2>{}</h2>\n",
         say("html.portfolio", lang)

@@ -77,8 +77,14 @@ pub fn target(dir: &Path, path: &str) -> PathBuf {
 
 /// The letter's files for a plan: `.docx` and `.md`.
 pub fn files(dir: &Path, path: &str) -> [PathBuf; 2] {
-    let t = target(dir, path);
-    [t.with_extension("docx"), t.with_extension("md")]
+    // Appended, not `with_extension`: a stem may hold dots (`a.b.toml`).
+    let t = target(dir, path).into_os_string();
+    let with = |ext: &str| {
+        let mut p = t.clone();
+        p.push(ext);
+        PathBuf::from(p)
+    };
+    [with(".docx"), with(".md")]
 }
 
 impl Emitter for Letters<'_> {
@@ -394,4 +400,27 @@ pub fn docx(letter: &[Para], lang: Lang) -> io::Result<Vec<u8>> {
     }
     let cursor = zip.finish().map_err(io::Error::other)?;
     Ok(cursor.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letters_mirror_the_path_inside_the_folder() {
+        let d = Path::new("out");
+        assert_eq!(target(d, "plans/a/sz.toml"), Path::new("out/plans/a/sz"));
+        assert_eq!(target(d, "./sz.toml"), Path::new("out/sz"));
+        assert_eq!(target(d, "../x/sz.toml"), Path::new("out/_up_/x/sz"));
+        assert_eq!(target(d, "/abs/sz.toml"), Path::new("out/abs/sz"));
+        assert_eq!(target(d, ""), Path::new("out/plan"));
+        assert_eq!(files(d, "a.b.toml")[0], Path::new("out/a.b.docx"));
+    }
+
+    #[test]
+    fn markdown_from_plans_cannot_mark_up() {
+        assert_eq!(md_text("# <b>x</b> [l](u)"), "\\# \\<b\\>x\\</b\\> \\[l\\](u)");
+        assert_eq!(md_text("unit `a_b*`"), "unit `a_b*`");
+        assert_eq!(md_text("odd `tick"), "odd `tick`");
+    }
 }

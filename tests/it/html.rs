@@ -252,3 +252,23 @@ fn renders_in_chromium() {
         );
     }
 }
+
+/// A plan line of half a megabyte: the page quotes a bounded part of it.
+#[test]
+fn long_lines_are_quoted_in_part() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("examples/maoming-draft.toml")).unwrap();
+    let long = format!("rank = \"other\" # {}", "长".repeat(200_000));
+    let evil = text.replacen("rank = \"other\"", &long, 1);
+    assert_ne!(evil, text);
+    let plan = dir.path().join("long.toml");
+    std::fs::write(&plan, evil).unwrap();
+    let out = dir.path().join("r.html");
+    let spec = format!("html={}", out.display());
+    let o = run(&["check", "--today", "2026-01-01", "--output", &spec, plan.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let page = std::fs::read_to_string(&out).unwrap();
+    assert!(page.contains("<mark>&quot;other&quot;</mark>"), "the span is marked");
+    assert!(page.len() < 200_000, "the page quotes {} bytes", page.len());
+}
