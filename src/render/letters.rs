@@ -419,7 +419,10 @@ mod tests {
 
     #[test]
     fn markdown_from_plans_cannot_mark_up() {
-        assert_eq!(md_text("# <b>x</b> [l](u)"), "\\# \\<b\\>x\\</b\\> \\[l\\](u)");
+        assert_eq!(
+            md_text("# <b>x</b> [l](u)"),
+            "\\# \\<b\\>x\\</b\\> \\[l\\](u)"
+        );
         assert_eq!(md_text("unit `a_b*`"), "unit `a_b*`");
         assert_eq!(md_text("odd `tick"), "odd `tick`");
     }

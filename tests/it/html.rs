@@ -164,6 +164,74 @@ fn headless(browser: &Path, profile: &Path) -> Command {
     c
 }
 
+/// The DOM of the page at `url` as Chromium renders it.
+fn dump(browser: &Path, profile: &Path, url: &str) -> String {
+    let o = headless(browser, profile)
+        .arg("--dump-dom")
+        .arg(url)
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        !dom.is_empty(),
+        "chromium rendered nothing: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    dom
+}
+
+/// The filters, preset from the address, hide what does not match.
+#[test]
+fn filters_work_in_chromium() {
+    let Some(browser) = chromium() else {
+        return;
+    };
+    let (dir, out, v) = html("en");
+    let profile = dir.path().join("profile");
+    let url = format!("file://{}?rule=GD005&severity=error", out.display());
+    let dom = dump(&browser, &profile, &url);
+    let body = &dom[dom.find("<body").unwrap()..];
+    let tag = &body[..body.find('>').unwrap()];
+    assert!(
+        tag.contains("data-ready=\"1\"") && !tag.contains("data-script-error"),
+        "{tag}"
+    );
+    let with: Vec<&str> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["code"] == "GD005")
+        })
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(!with.is_empty());
+    assert!(
+        dom.contains(&format!("<span id=\"f-count\">{}</span>", with.len())),
+        "{with:?}"
+    );
+    for part in dom.split("<section class=\"plan\"").skip(1) {
+        let head = &part[..part.find('>').unwrap()];
+        let shown = with
+            .iter()
+            .any(|p| head.contains(&format!("data-path=\"{p}\"")));
+        assert_eq!(!head.contains("hidden"), shown, "{head}");
+    }
+    for li in dom.split("<li class=\"finding").skip(1) {
+        let head = &li[..li.find('>').unwrap()];
+        let shown = head.contains("data-code=\"GD005\"");
+        assert_eq!(!head.contains("hidden"), shown, "{head}");
+    }
+    // A text search finds a plan by a word of its findings.
+    let url = format!("file://{}?q=mm-nr", out.display());
+    let dom = dump(&browser, &profile, &url);
+    assert!(dom.contains("<span id=\"f-count\">1</span>"));
+}
+
 /// The rendered DOM and a screenshot of the first screen.
 fn render(lang: &str) -> Option<(String, Value)> {
     let browser = chromium()?;
@@ -266,9 +334,19 @@ fn long_lines_are_quoted_in_part() {
     std::fs::write(&plan, evil).unwrap();
     let out = dir.path().join("r.html");
     let spec = format!("html={}", out.display());
-    let o = run(&["check", "--today", "2026-01-01", "--output", &spec, plan.to_str().unwrap()]);
+    let o = run(&[
+        "check",
+        "--today",
+        "2026-01-01",
+        "--output",
+        &spec,
+        plan.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let page = std::fs::read_to_string(&out).unwrap();
-    assert!(page.contains("<mark>&quot;other&quot;</mark>"), "the span is marked");
+    assert!(
+        page.contains("<mark>&quot;other&quot;</mark>"),
+        "the span is marked"
+    );
     assert!(page.len() < 200_000, "the page quotes {} bytes", page.len());
 }

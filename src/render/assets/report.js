@@ -45,6 +45,16 @@
       status.value = ""; rule.value = ""; sev.value = ""; pilot.value = ""; text.value = "";
       apply();
     });
+    // Filters may be preset from the address: report.html?rule=GD005&status=fail
+    // (a link an auditor can send; the tests use it too).
+    var query = window.location.search.replace(/^\?/, "").split("&");
+    var fields = { status: status, rule: rule, severity: sev, pilot: pilot, q: text };
+    query.forEach(function (kv) {
+      var i = kv.indexOf("=");
+      if (i < 0) { return; }
+      var k = decodeURIComponent(kv.slice(0, i)), v = decodeURIComponent(kv.slice(i + 1).replace(/\+/g, " "));
+      if (Object.prototype.hasOwnProperty.call(fields, k)) { fields[k].value = v; }
+    });
     apply();
     body.setAttribute("data-ready", "1");
   } catch (e) {
