@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 use std::fs::File;
-use std::io::{self, BufWriter, Read, Seek, Write};
+use std::io::{self, BufWriter, Seek, Write};
 
 use super::audit::{self, FindingView, PlanView, PortfolioView, Snippet};
 use super::{Config, Emitter, Finish};
@@ -132,9 +132,7 @@ impl Emitter for Html<'_> {
         if let Some(spool) = self.spool.take() {
             let mut file = spool.into_inner().map_err(|e| e.into_error())?;
             file.rewind()?;
-            let mut buf = Vec::with_capacity(64 * 1024);
-            file.read_to_end(&mut buf)?;
-            w.write_all(&buf)?;
+            io::copy(&mut file, w)?;
         }
         let mut s = String::from("</section>\n");
         let tool = format!("cdocheck {}", env!("CARGO_PKG_VERSION"));

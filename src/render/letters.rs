@@ -159,7 +159,8 @@ pub fn letter(plan: &PlanView, findings: &[FindingView], lang: Lang) -> Vec<Para
         .unwrap_or_else(|| say("letter.no-number", lang));
     let date = plan
         .published
-        .clone()
+        .as_deref()
+        .map(|d| date_in(d, lang))
         .unwrap_or_else(|| say("letter.no-date", lang));
     out.push(Para::Body(say_with(
         "letter.opening",
@@ -273,6 +274,15 @@ pub fn letter(plan: &PlanView, findings: &[FindingView], lang: Lang) -> Vec<Para
     out.push(Para::Placeholder(say("letter.signature", lang)));
     out.push(Para::Placeholder(say("letter.date", lang)));
     out
+}
+
+/// A date as a letter writes it: `2021年8月9日` in Chinese, ISO in English.
+fn date_in(iso: &str, lang: Lang) -> String {
+    let parts: Vec<u32> = iso.split('-').filter_map(|p| p.parse().ok()).collect();
+    match (lang, parts.as_slice()) {
+        (Lang::Zh, [y, m, d]) => format!("{y}年{m}月{d}日"),
+        _ => iso.to_string(),
+    }
 }
 
 /// Text in Markdown: outside `code spans` (which the messages use for keys

@@ -131,6 +131,10 @@ fn chinese_letter_and_waivers_listed_apart() {
         "{text}"
     );
     assert!(text.contains("一、需要修改的问题"));
+    assert!(
+        text.contains("2021年9月10日发布"),
+        "dates as a letter writes them: {text}"
+    );
     assert!(text.contains("回复期限"));
     assert!(text.contains("依据条款：《广东省首席数据官制度试点工作方案》（粤办函〔2021〕63号）"));
     let text = docx_text(&out.join("examples/shenzhen-2021.docx"));
