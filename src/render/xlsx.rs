@@ -138,6 +138,9 @@ impl<'a> Xlsx<'a> {
     fn book(&mut self) -> io::Result<&mut Workbook> {
         if self.book.is_none() {
             let lang = self.cfg.lang;
+            // rust_xlsxwriter panics when it cannot make a sheet's temporary
+            // file: find out first, and fail as an output error instead.
+            drop(tempfile::tempfile()?);
             let mut book = Workbook::new();
             // A fixed creation date, not the clock: the same input gives
             // the same workbook.

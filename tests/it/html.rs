@@ -296,18 +296,26 @@ fn renders_in_chromium() {
                 "{lang}: {c}"
             );
         }
-        // Guangdong's designated pilots, each in the portfolio.
-        let pilots = if lang == "en" {
-            ["Guangzhou", "Jiangmen", "Maoming", "Foshan"]
-        } else {
-            ["广州市", "江门市", "茂名市", "佛山市"]
-        };
-        for p in pilots {
-            assert!(
-                dom.contains(&format!("<td class=\"pilot\">{p}</td>")),
-                "{lang}: {p}"
-            );
+        // Every designated pilot of every notice, in the portfolio.
+        let key = if lang == "en" { "name" } else { "name_zh" };
+        let mut pilots = 0;
+        for n in v["portfolio"]["notices"].as_array().unwrap() {
+            for p in n["pilots"].as_array().unwrap() {
+                let name = p[key].as_str().or(p["name"].as_str()).unwrap();
+                let cell = format!("<td class=\"pilot\">{name}</td>");
+                assert!(dom.contains(&cell), "{lang}: pilot {name}");
+                pilots += 1;
+            }
         }
+        assert!(pilots >= 16, "Guangdong's 10 cities and 6 departments");
+        assert!(
+            dom.contains("class=\"paths unreadable\""),
+            "{lang}: unreadable listed"
+        );
+        assert!(
+            dom.contains("class=\"paths opted-out\""),
+            "{lang}: opted-out listed"
+        );
         assert!(
             dom.contains("class=\"missing\""),
             "{lang}: missing pilots stand out"
