@@ -7,8 +7,9 @@
 //! A letter is a list of paragraphs ([`Para`]) rendered twice: as
 //! Markdown and as a minimal WordprocessingML package written here with
 //! the `zip` crate (document, styles, relationships; no template). Each is
-//! written whole and atomically as its plan's report arrives: nothing is
-//! kept for the end of the run.
+//! built as its plan's report arrives and written whole and atomically by
+//! a writer thread (at most 64 files queued): nothing is kept for the end
+//! of the run.
 
 use std::collections::BTreeMap;
 use std::io::{self, Cursor, Write};
@@ -38,15 +39,68 @@ impl Emitter for Refused {
     }
 }
 
+/// Letters waiting for the writer thread: enough to keep it busy, few
+/// enough to bound memory (a letter is a few kilobytes).
+const QUEUE: usize = 64;
+
+type Job = (PathBuf, Vec<u8>);
+
 pub struct Letters<'a> {
     cfg: Config<'a>,
     dir: PathBuf,
+    /// Files are written on a thread of their own: creating thousands of
+    /// small files costs the file system more than building them, and the
+    /// checks need not wait for it.
+    queue: Option<std::sync::mpsc::SyncSender<Job>>,
+    writer: Option<std::thread::JoinHandle<io::Result<()>>>,
 }
 
 impl<'a> Letters<'a> {
     pub fn new(cfg: Config<'a>, dir: PathBuf) -> Self {
-        Letters { cfg, dir }
+        Letters {
+            cfg,
+            dir,
+            queue: None,
+            writer: None,
+        }
     }
+
+    fn send(&mut self, job: Job) -> io::Result<()> {
+        if self.queue.is_none() {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Job>(QUEUE);
+            self.queue = Some(tx);
+            self.writer = Some(std::thread::spawn(move || {
+                for (path, bytes) in rx {
+                    write_letter(&path, &bytes)?;
+                }
+                Ok(())
+            }));
+        }
+        let sent = self.queue.as_ref().map(|q| q.send(job));
+        match sent {
+            Some(Ok(())) => Ok(()),
+            // The writer stopped on an error: report it.
+            _ => self.join(),
+        }
+    }
+
+    /// Waits for the writer; its first error, if any.
+    fn join(&mut self) -> io::Result<()> {
+        self.queue = None;
+        match self.writer.take().map(|w| w.join()) {
+            None | Some(Ok(Ok(()))) => Ok(()),
+            Some(Ok(Err(e))) => Err(e),
+            Some(Err(_)) => Err(io::Error::other("the letter writer stopped")),
+        }
+    }
+}
+
+/// One letter file, its folders made, written atomically.
+fn write_letter(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| named(e, parent))?;
+    }
+    crate::atomic::write_unsynced(path, bytes).map_err(|e| named(e, path))
 }
 
 /// Where a plan's letter goes, without its extension: the reported path
@@ -101,17 +155,12 @@ impl Emitter for Letters<'_> {
             .collect();
         let letter = letter(&plan, &findings, lang);
         let [docx_path, md_path] = files(&self.dir, &report.path);
-        if let Some(parent) = docx_path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| named(e, parent))?;
-        }
-        let docx = docx(&letter, lang)?;
-        crate::atomic::write(&docx_path, &docx, true).map_err(|e| named(e, &docx_path))?;
-        crate::atomic::write(&md_path, markdown(&letter).as_bytes(), true)
-            .map_err(|e| named(e, &md_path))
+        self.send((docx_path, docx(&letter, lang)?))?;
+        self.send((md_path, markdown(&letter).into_bytes()))
     }
 
     fn finish(&mut self, _: &mut dyn Write, _: &Finish) -> io::Result<()> {
-        Ok(())
+        self.join()
     }
 }
 
@@ -394,8 +443,11 @@ pub fn document_xml(letter: &[Para], lang: Lang) -> String {
 /// The .docx package: the same bytes for the same letter.
 pub fn docx(letter: &[Para], lang: Lang) -> io::Result<Vec<u8>> {
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+    // Stored, not deflated: a letter is a few kilobytes, and a compressor's
+    // state (hundreds of kilobytes) per part fragmented the heap of long
+    // runs that also write the HTML report.
     let opts = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
+        .compression_method(CompressionMethod::Stored)
         .last_modified_time(DateTime::default());
     let document = document_xml(letter, lang);
     for (name, text) in [
