@@ -304,9 +304,18 @@ pub fn status_word(s: Status, lang: Lang) -> String {
     tables::status_word(s).get(lang)
 }
 
-/// A level token (`prefecture`) in the reader's words.
+/// A plan's level token (`prefecture`) in the reader's words. Not the
+/// pilots' words: a province-level plan is Beijing's as well as a
+/// provincial department's.
 pub fn level_word(level: &str, lang: Lang) -> String {
-    tables::pilot_level(level).get(lang)
+    let id = match level {
+        "province" => "audit.level.province",
+        "prefecture" => "audit.level.prefecture",
+        "county" => "audit.level.county",
+        "township" => "audit.level.township",
+        other => return other.to_string(),
+    };
+    Message::new(id).get(lang)
 }
 
 /// `{count} of {target}` for a pilot's figure, `—` when unknown.
