@@ -154,3 +154,100 @@ fn formulas_stay_text() {
     let findings = rows(&mut book, "Findings");
     assert!(findings.iter().any(|r| s(&r[7]).starts_with("=HYPERLINK")));
 }
+
+/// Issue 10's "done when": a scan of 50+ mixed plans (pass, fail, waived,
+/// unreadable, several per pilot, a city the notice does not designate,
+/// opted out) with every auditor output at once, each consistent with JSON.
+#[test]
+fn fifty_mixed_plans_every_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut n = 0;
+    for (i, src) in AUDIT_PLANS.iter().cycle().take(54).enumerate() {
+        let bytes = std::fs::read(root.join(src)).unwrap();
+        let name = std::path::Path::new(src)
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap();
+        write(
+            dir.path(),
+            &format!("submitted/{:02}/{name}", i / 9),
+            &bytes,
+        );
+        n += 1;
+    }
+    // Zhanjiang: a Guangdong city that is not one of the ten pilots.
+    let jm = std::fs::read_to_string(root.join("examples/jiangmen-2021.toml")).unwrap();
+    let zj = jm.replace("Jiangmen", "Zhanjiang").replace("江门", "湛江");
+    write(dir.path(), "submitted/zhanjiang.toml", zj.as_bytes());
+    n += 1;
+    let out = dir.path().join("out");
+    let o = cdocheck()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--today",
+            "2026-01-01",
+            "--lang",
+            "zh-CN",
+            "--output",
+            "html=out/r.html",
+            "--output",
+            "xlsx=out/r.xlsx",
+            "--output",
+            "letters=out/letters",
+            "submitted",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let files = v["files"].as_array().unwrap();
+    assert_eq!(files.len(), n);
+    let failing: Vec<&str> = files
+        .iter()
+        .filter(|f| f["status"] == "fail")
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    let letters: Vec<_> = walk(&out.join("letters"));
+    assert_eq!(
+        letters.len(),
+        failing.len() * 2,
+        "a .docx and a .md per failing plan"
+    );
+    for p in &failing {
+        let stem = p.strip_suffix(".toml").unwrap();
+        assert!(
+            out.join("letters").join(format!("{stem}.docx")).exists(),
+            "{p}"
+        );
+    }
+    let mut book: Xlsx<_> = open_workbook(out.join("r.xlsx")).unwrap();
+    assert_eq!(rows(&mut book, "方案").len() - 1, n);
+    let portfolio = rows(&mut book, "试点总体情况");
+    assert!(portfolio
+        .iter()
+        .any(|r| s(&r[1]) == "非指定地区" && s(&r[4]) == "submitted/zhanjiang.toml"));
+    let page = std::fs::read_to_string(out.join("r.html")).unwrap();
+    for f in files {
+        let path = f["path"].as_str().unwrap();
+        assert!(page.contains(&format!("data-path=\"{path}\"")), "{path}");
+    }
+    assert!(page.contains("class=\"paths not-designated\""));
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
