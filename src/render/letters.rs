@@ -173,6 +173,8 @@ fn named(e: io::Error, path: &Path) -> io::Error {
 pub enum Para {
     Title(String),
     Heading(String),
+    /// A rule's group of problems, under a heading.
+    Rule(String),
     Body(String),
     /// A numbered problem's first line.
     Item(String),
@@ -223,14 +225,18 @@ pub fn letter(plan: &PlanView, findings: &[FindingView], lang: Lang) -> Vec<Para
     )));
     let (waived, open): (Vec<&FindingView>, Vec<&FindingView>) =
         findings.iter().partition(|f| f.waiver.is_some());
-    let mut groups: BTreeMap<&str, Vec<&FindingView>> = BTreeMap::new();
+    // Errors first, then warnings, then notes; by code within each.
+    let mut groups: BTreeMap<(crate::finding::Severity, &str), Vec<&FindingView>> = BTreeMap::new();
     for f in &open {
-        groups.entry(f.code.as_str()).or_default().push(f);
+        groups
+            .entry((f.severity, f.code.as_str()))
+            .or_default()
+            .push(f);
     }
     out.push(Para::Heading(say("letter.problems", lang)));
     let mut n = 0;
-    for (code, fs) in &groups {
-        out.push(Para::Heading(say_with(
+    for ((_, code), fs) in &groups {
+        out.push(Para::Rule(say_with(
             "letter.rule",
             &[
                 ("code", code.to_string()),
@@ -366,6 +372,7 @@ pub fn markdown(letter: &[Para]) -> String {
         let line = match p {
             Para::Title(t) => format!("# {}\n", md_text(t)),
             Para::Heading(t) => format!("## {}\n", md_text(t)),
+            Para::Rule(t) => format!("### {}\n", md_text(t)),
             Para::Body(t) => format!("{}\n", md_text(t)),
             Para::Item(t) => format!("**{}**\n", md_text(t)),
             Para::Detail(t) => format!("- {}\n", md_text(t)),
@@ -406,7 +413,7 @@ const DOC_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?
 /// Official-letter typography (GB/T 9704): the title in a bold black face
 /// at 22 pt, the body in FangSong at 16 pt; Latin text in Times New Roman.
 const STYLES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="FangSong" w:cs="Times New Roman"/><w:sz w:val="32"/><w:szCs w:val="32"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="360" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style><w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:pPr><w:jc w:val="center"/><w:spacing w:before="240" w:after="360"/></w:pPr><w:rPr><w:rFonts w:eastAsia="SimHei"/><w:b/><w:sz w:val="44"/><w:szCs w:val="44"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:basedOn w:val="Normal"/><w:pPr><w:keepNext/><w:spacing w:before="240"/></w:pPr><w:rPr><w:rFonts w:eastAsia="SimHei"/><w:b/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Item"><w:name w:val="Item"/><w:basedOn w:val="Normal"/><w:pPr><w:keepNext/><w:spacing w:before="120"/></w:pPr><w:rPr><w:b/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Detail"><w:name w:val="Detail"/><w:basedOn w:val="Normal"/><w:pPr><w:ind w:left="640"/></w:pPr></w:style><w:style w:type="paragraph" w:styleId="Quote"><w:name w:val="Quote"/><w:basedOn w:val="Normal"/><w:pPr><w:ind w:left="1280"/></w:pPr><w:rPr><w:rFonts w:eastAsia="KaiTi"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Placeholder"><w:name w:val="Placeholder"/><w:basedOn w:val="Normal"/><w:rPr><w:highlight w:val="yellow"/></w:rPr></w:style></w:styles>"#;
+<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="FangSong" w:cs="Times New Roman"/><w:sz w:val="32"/><w:szCs w:val="32"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="360" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style><w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:pPr><w:jc w:val="center"/><w:spacing w:before="240" w:after="360"/></w:pPr><w:rPr><w:rFonts w:eastAsia="SimHei"/><w:b/><w:sz w:val="44"/><w:szCs w:val="44"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:basedOn w:val="Normal"/><w:pPr><w:keepNext/><w:spacing w:before="240"/></w:pPr><w:rPr><w:rFonts w:eastAsia="SimHei"/><w:b/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Heading2"><w:name w:val="heading 2"/><w:basedOn w:val="Normal"/><w:pPr><w:keepNext/><w:spacing w:before="120"/><w:ind w:left="320"/></w:pPr><w:rPr><w:rFonts w:eastAsia="KaiTi"/><w:b/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Item"><w:name w:val="Item"/><w:basedOn w:val="Normal"/><w:pPr><w:keepNext/><w:spacing w:before="120"/></w:pPr><w:rPr><w:b/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Detail"><w:name w:val="Detail"/><w:basedOn w:val="Normal"/><w:pPr><w:ind w:left="640"/></w:pPr></w:style><w:style w:type="paragraph" w:styleId="Quote"><w:name w:val="Quote"/><w:basedOn w:val="Normal"/><w:pPr><w:ind w:left="1280"/></w:pPr><w:rPr><w:rFonts w:eastAsia="KaiTi"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Placeholder"><w:name w:val="Placeholder"/><w:basedOn w:val="Normal"/><w:rPr><w:highlight w:val="yellow"/></w:rPr></w:style></w:styles>"#;
 
 /// The body of `word/document.xml`.
 pub fn document_xml(letter: &[Para], lang: Lang) -> String {
@@ -419,6 +426,7 @@ pub fn document_xml(letter: &[Para], lang: Lang) -> String {
         let (style, text) = match p {
             Para::Title(t) => ("Title", t),
             Para::Heading(t) => ("Heading1", t),
+            Para::Rule(t) => ("Heading2", t),
             Para::Body(t) => ("Normal", t),
             Para::Item(t) => ("Item", t),
             Para::Detail(t) => ("Detail", t),
