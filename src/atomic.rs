@@ -81,10 +81,19 @@ impl AtomicFile {
     /// rather than replace a file that exists (or appeared meanwhile). A
     /// target written through is already complete.
     pub(crate) fn commit(self, overwrite: bool) -> io::Result<()> {
+        self.commit_with(overwrite, true)
+    }
+
+    /// As [`AtomicFile::commit`]; without `sync` the data is not forced to
+    /// disk first (thousands of small files, such as review letters, where a
+    /// sync each cost more than the check).
+    pub(crate) fn commit_with(self, overwrite: bool, sync: bool) -> io::Result<()> {
         let Target::Temp { temp, _slot } = self.target else {
             return Ok(());
         };
-        temp.as_file().sync_all()?;
+        if sync {
+            temp.as_file().sync_all()?;
+        }
         let done = if overwrite {
             temp.persist(&self.path)
         } else {
@@ -126,6 +135,14 @@ pub(crate) fn write(path: &Path, bytes: &[u8], overwrite: bool) -> io::Result<()
     let f = AtomicFile::create(path)?;
     f.file()?.write_all(bytes)?;
     f.commit(overwrite)
+}
+
+/// Writes `bytes` to `path` atomically (never half-written, removed on
+/// interrupt), replacing what is there, without forcing it to disk.
+pub(crate) fn write_unsynced(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let f = AtomicFile::create(path)?;
+    f.file()?.write_all(bytes)?;
+    f.commit_with(true, false)
 }
 
 /// Removing temporary files when a signal ends the run. The handler may

@@ -266,5 +266,9 @@ fn facts(plan: &Plan, db: &SourceDb, rules: &Rules, packs: &[String]) -> PlanFac
         counts,
         own_cdo,
         hint: None,
+        title: get("title"),
+        title_zh: get("title_zh"),
+        issuer: get("issuer"),
+        document_number: get("document_number"),
     }
 }

@@ -255,6 +255,10 @@ pub struct CheckArgs {
     /// Without it such a scan is exit 2, so a CI job never passes on nothing
     #[arg(long)]
     pub allow_no_plans: bool,
+    /// Replace files already in a folder output (`--output letters=DIR`);
+    /// without it an existing file there stops the run before any check
+    #[arg(long)]
+    pub force: bool,
     /// Report files larger than this instead of reading them (e.g. 4MiB)
     #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "4MiB")]
     pub max_file_size: u64,
@@ -328,11 +332,16 @@ fn parse_output(s: &str) -> Result<(Format, PathBuf), String> {
     let (format, path) = s
         .split_once('=')
         .ok_or("write it as FORMAT=PATH, e.g. sarif=cdocheck.sarif")?;
+    // A folder output, so not a value of `--format` (which writes a stream).
+    if format.eq_ignore_ascii_case("letters") {
+        return Ok((Format::Letters, PathBuf::from(path)));
+    }
     let format = Format::from_str(format, true).map_err(|_| {
         let names: Vec<_> = Format::value_variants()
             .iter()
             .filter_map(|v| v.to_possible_value())
             .map(|v| v.get_name().to_string())
+            .chain(["letters".to_string()])
             .collect();
         format!(
             "unknown format `{format}`; the formats are: {}",
@@ -725,11 +734,16 @@ fn stdout_format(args: &mut CheckArgs) -> Result<Format, Error> {
         .into_iter()
         .partition(|(_, p)| is_stdout(p));
     args.outputs = files;
-    match (to_stdout.as_slice(), args.format) {
-        ([], format) => Ok(format.unwrap_or(Format::Human)),
-        ([(format, _)], None) => Ok(*format),
-        _ => Err(Error::StdoutTwice),
+    let format = match (to_stdout.as_slice(), args.format) {
+        ([], format) => format.unwrap_or(Format::Human),
+        ([(format, _)], None) => *format,
+        _ => return Err(Error::StdoutTwice),
+    };
+    // Review letters are a folder of files, never a stream.
+    if format == Format::Letters {
+        return Err(Error::LettersFolder);
     }
+    Ok(format)
 }
 
 fn check(
@@ -798,6 +812,15 @@ fn check(
         }
         Err(e) => return fail(err, e, lang),
     };
+    // Folder outputs are set aside: the single-file checks refuse folders.
+    let (letters, files): (Vec<_>, Vec<_>) = std::mem::take(&mut args.outputs)
+        .into_iter()
+        .partition(|(f, _)| *f == Format::Letters);
+    args.outputs = files;
+    let letter_dirs: Vec<PathBuf> = letters.into_iter().map(|(_, d)| d).collect();
+    if let Err(e) = outputs::refuse_letters(&letter_dirs, &inputs, args.force) {
+        return fail(err, e, lang);
+    }
     if let Err(e) = outputs::refuse_clashes(
         &args.outputs,
         args.write_baseline.as_deref(),
@@ -878,6 +901,12 @@ fn check(
             writer: Box::new(&mut *out),
         },
     );
+    for dir in letter_dirs {
+        outputs.push(Output {
+            emitter: Box::new(render::letters::Letters::new(plain, dir)),
+            writer: Box::new(io::sink()),
+        });
+    }
     let github = format == Format::Github || args.outputs.iter().any(|(f, _)| *f == Format::Github);
     match outputs::job_summary(github) {
         Ok(Some(file)) => outputs.push(Output {

@@ -44,6 +44,12 @@ pub(crate) enum Error {
     /// Standard output (or an output file, named in `detail`) could not be
     /// written: a full disk, a closed device.
     Write { detail: String },
+    /// `letters` asked for on standard output: it is a folder of files.
+    LettersFolder,
+    /// A file a folder output would replace, without `--force`.
+    OutputExists { path: String },
+    /// A folder output that names an existing file.
+    LettersNotDir { path: String },
 }
 
 impl Error {
@@ -101,6 +107,13 @@ impl Error {
             Error::StdinTwice => Message::new("error.stdin-twice"),
             Error::StdinFilename => Message::new("error.stdin-filename"),
             Error::Write { detail } => Message::new("error.write").arg("detail", safe(detail)),
+            Error::LettersFolder => Message::new("error.letters-stdout"),
+            Error::OutputExists { path } => {
+                Message::new("error.output-exists").arg("path", safe(path))
+            }
+            Error::LettersNotDir { path } => {
+                Message::new("error.letters-not-dir").arg("path", safe(path))
+            }
         }
     }
 

@@ -131,6 +131,34 @@ pub(crate) fn open_outputs<'a, 'p>(
     Ok((outputs, files))
 }
 
+/// Refuses folder outputs (`--output letters=DIR`) that cannot be one (an
+/// existing file of that name), and, without `--force`, any that already
+/// holds a letter this run could write: checked before the scan for every
+/// input, since which plans fail is not known yet (json-output.md,
+/// "Outputs that are folders").
+pub(crate) fn refuse_letters(dirs: &[PathBuf], inputs: &[Input], force: bool) -> Result<(), Error> {
+    for dir in dirs {
+        if dir.exists() && !dir.is_dir() {
+            return Err(Error::LettersNotDir {
+                path: dir.display().to_string(),
+            });
+        }
+        if force || !dir.exists() {
+            continue;
+        }
+        for i in inputs {
+            for file in render::letters::files(dir, &i.display) {
+                if file.exists() {
+                    return Err(Error::OutputExists {
+                        path: file.display().to_string(),
+                    });
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Refuses single-file outputs that would destroy something: one naming a
 /// plan being checked or the baseline read (by any spelling: a symlink, a
 /// hard link, `dir/../p.toml`), one naming another output, or a folder

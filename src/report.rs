@@ -140,6 +140,11 @@ pub struct PlanFacts {
     /// For a plan that could not be read: the start of its text, at most
     /// [`HINT_BYTES`], where the portfolio looks for a pilot's name.
     pub hint: Option<String>,
+    /// For the review letters' heading (`[plan]` as written).
+    pub title: Option<String>,
+    pub title_zh: Option<String>,
+    pub issuer: Option<String>,
+    pub document_number: Option<String>,
 }
 
 /// How much of an unreadable plan's text the portfolio looks at.

@@ -14,19 +14,23 @@ use crate::rules::Rules;
 use crate::source::SourceDb;
 pub use crate::text::{safe, safe_multiline, safe_source};
 
+pub mod audit;
 pub mod baseline;
 pub mod cite;
 pub mod csv;
 pub mod explain;
 pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod letters;
 pub mod rules_md;
 pub mod rules_table;
 pub mod sarif;
 pub mod summary;
 pub mod tables;
+pub mod xlsx;
 
 /// An output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -45,6 +49,14 @@ pub enum Format {
     Github,
     /// CSV (RFC 4180): a header, then a row per finding
     Csv,
+    /// One self-contained HTML page for auditors: the portfolio, then each plan
+    Html,
+    /// An Excel workbook: sheets Plans, Findings, Portfolio, Waivers
+    Xlsx,
+    /// A folder of draft review letters (.docx and .md), one per failing
+    /// plan: `--output letters=DIR` only, never a `--format`.
+    #[value(skip)]
+    Letters,
 }
 
 /// What every emitter may need besides the reports.
@@ -97,6 +109,12 @@ pub fn emitter<'a>(format: Format, cfg: Config<'a>) -> Box<dyn Emitter + 'a> {
         Format::Junit => Box::new(junit::Junit::new(machine)),
         Format::Github => Box::new(github::Github::new(machine)),
         Format::Csv => Box::new(csv::Csv::new(machine)),
+        // Read by people: the human language.
+        Format::Html => Box::new(html::Html::new(cfg)),
+        Format::Xlsx => Box::new(xlsx::Xlsx::new(cfg)),
+        // A folder output: built by the command line with its folder
+        // (`letters::Letters::new`); as a stream it writes nothing.
+        Format::Letters => Box::new(letters::Refused),
     }
 }
 

@@ -132,7 +132,7 @@ fn table<const N: usize>(header: [Message; N], lang: Lang) -> Table {
     t
 }
 
-fn status_word(status: Status) -> Message {
+pub(crate) fn status_word(status: Status) -> Message {
     match status {
         Status::Pass => Message::new("status.pass"),
         Status::Fail => Message::new("status.fail"),
@@ -140,7 +140,7 @@ fn status_word(status: Status) -> Message {
 }
 
 /// A pilot's standing; `opted out` when its only plans left the notice out.
-fn pilot_status(p: &Pilot) -> Message {
+pub(crate) fn pilot_status(p: &Pilot) -> Message {
     if p.status == PilotStatus::Missing && !p.opted_out.is_empty() {
         return Message::new("pilot.opted-out");
     }
@@ -154,7 +154,7 @@ fn pilot_status(p: &Pilot) -> Message {
 
 /// A designated pilot's level as the roll-up names it: a province-level
 /// pilot of a provincial notice is a provincial department.
-fn pilot_level(level: &str) -> Message {
+pub(crate) fn pilot_level(level: &str) -> Message {
     match level {
         "province" => Message::new("level.province"),
         "prefecture" => Message::new("level.prefecture"),
@@ -380,7 +380,7 @@ pub fn statistics(totals: &Totals, lang: Lang) -> String {
 /// The notice as each language names it: in English its document and pack,
 /// `粤办函〔2021〕63号 (guangdong-2021)`; in Chinese its number, else its
 /// title in 《》, else its document as given.
-fn notice(n: &Notice) -> Text {
+pub(crate) fn notice(n: &Notice) -> Text {
     let en = format!("{} ({})", safe(&n.document), safe(&n.pack));
     Text::new(en, Some(notice_zh(n)))
 }

@@ -1,0 +1,351 @@
+//! What the auditor's outputs (HTML, xlsx, review letters) show, as plain
+//! view models built from the reports and the portfolio in one place, so
+//! that a field added to either (a pilot's figures, a plan's details) is
+//! wired into every auditor output here. Every string here is already in
+//! the output's language and made safe ([`safe`]); each format escapes for
+//! itself (HTML entities, XML).
+
+use crate::finding::Severity;
+use crate::lang::{Lang, Text};
+use crate::message::{Arg, Message};
+use crate::portfolio::{Pilot, PilotStatus, Portfolio};
+use crate::report::{FileReport, Located, Status};
+use crate::rules::Rules;
+use crate::source::SourceDb;
+
+use super::{cite, safe, safe_source, tables};
+
+/// One plan's line: the Plans sheet, the HTML index and a letter's heading.
+#[derive(Clone, Debug)]
+pub struct PlanView {
+    pub path: String,
+    /// Jurisdiction in the reader's language; `None` when unknown.
+    pub jurisdiction: Option<String>,
+    /// The level as the plan writes it (a machine token).
+    pub level: Option<String>,
+    pub packs: Vec<String>,
+    pub status: Status,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub waived: usize,
+    pub baselined: usize,
+    /// Could not be read or parsed (PF001).
+    pub unreadable: bool,
+    pub title: Option<String>,
+    pub issuer: Option<String>,
+    pub document_number: Option<String>,
+    pub published: Option<String>,
+}
+
+pub fn plan(r: &FileReport, lang: Lang) -> PlanView {
+    let c = r.counts();
+    let pick = |en: &Option<String>, zh: &Option<String>| {
+        let zh = zh.as_deref().filter(|_| lang == Lang::Zh);
+        zh.or(en.as_deref()).map(|s| safe(s).into_owned())
+    };
+    let f = &r.facts;
+    PlanView {
+        path: safe(&r.path).into_owned(),
+        jurisdiction: pick(&f.jurisdiction, &f.jurisdiction_zh),
+        level: f.level.as_deref().map(|s| safe(s).into_owned()),
+        packs: r.packs.iter().map(|p| safe(p).into_owned()).collect(),
+        status: r.status,
+        errors: c.errors,
+        warnings: c.warnings,
+        infos: c.infos,
+        waived: c.waived,
+        baselined: c.baselined,
+        unreadable: r.findings.iter().any(|l| &*l.finding.code == "PF001"),
+        title: pick(&f.title, &f.title_zh),
+        issuer: f.issuer.as_deref().map(|s| safe(s).into_owned()),
+        document_number: f.document_number.as_deref().map(|s| safe(s).into_owned()),
+        published: f.published.map(|d| d.to_string()),
+    }
+}
+
+/// A citation as the auditor's outputs show it.
+#[derive(Clone, Debug)]
+pub struct CiteView {
+    /// `粤办函〔2021〕63号 §二 试点范围` / `《…》（…）“二、试点范围”`.
+    pub clause: String,
+    /// `text`, `report`, `convention` in the reader's words.
+    pub provenance: String,
+    /// The provenance as JSON spells it.
+    pub provenance_token: &'static str,
+    pub source: Option<String>,
+    /// The whole citation line (`cites … (…)` / `依据…；来源：…`).
+    pub line: String,
+    /// The quoted words, each without its marks.
+    pub quotes: Vec<String>,
+}
+
+/// A waiver that covers a finding.
+#[derive(Clone, Debug)]
+pub struct WaiverView {
+    pub reason: String,
+    pub approved_by: String,
+}
+
+/// One finding.
+#[derive(Clone, Debug)]
+pub struct FindingView {
+    pub code: String,
+    pub severity: Severity,
+    /// The severity in the reader's words.
+    pub severity_word: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub unit: Option<String>,
+    pub key: Option<String>,
+    pub message: String,
+    pub help: Option<String>,
+    pub citation: Option<CiteView>,
+    pub waiver: Option<WaiverView>,
+    pub baselined: bool,
+    /// Fails its plan at the run's `--fail-on`.
+    pub fails: bool,
+}
+
+pub fn finding(l: &Located, rules: &Rules, lang: Lang) -> FindingView {
+    let f = &l.finding;
+    let citation = f.citation.as_deref().map(|c| CiteView {
+        clause: safe(cite::clause(c, rules.pack(&c.pack)).get(lang).trim()).into_owned(),
+        provenance: cite::provenance_word(c.provenance).get(lang),
+        provenance_token: c.provenance.as_str(),
+        source: cite::source(c, lang).map(|s| safe(s).into_owned()),
+        line: safe(&cite::line(c, rules, lang)).into_owned(),
+        quotes: quotes(c, lang),
+    });
+    FindingView {
+        code: safe(&f.code).into_owned(),
+        severity: f.severity,
+        severity_word: super::severity_word(f.severity).get(lang),
+        line: l.start.line,
+        column: l.start.column,
+        end_line: l.end.line,
+        end_column: l.end.column,
+        unit: f.unit.as_deref().map(|s| safe(s).into_owned()),
+        key: f.key.as_deref().map(|s| safe(s).into_owned()),
+        message: safe(&f.message.get(lang)).into_owned(),
+        help: f.help.as_ref().map(|h| safe(&h.get(lang)).into_owned()),
+        citation,
+        waiver: f.waived.as_ref().map(|w| WaiverView {
+            reason: safe(&w.reason).into_owned(),
+            approved_by: safe(&w.approved_by).into_owned(),
+        }),
+        baselined: f.baselined,
+        fails: l.fails,
+    }
+}
+
+/// The quoted words without [`cite::quotes`]' indentation and marks.
+fn quotes(c: &crate::finding::Citation, lang: Lang) -> Vec<String> {
+    cite::quotes(c, lang)
+        .into_iter()
+        .map(|q| {
+            let q = q.trim_start();
+            let mut it = q.chars();
+            it.next();
+            it.next_back();
+            it.as_str().to_string()
+        })
+        .collect()
+}
+
+/// The plan text a finding points at: whole lines around its span, the
+/// span marked. Bounded whatever the file: at most [`SNIPPET_LINES`] lines
+/// and [`SNIPPET_CONTEXT`] bytes either side of the span, the span itself
+/// cut at [`SNIPPET_SPAN`] bytes.
+#[derive(Clone, Debug, Default)]
+pub struct Snippet {
+    /// Line number of the first line shown.
+    pub first_line: usize,
+    /// Text before the span, the span, after it (control characters made
+    /// visible); may hold line breaks.
+    pub before: String,
+    pub marked: String,
+    pub after: String,
+}
+
+pub const SNIPPET_LINES: usize = 6;
+pub const SNIPPET_CONTEXT: usize = 240;
+pub const SNIPPET_SPAN: usize = 1_000;
+
+pub fn snippet(l: &Located, db: &SourceDb) -> Option<Snippet> {
+    let text: &str = &db.get(l.finding.at.source).text;
+    if text.is_empty() {
+        return None;
+    }
+    let floor = |mut i: usize| {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let span = &l.finding.at.span;
+    let start = floor(span.start);
+    let end = floor(span.end.max(start).min(start + SNIPPET_SPAN));
+    // Back to the start of the line, but no further than the context.
+    let lo = floor(start.saturating_sub(SNIPPET_CONTEXT));
+    let from = text[lo..start].rfind('\n').map_or(lo, |i| lo + i + 1);
+    let hi = floor(end + SNIPPET_CONTEXT);
+    let to = text[end..hi].find('\n').map_or(hi, |i| end + i);
+    let before = &text[from..start];
+    let marked = text[start..end].trim_end_matches(['\n', '\r']);
+    let after = &text[start + marked.len()..to];
+    // Keep at most SNIPPET_LINES lines, counted from the span's first line.
+    let mut after = after.to_string();
+    let lines = marked.matches('\n').count();
+    if lines + 1 >= SNIPPET_LINES {
+        after.clear();
+    }
+    let marked = if lines >= SNIPPET_LINES {
+        let cut = marked
+            .match_indices('\n')
+            .nth(SNIPPET_LINES - 1)
+            .map_or(marked.len(), |(i, _)| i);
+        &marked[..cut]
+    } else {
+        marked
+    };
+    let clean = |s: &str| safe_source(s).replace('\r', "");
+    Some(Snippet {
+        first_line: l.start.line,
+        before: clean(before),
+        marked: clean(marked),
+        after: clean(&after),
+    })
+}
+
+/// The figures a notice asks of a pilot: county/city/district governments
+/// (against 3), city departments (against 5), a CDO post of its own.
+/// `None` until the portfolio carries them (issue 10, §7).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PilotCounts {
+    pub county_governments: Option<usize>,
+    pub city_departments: Option<usize>,
+    pub city_cdo: Option<bool>,
+}
+
+/// The targets the Guangdong notice sets: at least 3 county-level
+/// governments and 5 city departments.
+pub const COUNTY_TARGET: usize = 3;
+pub const DEPARTMENT_TARGET: usize = 5;
+
+#[derive(Clone, Debug)]
+pub struct PilotView {
+    pub name: String,
+    pub level: String,
+    pub plans: Vec<String>,
+    pub opted_out: Vec<String>,
+    pub status: PilotStatus,
+    /// `missing`, or `opted out` when its only plans left the notice out.
+    pub status_word: String,
+    pub counts: PilotCounts,
+}
+
+#[derive(Clone, Debug)]
+pub struct NoticeView {
+    pub pack: String,
+    /// `粤办函〔2021〕63号 (guangdong-2021)` / `粤办函〔2021〕63号`.
+    pub title: String,
+    pub pilots: Vec<PilotView>,
+    pub not_designated: Vec<String>,
+    pub opted_out: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct PortfolioView {
+    pub notices: Vec<NoticeView>,
+    /// Plans that could not be read (PF001), listed once for the run.
+    pub unreadable: Vec<String>,
+}
+
+/// The portfolio as the auditor's outputs show it. `unreadable` are the
+/// paths of the plans that could not be read, which the emitters collect.
+pub fn portfolio(p: &Portfolio, unreadable: &[String], lang: Lang) -> PortfolioView {
+    let paths = |v: &[String]| v.iter().map(|p| safe(p).into_owned()).collect::<Vec<_>>();
+    let notices = p
+        .notices
+        .iter()
+        .map(|n| NoticeView {
+            pack: safe(&n.pack).into_owned(),
+            title: tables::notice(n).get(lang).to_string(),
+            pilots: n.pilots.iter().map(|x| pilot(x, lang)).collect(),
+            not_designated: paths(&n.not_designated),
+            opted_out: paths(&n.opted_out),
+        })
+        .collect();
+    PortfolioView {
+        notices,
+        unreadable: paths(unreadable),
+    }
+}
+
+fn pilot(p: &Pilot, lang: Lang) -> PilotView {
+    let name = Text::new(p.name.as_str(), p.name_zh.clone());
+    PilotView {
+        name: safe(name.get(lang)).into_owned(),
+        level: tables::pilot_level(&p.level).get(lang),
+        plans: p.plans.iter().map(|x| safe(x).into_owned()).collect(),
+        opted_out: p.opted_out.iter().map(|x| safe(x).into_owned()).collect(),
+        status: p.status,
+        status_word: tables::pilot_status(p).get(lang),
+        counts: PilotCounts::default(),
+    }
+}
+
+/// `pass` / `fail` in the reader's words.
+pub fn status_word(s: Status, lang: Lang) -> String {
+    tables::status_word(s).get(lang)
+}
+
+/// A plan's level token (`prefecture`) in the reader's words. Not the
+/// pilots' words: a province-level plan is Beijing's as well as a
+/// provincial department's.
+pub fn level_word(level: &str, lang: Lang) -> String {
+    let id = match level {
+        "province" => "audit.level.province",
+        "prefecture" => "audit.level.prefecture",
+        "county" => "audit.level.county",
+        "township" => "audit.level.township",
+        other => return other.to_string(),
+    };
+    Message::new(id).get(lang)
+}
+
+/// `{count} of {target}` for a pilot's figure, `—` when unknown.
+pub fn against(n: Option<usize>, target: usize, lang: Lang) -> String {
+    match n {
+        Some(n) => Message::new("audit.against")
+            .arg("count", n.to_string())
+            .arg("target", target.to_string())
+            .get(lang),
+        None => "—".to_string(),
+    }
+}
+
+/// Yes / no / — for a pilot's own CDO post.
+pub fn yes_no(b: Option<bool>, lang: Lang) -> String {
+    match b {
+        Some(true) => Message::new("audit.yes").get(lang),
+        Some(false) => Message::new("audit.no").get(lang),
+        None => "—".to_string(),
+    }
+}
+
+/// A message with one plain argument, for headings.
+pub fn say(id: &'static str, lang: Lang) -> String {
+    Message::new(id).get(lang)
+}
+
+/// A message with arguments.
+pub fn say_with(id: &'static str, args: &[(&'static str, String)], lang: Lang) -> String {
+    Message::new(id)
+        .args(args.iter().map(|(k, v)| (*k, Arg::Plain(v.clone()))))
+        .get(lang)
+}

@@ -1,0 +1,536 @@
+//! `--output html=PATH`: one self-contained page for an auditor's
+//! director. CSS and script are inline (`assets/`), nothing is fetched (a
+//! Content-Security-Policy forbids it), and the fonts are the reader's own
+//! Chinese fonts. The first screen is the portfolio, known only at the end
+//! of a run, so each plan's section is rendered as its report arrives into
+//! an anonymous temporary file and copied after the portfolio at the end:
+//! memory holds a small row per plan, never the findings' text.
+//!
+//! Every text from a plan, a path or a pack is escaped ([`esc`]) after
+//! being made safe ([`safe`]); the page holds no timestamp, so the same
+//! input and `--today` give the same bytes.
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{self, BufWriter, Seek, Write};
+
+use super::audit::{self, FindingView, PlanView, PortfolioView, Snippet};
+use super::{Config, Emitter, Finish};
+use crate::lang::Lang;
+use crate::report::{FileReport, Status, Summary};
+use crate::source::SourceDb;
+
+const CSS: &str = include_str!("assets/report.css");
+const JS: &str = include_str!("assets/report.js");
+
+pub struct Html<'a> {
+    cfg: Config<'a>,
+    /// The plans' sections, in path order, until the end of the run.
+    spool: Option<BufWriter<File>>,
+    /// A row per plan for the index table.
+    plans: Vec<PlanView>,
+    unreadable: Vec<String>,
+}
+
+impl<'a> Html<'a> {
+    pub fn new(cfg: Config<'a>) -> Self {
+        Html {
+            cfg,
+            spool: None,
+            plans: Vec::new(),
+            unreadable: Vec::new(),
+        }
+    }
+
+    fn say(&self, id: &'static str) -> String {
+        esc(&audit::say(id, self.cfg.lang)).into_owned()
+    }
+}
+
+/// HTML text and attribute values: the five characters that matter.
+pub fn esc(s: &str) -> Cow<'_, str> {
+    if !s.contains(['&', '<', '>', '"', '\'']) {
+        return s.into();
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out.into()
+}
+
+/// The anchor of the `i`th plan (0-based, path order).
+fn anchor(i: usize) -> String {
+    format!("p-{}", i + 1)
+}
+
+impl Emitter for Html<'_> {
+    fn file(&mut self, _: &mut dyn Write, report: &FileReport, db: &SourceDb) -> io::Result<()> {
+        if self.spool.is_none() {
+            self.spool = Some(BufWriter::new(tempfile::tempfile()?));
+        }
+        let lang = self.cfg.lang;
+        let view = audit::plan(report, lang);
+        if view.unreadable {
+            self.unreadable.push(report.path.clone());
+        }
+        let i = self.plans.len();
+        let mut s = String::new();
+        plan_section(&mut s, i, &view, lang);
+        let n = report.findings.len();
+        if n == 0 {
+            s.push_str(&format!(
+                "<p class=\"muted\">{}</p>\n",
+                self.say("html.no-findings")
+            ));
+        } else {
+            s.push_str("<ol class=\"findings\">\n");
+        }
+        let spool = self
+            .spool
+            .as_mut()
+            .ok_or_else(|| io::Error::other("spool"))?;
+        spool.write_all(s.as_bytes())?;
+        for l in &report.findings {
+            let f = audit::finding(l, self.cfg.rules, lang);
+            let mut s = String::new();
+            finding_item(&mut s, &view.path, &f, audit::snippet(l, db).as_ref(), lang);
+            spool.write_all(s.as_bytes())?;
+        }
+        if n > 0 {
+            spool.write_all(b"</ol>\n")?;
+        }
+        spool.write_all(b"</section>\n")?;
+        self.plans.push(view);
+        Ok(())
+    }
+
+    fn finish(&mut self, w: &mut dyn Write, end: &Finish) -> io::Result<()> {
+        let lang = self.cfg.lang;
+        let pf = audit::portfolio(end.portfolio, &self.unreadable, lang);
+        let mut s = String::new();
+        head(&mut s, lang);
+        summary(&mut s, &end.totals.summary, lang);
+        let links: Links = self
+            .plans
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.path.as_str(), i))
+            .collect();
+        portfolio(&mut s, &pf, &links, lang);
+        index(&mut s, &self.plans, lang);
+        filters(&mut s, end, &pf, lang);
+        s.push_str("<section id=\"plans\">\n");
+        w.write_all(s.as_bytes())?;
+        if let Some(spool) = self.spool.take() {
+            let mut file = spool.into_inner().map_err(|e| e.into_error())?;
+            file.rewind()?;
+            io::copy(&mut file, w)?;
+        }
+        let mut s = String::from("</section>\n");
+        let tool = format!("cdocheck {}", env!("CARGO_PKG_VERSION"));
+        s.push_str(&format!(
+            "<footer>{}</footer>\n<script>{JS}</script>\n</body>\n</html>\n",
+            esc(&audit::say_with("html.footer", &[("tool", tool)], lang))
+        ));
+        w.write_all(s.as_bytes())
+    }
+}
+
+fn say(id: &'static str, lang: Lang) -> String {
+    esc(&audit::say(id, lang)).into_owned()
+}
+
+fn say_with(id: &'static str, args: &[(&'static str, String)], lang: Lang) -> String {
+    esc(&audit::say_with(id, args, lang)).into_owned()
+}
+
+fn head(s: &mut String, lang: Lang) {
+    let title = say("html.title", lang);
+    s.push_str(&format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
+         style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n\
+         <meta name=\"generator\" content=\"cdocheck\">\n<title>{title}</title>\n\
+         <style>\n{CSS}</style>\n</head>\n<body>\n<h1>{title}</h1>\n",
+        lang.tag()
+    ));
+}
+
+fn summary(s: &mut String, t: &Summary, lang: Lang) {
+    let line = say_with(
+        "html.summary",
+        &[
+            ("files", t.files.to_string()),
+            ("passed", t.passed.to_string()),
+            ("failed", t.failed.to_string()),
+            ("errors", t.errors.to_string()),
+            ("warnings", t.warnings.to_string()),
+            ("infos", t.infos.to_string()),
+            ("waived", t.waived.to_string()),
+        ],
+        lang,
+    );
+    s.push_str(&format!("<p class=\"summary\" id=\"summary\">{line}</p>\n"));
+}
+
+/// A link to a plan's section by its path; plain text for a path not
+/// checked in this run.
+/// Each plan's index by its (shown) path.
+type Links<'a> = std::collections::HashMap<&'a str, usize>;
+
+fn plan_link(path: &str, links: &Links) -> String {
+    match links.get(path).copied() {
+        Some(i) => format!("<a href=\"#{}\">{}</a>", anchor(i), esc(path)),
+        None => esc(path).into_owned(),
+    }
+}
+
+fn path_list(s: &mut String, class: &str, title: String, paths: &[String], plans: &Links) {
+    if paths.is_empty() {
+        return;
+    }
+    s.push_str(&format!("<h3>{title}</h3>\n<ul class=\"paths {class}\">\n"));
+    for p in paths {
+        s.push_str(&format!("<li>{}</li>\n", plan_link(p, plans)));
+    }
+    s.push_str("</ul>\n");
+}
+
+fn portfolio(s: &mut String, pf: &PortfolioView, plans: &Links, lang: Lang) {
+    s.push_str(&format!(
+        "<section id=\"portfolio\">\n<h2>{}</h2>\n",
+        say("html.portfolio", lang)
+    ));
+    if pf.notices.is_empty() {
+        s.push_str(&format!(
+            "<p class=\"muted\">{}</p>\n",
+            say("html.portfolio.none", lang)
+        ));
+    }
+    for (k, n) in pf.notices.iter().enumerate() {
+        s.push_str(&format!(
+            "<div class=\"notice\" data-pack=\"{}\">\n<h3>{}</h3>\n<table class=\"pilots\">\n<thead><tr>",
+            esc(&n.pack),
+            say_with("html.notice", &[("notice", n.title.clone())], lang)
+        ));
+        for id in [
+            "tables.pilots.pilot",
+            "tables.pilots.level",
+            "tables.pilots.plan",
+            "tables.pilots.status",
+            "html.pilots.counties",
+            "html.pilots.departments",
+            "html.pilots.cdo",
+        ] {
+            s.push_str(&format!("<th>{}</th>", say(id, lang)));
+        }
+        s.push_str("</tr></thead>\n<tbody>\n");
+        for (j, p) in n.pilots.iter().enumerate() {
+            let class = if p.status == crate::portfolio::PilotStatus::Missing {
+                " class=\"missing\""
+            } else {
+                ""
+            };
+            let mut cell: Vec<String> = p.plans.iter().map(|x| plan_link(x, plans)).collect();
+            let opted = say("tables.pilots.opted-out", lang);
+            cell.extend(
+                p.opted_out
+                    .iter()
+                    .map(|x| format!("{}{opted}", plan_link(x, plans))),
+            );
+            let cell = if cell.is_empty() {
+                "—".to_string()
+            } else {
+                cell.join("<br>")
+            };
+            s.push_str(&format!(
+                "<tr{class} data-pilot=\"{k}-{j}\"><td class=\"pilot\">{}</td><td>{}</td><td>{cell}</td>\
+                 <td class=\"status pilot-{}\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>\n",
+                esc(&p.name),
+                esc(&p.level),
+                p.status.as_str(),
+                esc(&p.status_word),
+                esc(&audit::against(p.counts.county_governments, audit::COUNTY_TARGET, lang)),
+                esc(&audit::against(p.counts.city_departments, audit::DEPARTMENT_TARGET, lang)),
+                esc(&audit::yes_no(p.counts.city_cdo, lang)),
+            ));
+        }
+        s.push_str("</tbody>\n</table>\n");
+        path_list(
+            s,
+            "not-designated",
+            say("html.not-designated", lang),
+            &n.not_designated,
+            plans,
+        );
+        path_list(
+            s,
+            "opted-out",
+            say_with("html.opted-out", &[("pack", n.pack.clone())], lang),
+            &n.opted_out,
+            plans,
+        );
+        s.push_str("</div>\n");
+    }
+    path_list(
+        s,
+        "unreadable",
+        say("html.unreadable", lang),
+        &pf.unreadable,
+        plans,
+    );
+    s.push_str("</section>\n");
+}
+
+fn index(s: &mut String, plans: &[PlanView], lang: Lang) {
+    s.push_str(&format!(
+        "<section id=\"index\">\n<h2>{}</h2>\n<table class=\"plans\">\n<thead><tr>",
+        say("html.plans", lang)
+    ));
+    for id in [
+        "tables.plans.path",
+        "tables.plans.jurisdiction",
+        "html.level",
+        "tables.plans.status",
+        "tables.plans.errors",
+        "tables.plans.warnings",
+        "html.infos",
+        "tables.plans.waived",
+    ] {
+        s.push_str(&format!("<th>{}</th>", say(id, lang)));
+    }
+    s.push_str("</tr></thead>\n<tbody>\n");
+    for (i, p) in plans.iter().enumerate() {
+        let level = p
+            .level
+            .as_deref()
+            .map(|l| audit::level_word(l, lang))
+            .unwrap_or_else(|| "—".into());
+        s.push_str(&format!(
+            "<tr><td><a href=\"#{}\">{}</a></td><td>{}</td><td>{}</td><td class=\"status {}\">{}</td>\
+             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
+            anchor(i),
+            esc(&p.path),
+            esc(p.jurisdiction.as_deref().unwrap_or("—")),
+            esc(&level),
+            p.status.as_str(),
+            esc(&audit::status_word(p.status, lang)),
+            p.errors,
+            p.warnings,
+            p.infos,
+            p.waived,
+        ));
+    }
+    s.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+fn option(s: &mut String, value: &str, label: &str) {
+    s.push_str(&format!(
+        "<option value=\"{}\">{}</option>",
+        esc(value),
+        esc(label)
+    ));
+}
+
+fn filters(s: &mut String, end: &Finish, pf: &PortfolioView, lang: Lang) {
+    let any = say("html.filter.any", lang);
+    s.push_str(&format!(
+        "<h2>{}</h2>\n<div id=\"filters\" class=\"noprint\">\n",
+        say("html.details", lang)
+    ));
+    s.push_str(&format!(
+        "<label>{} <select id=\"f-status\"><option value=\"\">{any}</option>",
+        say("tables.plans.status", lang)
+    ));
+    for st in [Status::Fail, Status::Pass] {
+        option(s, st.as_str(), &audit::status_word(st, lang));
+    }
+    s.push_str(&format!(
+        "</select></label>\n<label>{} <select id=\"f-rule\"><option value=\"\">{any}</option>",
+        say("html.filter.rule", lang)
+    ));
+    for code in end.totals.rules.keys() {
+        let code = super::safe(code);
+        option(s, &code, &code);
+    }
+    s.push_str(&format!(
+        "</select></label>\n<label>{} <select id=\"f-severity\"><option value=\"\">{any}</option>",
+        say("html.filter.severity", lang)
+    ));
+    for sev in [
+        crate::finding::Severity::Error,
+        crate::finding::Severity::Warning,
+        crate::finding::Severity::Info,
+    ] {
+        option(s, sev.as_str(), &super::severity_word(sev).get(lang));
+    }
+    s.push_str(&format!(
+        "</select></label>\n<label>{} <select id=\"f-pilot\"><option value=\"\">{any}</option>",
+        say("html.filter.pilot", lang)
+    ));
+    for (k, n) in pf.notices.iter().enumerate() {
+        for (j, p) in n.pilots.iter().enumerate() {
+            let paths: Vec<&String> = p.plans.iter().chain(&p.opted_out).collect();
+            let json = serde_json::to_string(&paths).unwrap_or_else(|_| "[]".into());
+            s.push_str(&format!(
+                "<option value=\"{k}-{j}\" data-plans=\"{}\">{}</option>",
+                esc(&json),
+                esc(&p.name)
+            ));
+        }
+    }
+    s.push_str(&format!(
+        "</select></label>\n<label>{} <input id=\"f-text\" type=\"search\"></label>\n\
+         <button id=\"f-reset\" type=\"button\">{}</button>\n<span>{}</span>\n</div>\n",
+        say("html.filter.search", lang),
+        say("html.filter.reset", lang),
+        say_with("html.filter.shown", &[("count", "\u{0}".to_string())], lang).replace(
+            '\u{0}',
+            &format!("<span id=\"f-count\">{}</span>", end.totals.summary.files)
+        ),
+    ));
+}
+
+fn plan_section(s: &mut String, i: usize, p: &PlanView, lang: Lang) {
+    s.push_str(&format!(
+        "<section class=\"plan\" id=\"{}\" data-path=\"{}\" data-status=\"{}\">\n<div class=\"plan-head\">\
+         <h3>{} <span class=\"status {}\">{}</span></h3>\n",
+        anchor(i),
+        esc(&p.path),
+        p.status.as_str(),
+        esc(&p.path),
+        p.status.as_str(),
+        esc(&audit::status_word(p.status, lang)),
+    ));
+    let mut meta = Vec::new();
+    if let Some(t) = &p.title {
+        meta.push(esc(t).into_owned());
+    }
+    if let Some(j) = &p.jurisdiction {
+        meta.push(esc(j).into_owned());
+    }
+    if let Some(l) = &p.level {
+        meta.push(esc(&audit::level_word(l, lang)).into_owned());
+    }
+    if !p.packs.is_empty() {
+        meta.push(say_with(
+            "html.packs",
+            &[("packs", p.packs.join(", "))],
+            lang,
+        ));
+    }
+    meta.push(say_with(
+        "html.counts",
+        &[
+            ("errors", p.errors.to_string()),
+            ("warnings", p.warnings.to_string()),
+            ("infos", p.infos.to_string()),
+            ("waived", p.waived.to_string()),
+        ],
+        lang,
+    ));
+    s.push_str(&format!(
+        "<p class=\"meta\">{}</p>\n</div>\n",
+        meta.join(" · ")
+    ));
+}
+
+fn finding_item(s: &mut String, path: &str, f: &FindingView, snip: Option<&Snippet>, lang: Lang) {
+    let mut class = format!("finding sev-{}", f.severity.as_str());
+    let mut tags = String::new();
+    if f.waiver.is_some() {
+        class.push_str(" waived");
+        tags.push_str(&format!(
+            "<span class=\"tag\">{}</span>",
+            say("html.waived", lang)
+        ));
+    } else if f.baselined {
+        class.push_str(" baselined");
+        tags.push_str(&format!(
+            "<span class=\"tag\">{}</span>",
+            say("html.baselined", lang)
+        ));
+    }
+    s.push_str(&format!(
+        "<li class=\"{class}\" data-code=\"{}\" data-severity=\"{}\">\n<div class=\"head\">\
+         <code class=\"code\">{}</code> <span class=\"sev\">{}</span> \
+         <span class=\"loc\">{}:{}:{}</span>{tags}</div>\n<p class=\"msg\">{}</p>\n",
+        esc(&f.code),
+        f.severity.as_str(),
+        esc(&f.code),
+        esc(&f.severity_word),
+        esc(path),
+        f.line,
+        f.column,
+        esc(&f.message),
+    ));
+    if let Some(snip) = snip {
+        source(s, snip);
+    }
+    if let Some(c) = &f.citation {
+        s.push_str(&format!(
+            "<p class=\"cite\" data-provenance=\"{}\">{}</p>\n",
+            c.provenance_token,
+            esc(&c.line)
+        ));
+        for q in &c.quotes {
+            s.push_str(&format!("<blockquote>{}</blockquote>\n", esc(q)));
+        }
+    }
+    if let Some(h) = &f.help {
+        s.push_str(&format!(
+            "<p class=\"help\"><b>{}</b> {}</p>\n",
+            say("html.help", lang),
+            esc(h)
+        ));
+    }
+    if let Some(w) = &f.waiver {
+        s.push_str(&format!(
+            "<p class=\"waiver\">{}</p>\n",
+            say_with(
+                "html.waiver",
+                &[
+                    ("reason", w.reason.clone()),
+                    ("approved_by", w.approved_by.clone())
+                ],
+                lang
+            )
+        ));
+    }
+    s.push_str("</li>\n");
+}
+
+/// The quoted plan lines, numbered, the span in `<mark>`.
+fn source(s: &mut String, snip: &Snippet) {
+    s.push_str("<pre class=\"src\">");
+    let mut line = snip.first_line;
+    s.push_str(&format!("<span class=\"ln\">{line}</span>"));
+    let parts = [
+        (snip.before.as_str(), false),
+        (snip.marked.as_str(), true),
+        (snip.after.as_str(), false),
+    ];
+    for (text, marked) in parts {
+        for (k, piece) in text.split('\n').enumerate() {
+            if k > 0 {
+                line += 1;
+                s.push_str(&format!("\n<span class=\"ln\">{line}</span>"));
+            }
+            if marked {
+                s.push_str(&format!("<mark>{}</mark>", esc(piece)));
+            } else {
+                s.push_str(&esc(piece));
+            }
+        }
+    }
+    s.push_str("</pre>\n");
+}

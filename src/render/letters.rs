@@ -1,0 +1,499 @@
+//! `--output letters=DIR`: for every plan that fails, a draft review letter
+//! (审核意见) the auditor edits and sends: `DIR/<path>/<stem>.docx` (Word,
+//! what government offices exchange) and `.md`, the plan's path as
+//! reported mirrored under DIR (json-output.md, "Outputs that are
+//! folders"). No letter for a plan that passes.
+//!
+//! A letter is a list of paragraphs ([`Para`]) rendered twice: as
+//! Markdown and as a minimal WordprocessingML package written here with
+//! the `zip` crate (document, styles, relationships; no template). Each is
+//! built as its plan's report arrives and written whole and atomically by
+//! a writer thread (at most 64 files queued): nothing is kept for the end
+//! of the run.
+
+use std::collections::BTreeMap;
+use std::io::{self, Cursor, Write};
+use std::path::{Component, Path, PathBuf};
+
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipWriter};
+
+use super::audit::{self, FindingView, PlanView};
+use super::{Config, Emitter, Finish};
+use crate::lang::Lang;
+use crate::report::{FileReport, Status};
+use crate::source::SourceDb;
+
+/// Stands in for the letters where an emitter is asked for by format
+/// alone (a stream): the command line refuses `letters` on standard
+/// output before anything is checked, so this writes nothing.
+pub struct Refused;
+
+impl Emitter for Refused {
+    fn file(&mut self, _: &mut dyn Write, _: &FileReport, _: &SourceDb) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn finish(&mut self, _: &mut dyn Write, _: &Finish) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Letters waiting for the writer thread: enough to keep it busy, few
+/// enough to bound memory (a letter is a few kilobytes).
+const QUEUE: usize = 64;
+
+type Job = (PathBuf, Vec<u8>);
+
+pub struct Letters<'a> {
+    cfg: Config<'a>,
+    dir: PathBuf,
+    /// Files are written on a thread of their own: creating thousands of
+    /// small files costs the file system more than building them, and the
+    /// checks need not wait for it.
+    queue: Option<std::sync::mpsc::SyncSender<Job>>,
+    writer: Option<std::thread::JoinHandle<io::Result<()>>>,
+}
+
+impl<'a> Letters<'a> {
+    pub fn new(cfg: Config<'a>, dir: PathBuf) -> Self {
+        Letters {
+            cfg,
+            dir,
+            queue: None,
+            writer: None,
+        }
+    }
+
+    fn send(&mut self, job: Job) -> io::Result<()> {
+        if self.queue.is_none() {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Job>(QUEUE);
+            self.queue = Some(tx);
+            self.writer = Some(std::thread::spawn(move || {
+                for (path, bytes) in rx {
+                    write_letter(&path, &bytes)?;
+                }
+                Ok(())
+            }));
+        }
+        let sent = self.queue.as_ref().map(|q| q.send(job));
+        match sent {
+            Some(Ok(())) => Ok(()),
+            // The writer stopped on an error: report it.
+            _ => self.join(),
+        }
+    }
+
+    /// Waits for the writer; its first error, if any.
+    fn join(&mut self) -> io::Result<()> {
+        self.queue = None;
+        match self.writer.take().map(|w| w.join()) {
+            None | Some(Ok(Ok(()))) => Ok(()),
+            Some(Ok(Err(e))) => Err(e),
+            Some(Err(_)) => Err(io::Error::other("the letter writer stopped")),
+        }
+    }
+}
+
+/// One letter file, its folders made, written atomically.
+fn write_letter(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| named(e, parent))?;
+    }
+    crate::atomic::write_unsynced(path, bytes).map_err(|e| named(e, path))
+}
+
+/// Where a plan's letter goes, without its extension: the reported path
+/// under `dir`, its file name's extension dropped. A path that climbs
+/// (`..`) or is absolute stays inside `dir`: `..` becomes `_up_`, the
+/// root is dropped.
+pub fn target(dir: &Path, path: &str) -> PathBuf {
+    let mut out = dir.to_path_buf();
+    let p = Path::new(path);
+    let parts: Vec<Component> = p.components().collect();
+    for (i, c) in parts.iter().enumerate() {
+        let last = i + 1 == parts.len();
+        match c {
+            Component::Normal(s) if last => {
+                let stem = Path::new(s).file_stem().unwrap_or(s);
+                out.push(stem);
+            }
+            Component::Normal(s) => out.push(s),
+            Component::ParentDir => out.push("_up_"),
+            Component::CurDir | Component::RootDir | Component::Prefix(_) => {}
+        }
+    }
+    if out == dir {
+        out.push("plan");
+    }
+    out
+}
+
+/// The letter's files for a plan: `.docx` and `.md`.
+pub fn files(dir: &Path, path: &str) -> [PathBuf; 2] {
+    // Appended, not `with_extension`: a stem may hold dots (`a.b.toml`).
+    let t = target(dir, path).into_os_string();
+    let with = |ext: &str| {
+        let mut p = t.clone();
+        p.push(ext);
+        PathBuf::from(p)
+    };
+    [with(".docx"), with(".md")]
+}
+
+impl Emitter for Letters<'_> {
+    fn file(&mut self, _: &mut dyn Write, report: &FileReport, _: &SourceDb) -> io::Result<()> {
+        if report.status != Status::Fail {
+            return Ok(());
+        }
+        let lang = self.cfg.lang;
+        let plan = audit::plan(report, lang);
+        let findings: Vec<FindingView> = report
+            .findings
+            .iter()
+            .map(|l| audit::finding(l, self.cfg.rules, lang))
+            .collect();
+        let letter = letter(&plan, &findings, lang);
+        let [docx_path, md_path] = files(&self.dir, &report.path);
+        self.send((docx_path, docx(&letter, lang)?))?;
+        self.send((md_path, markdown(&letter).into_bytes()))
+    }
+
+    fn finish(&mut self, _: &mut dyn Write, _: &Finish) -> io::Result<()> {
+        self.join()
+    }
+}
+
+fn named(e: io::Error, path: &Path) -> io::Error {
+    io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+}
+
+/// A paragraph of a letter.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Para {
+    Title(String),
+    Heading(String),
+    /// A rule's group of problems, under a heading.
+    Rule(String),
+    Body(String),
+    /// A numbered problem's first line.
+    Item(String),
+    /// Detail under an item: place, clause, correction.
+    Detail(String),
+    Quote(String),
+    /// To be filled in by the auditor.
+    Placeholder(String),
+}
+
+fn say(id: &'static str, lang: Lang) -> String {
+    audit::say(id, lang)
+}
+
+fn say_with(id: &'static str, args: &[(&'static str, String)], lang: Lang) -> String {
+    audit::say_with(id, args, lang)
+}
+
+/// The letter's paragraphs.
+pub fn letter(plan: &PlanView, findings: &[FindingView], lang: Lang) -> Vec<Para> {
+    let title = plan.title.clone().unwrap_or_else(|| plan.path.clone());
+    let issuer = plan
+        .issuer
+        .clone()
+        .unwrap_or_else(|| say("letter.issuer-unknown", lang));
+    let mut out = vec![
+        Para::Title(say_with("letter.title", &[("title", title.clone())], lang)),
+        Para::Body(say_with("letter.to", &[("issuer", issuer)], lang)),
+    ];
+    let number = plan
+        .document_number
+        .clone()
+        .unwrap_or_else(|| say("letter.no-number", lang));
+    let date = plan
+        .published
+        .as_deref()
+        .map(|d| date_in(d, lang))
+        .unwrap_or_else(|| say("letter.no-date", lang));
+    out.push(Para::Body(say_with(
+        "letter.opening",
+        &[
+            ("title", title),
+            ("number", number),
+            ("date", date),
+            ("path", plan.path.clone()),
+        ],
+        lang,
+    )));
+    let (waived, open): (Vec<&FindingView>, Vec<&FindingView>) =
+        findings.iter().partition(|f| f.waiver.is_some());
+    // Errors first, then warnings, then notes; by code within each.
+    let mut groups: BTreeMap<(crate::finding::Severity, &str), Vec<&FindingView>> = BTreeMap::new();
+    for f in &open {
+        groups
+            .entry((f.severity, f.code.as_str()))
+            .or_default()
+            .push(f);
+    }
+    out.push(Para::Heading(say("letter.problems", lang)));
+    let mut n = 0;
+    for ((_, code), fs) in &groups {
+        out.push(Para::Rule(say_with(
+            "letter.rule",
+            &[
+                ("code", code.to_string()),
+                ("count", fs.len().to_string()),
+                ("severity", fs[0].severity_word.clone()),
+            ],
+            lang,
+        )));
+        for f in fs {
+            n += 1;
+            out.push(Para::Item(say_with(
+                "letter.item",
+                &[
+                    ("n", n.to_string()),
+                    ("code", f.code.clone()),
+                    ("message", f.message.clone()),
+                ],
+                lang,
+            )));
+            let place = match &f.unit {
+                Some(u) => say_with(
+                    "letter.where.unit",
+                    &[
+                        ("line", f.line.to_string()),
+                        ("column", f.column.to_string()),
+                        ("unit", u.clone()),
+                    ],
+                    lang,
+                ),
+                None => say_with(
+                    "letter.where",
+                    &[
+                        ("line", f.line.to_string()),
+                        ("column", f.column.to_string()),
+                    ],
+                    lang,
+                ),
+            };
+            out.push(Para::Detail(place));
+            if let Some(c) = &f.citation {
+                let source = c
+                    .source
+                    .clone()
+                    .unwrap_or_else(|| say("letter.source-unknown", lang));
+                out.push(Para::Detail(say_with(
+                    "letter.clause",
+                    &[
+                        ("clause", c.clause.clone()),
+                        ("provenance", c.provenance.clone()),
+                        ("source", source),
+                    ],
+                    lang,
+                )));
+                for q in &c.quotes {
+                    out.push(Para::Quote(q.clone()));
+                }
+            }
+            if let Some(h) = &f.help {
+                out.push(Para::Detail(say_with(
+                    "letter.correct",
+                    &[("help", h.clone())],
+                    lang,
+                )));
+            }
+        }
+    }
+    if !waived.is_empty() {
+        out.push(Para::Heading(say("letter.waivers", lang)));
+        for (i, f) in waived.iter().enumerate() {
+            let (reason, by) = f
+                .waiver
+                .as_ref()
+                .map(|w| (w.reason.clone(), w.approved_by.clone()))
+                .unwrap_or_default();
+            out.push(Para::Item(say_with(
+                "letter.waiver",
+                &[
+                    ("n", (i + 1).to_string()),
+                    ("code", f.code.clone()),
+                    ("message", f.message.clone()),
+                    ("reason", reason),
+                    ("approved_by", by),
+                ],
+                lang,
+            )));
+        }
+    }
+    out.push(Para::Body(say("letter.closing", lang)));
+    out.push(Para::Placeholder(say("letter.deadline", lang)));
+    out.push(Para::Placeholder(say("letter.signature", lang)));
+    out.push(Para::Placeholder(say("letter.date", lang)));
+    out
+}
+
+/// A date as a letter writes it: `2021年8月9日` in Chinese, ISO in English.
+fn date_in(iso: &str, lang: Lang) -> String {
+    let parts: Vec<u32> = iso.split('-').filter_map(|p| p.parse().ok()).collect();
+    match (lang, parts.as_slice()) {
+        (Lang::Zh, [y, m, d]) => format!("{y}年{m}月{d}日"),
+        _ => iso.to_string(),
+    }
+}
+
+/// Text in Markdown: outside `code spans` (which the messages use for keys
+/// and values) markup characters are escaped, so a plan cannot inject
+/// headings, links or HTML into the letter; inside them nothing needs it.
+fn md_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut code = false;
+    for c in s.chars() {
+        if c == '`' {
+            code = !code;
+        } else if !code
+            && matches!(
+                c,
+                '\\' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '!' | '~'
+            )
+        {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    if code {
+        // An unbalanced backtick from plan text: close the span.
+        out.push('`');
+    }
+    out
+}
+
+pub fn markdown(letter: &[Para]) -> String {
+    let mut out = String::new();
+    for p in letter {
+        let line = match p {
+            Para::Title(t) => format!("# {}\n", md_text(t)),
+            Para::Heading(t) => format!("## {}\n", md_text(t)),
+            Para::Rule(t) => format!("### {}\n", md_text(t)),
+            Para::Body(t) => format!("{}\n", md_text(t)),
+            Para::Item(t) => format!("**{}**\n", md_text(t)),
+            Para::Detail(t) => format!("- {}\n", md_text(t)),
+            Para::Quote(t) => format!("> {}\n", md_text(t)),
+            Para::Placeholder(t) => format!("{}\n", md_text(t)),
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// XML text: escaped, and the characters XML forbids replaced.
+fn xml(s: &str) -> String {
+    let s = crate::text::xml(s);
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/></Types>"#;
+
+const RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;
+
+const DOC_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#;
+
+/// Official-letter typography (GB/T 9704): the title in a bold black face
+/// at 22 pt, the body in FangSong at 16 pt; Latin text in Times New Roman.
+const STYLES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="FangSong" w:cs="Times New Roman"/><w:sz w:val="32"/><w:szCs w:val="32"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="360" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style><w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:pPr><w:jc w:val="center"/><w:spacing w:before="240" w:after="360"/></w:pPr><w:rPr><w:rFonts w:eastAsia="SimHei"/><w:b/><w:sz w:val="44"/><w:szCs w:val="44"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:basedOn w:val="Normal"/><w:pPr><w:keepNext/><w:spacing w:before="240"/></w:pPr><w:rPr><w:rFonts w:eastAsia="SimHei"/><w:b/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Heading2"><w:name w:val="heading 2"/><w:basedOn w:val="Normal"/><w:pPr><w:keepNext/><w:spacing w:before="120"/><w:ind w:left="320"/></w:pPr><w:rPr><w:rFonts w:eastAsia="KaiTi"/><w:b/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Item"><w:name w:val="Item"/><w:basedOn w:val="Normal"/><w:pPr><w:keepNext/><w:spacing w:before="120"/></w:pPr><w:rPr><w:b/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Detail"><w:name w:val="Detail"/><w:basedOn w:val="Normal"/><w:pPr><w:ind w:left="640"/></w:pPr></w:style><w:style w:type="paragraph" w:styleId="Quote"><w:name w:val="Quote"/><w:basedOn w:val="Normal"/><w:pPr><w:ind w:left="1280"/></w:pPr><w:rPr><w:rFonts w:eastAsia="KaiTi"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Placeholder"><w:name w:val="Placeholder"/><w:basedOn w:val="Normal"/><w:rPr><w:highlight w:val="yellow"/></w:rPr></w:style></w:styles>"#;
+
+/// The body of `word/document.xml`.
+pub fn document_xml(letter: &[Para], lang: Lang) -> String {
+    let mut out = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>"#,
+    );
+    let indent = lang == Lang::Zh;
+    for p in letter {
+        let (style, text) = match p {
+            Para::Title(t) => ("Title", t),
+            Para::Heading(t) => ("Heading1", t),
+            Para::Rule(t) => ("Heading2", t),
+            Para::Body(t) => ("Normal", t),
+            Para::Item(t) => ("Item", t),
+            Para::Detail(t) => ("Detail", t),
+            Para::Quote(t) => ("Quote", t),
+            Para::Placeholder(t) => ("Placeholder", t),
+        };
+        // A Chinese letter's body paragraphs open with a two-character indent.
+        let ind = if indent && style == "Normal" && !text.ends_with('：') {
+            r#"<w:ind w:firstLineChars="200" w:firstLine="640"/>"#
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            r#"<w:p><w:pPr><w:pStyle w:val="{style}"/>{ind}</w:pPr><w:r><w:t xml:space="preserve">{}</w:t></w:r></w:p>"#,
+            xml(text)
+        ));
+    }
+    out.push_str(r#"<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1588" w:header="851" w:footer="992" w:gutter="0"/></w:sectPr></w:body></w:document>"#);
+    out
+}
+
+/// The .docx package: the same bytes for the same letter.
+pub fn docx(letter: &[Para], lang: Lang) -> io::Result<Vec<u8>> {
+    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+    // Stored, not deflated: a letter is a few kilobytes, and a compressor's
+    // state (hundreds of kilobytes) per part fragmented the heap of long
+    // runs that also write the HTML report.
+    let opts = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Stored)
+        .last_modified_time(DateTime::default());
+    let document = document_xml(letter, lang);
+    for (name, text) in [
+        ("[Content_Types].xml", CONTENT_TYPES),
+        ("_rels/.rels", RELS),
+        ("word/_rels/document.xml.rels", DOC_RELS),
+        ("word/styles.xml", STYLES),
+        ("word/document.xml", document.as_str()),
+    ] {
+        zip.start_file(name, opts).map_err(io::Error::other)?;
+        zip.write_all(text.as_bytes())?;
+    }
+    let cursor = zip.finish().map_err(io::Error::other)?;
+    Ok(cursor.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letters_mirror_the_path_inside_the_folder() {
+        let d = Path::new("out");
+        assert_eq!(target(d, "plans/a/sz.toml"), Path::new("out/plans/a/sz"));
+        assert_eq!(target(d, "./sz.toml"), Path::new("out/sz"));
+        assert_eq!(target(d, "../x/sz.toml"), Path::new("out/_up_/x/sz"));
+        assert_eq!(target(d, "/abs/sz.toml"), Path::new("out/abs/sz"));
+        assert_eq!(target(d, ""), Path::new("out/plan"));
+        assert_eq!(files(d, "a.b.toml")[0], Path::new("out/a.b.docx"));
+    }
+
+    #[test]
+    fn markdown_from_plans_cannot_mark_up() {
+        assert_eq!(
+            md_text("# <b>x</b> [l](u)"),
+            "\\# \\<b\\>x\\</b\\> \\[l\\](u)"
+        );
+        assert_eq!(md_text("unit `a_b*`"), "unit `a_b*`");
+        assert_eq!(md_text("odd `tick"), "odd `tick`");
+    }
+}

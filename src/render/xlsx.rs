@@ -1,0 +1,346 @@
+//! `--output xlsx=PATH`: an Excel workbook, because Chinese auditors open
+//! CSV in Excel and get mojibake and no types. Sheets Plans (a row per
+//! plan), Findings (a row per finding, as JSON's `diagnostics`), Portfolio
+//! and Waivers (a row per waived finding), each with a bold frozen header,
+//! an autofilter and set column widths; sheet names and headers in the
+//! reader's language.
+//!
+//! The sheets are constant-memory: rows stream to temporary files as the
+//! reports arrive. Cells are typed (numbers, booleans); text is written as
+//! text, never as a formula, so plan text cannot run in a spreadsheet.
+//! Limits (Excel's own): a cell holds at most 32,767 characters, cut with
+//! `…`; a sheet holds at most 1,048,576 rows, the last one then saying how
+//! many rows were left out.
+
+use std::io::{self, Write};
+
+use rust_xlsxwriter::{
+    DocProperties, ExcelDateTime, Format as Style, Workbook, Worksheet, XlsxError,
+};
+
+use super::audit::{self, PlanView, PortfolioView};
+use super::{Config, Emitter, Finish};
+use crate::lang::Lang;
+use crate::source::SourceDb;
+
+/// Excel's limits.
+pub const MAX_ROWS: u32 = 1_048_576;
+pub const MAX_CELL: usize = 32_767;
+
+const PLANS: usize = 0;
+const FINDINGS: usize = 1;
+const PORTFOLIO: usize = 2;
+const WAIVERS: usize = 3;
+
+/// Each sheet's name and its columns: message id and width.
+const SHEETS: [(&str, &[(&str, f64)]); 4] = [
+    (
+        "xlsx.sheet.plans",
+        &[
+            ("xlsx.col.path", 40.0),
+            ("xlsx.col.jurisdiction", 18.0),
+            ("xlsx.col.level", 12.0),
+            ("xlsx.col.packs", 24.0),
+            ("xlsx.col.status", 9.0),
+            ("xlsx.col.errors", 8.0),
+            ("xlsx.col.warnings", 8.0),
+            ("xlsx.col.infos", 8.0),
+            ("xlsx.col.waived", 8.0),
+            ("xlsx.col.baselined", 8.0),
+        ],
+    ),
+    (
+        "xlsx.sheet.findings",
+        &[
+            ("xlsx.col.path", 40.0),
+            ("xlsx.col.line", 7.0),
+            ("xlsx.col.column", 7.0),
+            ("xlsx.col.code", 10.0),
+            ("xlsx.col.severity", 9.0),
+            ("xlsx.col.waived", 8.0),
+            ("xlsx.col.baselined", 8.0),
+            ("xlsx.col.unit", 14.0),
+            ("xlsx.col.key", 22.0),
+            ("xlsx.col.message", 60.0),
+            ("xlsx.col.help", 50.0),
+            ("xlsx.col.citation", 50.0),
+        ],
+    ),
+    (
+        "xlsx.sheet.portfolio",
+        &[
+            ("xlsx.col.notice", 28.0),
+            ("xlsx.col.entry", 14.0),
+            ("xlsx.col.pilot", 18.0),
+            ("xlsx.col.level", 12.0),
+            ("xlsx.col.plan", 40.0),
+            ("xlsx.col.status", 9.0),
+            ("xlsx.col.counties", 12.0),
+            ("xlsx.col.departments", 12.0),
+            ("xlsx.col.cdo", 10.0),
+        ],
+    ),
+    (
+        "xlsx.sheet.waivers",
+        &[
+            ("xlsx.col.path", 40.0),
+            ("xlsx.col.line", 7.0),
+            ("xlsx.col.code", 10.0),
+            ("xlsx.col.unit", 14.0),
+            ("xlsx.col.reason", 50.0),
+            ("xlsx.col.approved-by", 24.0),
+        ],
+    ),
+];
+
+pub struct Xlsx<'a> {
+    cfg: Config<'a>,
+    book: Option<Workbook>,
+    /// The next row of each sheet.
+    rows: [u32; 4],
+    /// Rows left out of each sheet past Excel's limit.
+    dropped: [u64; 4],
+    unreadable: Vec<String>,
+}
+
+fn io(e: XlsxError) -> io::Error {
+    io::Error::other(e.to_string())
+}
+
+/// Text for a cell: at most [`MAX_CELL`] characters.
+fn cell(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(MAX_CELL - 1) {
+        Some((i, _)) => format!("{}…", &s[..i]).into(),
+        None => s.into(),
+    }
+}
+
+/// A value of a row.
+enum V<'s> {
+    S(&'s str),
+    N(usize),
+    B(bool),
+    Empty,
+}
+
+impl<'a> Xlsx<'a> {
+    pub fn new(cfg: Config<'a>) -> Self {
+        Xlsx {
+            cfg,
+            book: None,
+            rows: [1; 4],
+            dropped: [0; 4],
+            unreadable: Vec::new(),
+        }
+    }
+
+    /// The workbook with its sheets and headers, made on first use.
+    fn book(&mut self) -> io::Result<&mut Workbook> {
+        if self.book.is_none() {
+            let lang = self.cfg.lang;
+            // rust_xlsxwriter panics when it cannot make a sheet's temporary
+            // file: find out first, and fail as an output error instead.
+            drop(tempfile::tempfile()?);
+            let mut book = Workbook::new();
+            // A fixed creation date, not the clock: the same input gives
+            // the same workbook.
+            let epoch = ExcelDateTime::from_ymd(1980, 1, 1).map_err(io)?;
+            book.set_properties(&DocProperties::new().set_creation_datetime(&epoch));
+            let bold = Style::new().set_bold();
+            for (name, cols) in SHEETS {
+                let ws = book.add_worksheet_with_constant_memory();
+                ws.set_name(audit::say(name, lang)).map_err(io)?;
+                for (c, (id, width)) in cols.iter().enumerate() {
+                    ws.set_column_width(c as u16, *width).map_err(io)?;
+                    ws.write_string_with_format(0, c as u16, audit::say(id, lang), &bold)
+                        .map_err(io)?;
+                }
+                ws.set_freeze_panes(1, 0).map_err(io)?;
+            }
+            self.book = Some(book);
+        }
+        self.book
+            .as_mut()
+            .ok_or_else(|| io::Error::other("workbook"))
+    }
+
+    fn row(&mut self, sheet: usize, values: &[V]) -> io::Result<()> {
+        // The last row is kept for the note on rows left out.
+        if self.rows[sheet] >= MAX_ROWS - 1 {
+            self.dropped[sheet] += 1;
+            return Ok(());
+        }
+        let r = self.rows[sheet];
+        let ws = self.book()?.worksheet_from_index(sheet).map_err(io)?;
+        put(ws, r, values)?;
+        self.rows[sheet] += 1;
+        Ok(())
+    }
+
+    fn plan_row(&mut self, p: &PlanView) -> io::Result<()> {
+        let lang = self.cfg.lang;
+        let level = p.level.as_deref().map(|l| audit::level_word(l, lang));
+        let status = status(p.status, lang);
+        let packs = p.packs.join(", ");
+        self.row(
+            PLANS,
+            &[
+                V::S(&p.path),
+                p.jurisdiction.as_deref().map_or(V::Empty, V::S),
+                level.as_deref().map_or(V::Empty, V::S),
+                V::S(&packs),
+                V::S(&status),
+                V::N(p.errors),
+                V::N(p.warnings),
+                V::N(p.infos),
+                V::N(p.waived),
+                V::N(p.baselined),
+            ],
+        )
+    }
+
+    fn portfolio(&mut self, pf: &PortfolioView) -> io::Result<()> {
+        let lang = self.cfg.lang;
+        let pilot_word = audit::say("xlsx.entry.pilot", lang);
+        let other = |id| audit::say(id, lang);
+        for n in &pf.notices {
+            for p in &n.pilots {
+                let plans = p.plans.join("\n");
+                let counties =
+                    audit::against(p.counts.county_governments, audit::COUNTY_TARGET, lang);
+                let departments =
+                    audit::against(p.counts.city_departments, audit::DEPARTMENT_TARGET, lang);
+                let cdo = audit::yes_no(p.counts.city_cdo, lang);
+                self.row(
+                    PORTFOLIO,
+                    &[
+                        V::S(&n.title),
+                        V::S(&pilot_word),
+                        V::S(&p.name),
+                        V::S(&p.level),
+                        V::S(&plans),
+                        V::S(&p.status_word),
+                        V::S(&counties),
+                        V::S(&departments),
+                        V::S(&cdo),
+                    ],
+                )?;
+            }
+            for (id, paths) in [
+                ("xlsx.entry.not-designated", &n.not_designated),
+                ("xlsx.entry.opted-out", &n.opted_out),
+            ] {
+                let what = other(id);
+                for path in paths {
+                    self.row(
+                        PORTFOLIO,
+                        &[V::S(&n.title), V::S(&what), V::Empty, V::Empty, V::S(path)],
+                    )?;
+                }
+            }
+        }
+        let what = other("xlsx.entry.unreadable");
+        for path in &pf.unreadable {
+            self.row(
+                PORTFOLIO,
+                &[V::Empty, V::S(&what), V::Empty, V::Empty, V::S(path)],
+            )?;
+        }
+        Ok(())
+    }
+}
+
+fn status(s: crate::report::Status, lang: Lang) -> String {
+    audit::status_word(s, lang)
+}
+
+fn put(ws: &mut Worksheet, r: u32, values: &[V]) -> io::Result<()> {
+    for (c, v) in values.iter().enumerate() {
+        let c = c as u16;
+        match v {
+            V::S(s) => ws.write_string(r, c, cell(s)).map(|_| ()),
+            V::N(n) => ws.write_number(r, c, *n as f64).map(|_| ()),
+            V::B(b) => ws.write_boolean(r, c, *b).map(|_| ()),
+            V::Empty => Ok(()),
+        }
+        .map_err(io)?;
+    }
+    Ok(())
+}
+
+impl Emitter for Xlsx<'_> {
+    fn file(
+        &mut self,
+        _: &mut dyn Write,
+        report: &crate::report::FileReport,
+        _: &SourceDb,
+    ) -> io::Result<()> {
+        let lang = self.cfg.lang;
+        let view = audit::plan(report, lang);
+        if view.unreadable {
+            self.unreadable.push(report.path.clone());
+        }
+        self.plan_row(&view)?;
+        for l in &report.findings {
+            let f = audit::finding(l, self.cfg.rules, lang);
+            let citation = f.citation.as_ref().map(|c| c.line.as_str());
+            self.row(
+                FINDINGS,
+                &[
+                    V::S(&view.path),
+                    V::N(f.line),
+                    V::N(f.column),
+                    V::S(&f.code),
+                    V::S(&f.severity_word),
+                    V::B(f.waiver.is_some()),
+                    V::B(f.baselined),
+                    f.unit.as_deref().map_or(V::Empty, V::S),
+                    f.key.as_deref().map_or(V::Empty, V::S),
+                    V::S(&f.message),
+                    f.help.as_deref().map_or(V::Empty, V::S),
+                    citation.map_or(V::Empty, V::S),
+                ],
+            )?;
+            if let Some(w) = &f.waiver {
+                self.row(
+                    WAIVERS,
+                    &[
+                        V::S(&view.path),
+                        V::N(f.line),
+                        V::S(&f.code),
+                        f.unit.as_deref().map_or(V::Empty, V::S),
+                        V::S(&w.reason),
+                        V::S(&w.approved_by),
+                    ],
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, w: &mut dyn Write, end: &Finish) -> io::Result<()> {
+        let lang = self.cfg.lang;
+        let pf = audit::portfolio(end.portfolio, &self.unreadable, lang);
+        self.book()?;
+        self.portfolio(&pf)?;
+        let rows = self.rows;
+        let dropped = self.dropped;
+        let book = self.book()?;
+        for (sheet, (_, cols)) in SHEETS.iter().enumerate() {
+            let ws = book.worksheet_from_index(sheet).map_err(io)?;
+            if dropped[sheet] > 0 {
+                let note = audit::say_with(
+                    "xlsx.rows-left-out",
+                    &[("count", dropped[sheet].to_string())],
+                    lang,
+                );
+                ws.write_string(MAX_ROWS - 1, 0, note).map_err(io)?;
+            }
+            let last = rows[sheet].saturating_sub(1);
+            ws.autofilter(0, 0, last, cols.len() as u16 - 1)
+                .map_err(io)?;
+        }
+        let bytes = book.save_to_buffer().map_err(io)?;
+        w.write_all(&bytes)
+    }
+}
