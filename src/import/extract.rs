@@ -1054,6 +1054,25 @@ fn drop_counted(s: &str, w: &Words) -> String {
     out
 }
 
+/// `以及市公安局` after a comma: the conjunction opens the item, it is not
+/// part of the name. A one-character conjunction is taken only before the
+/// place words a name then starts with (`和市卫生健康局`), so that 和平县
+/// keeps its first character.
+fn strip_conjunction<'a>(piece: &'a str, w: &Words) -> &'a str {
+    for c in &w.scope.conjunctions {
+        if let Some(rest) = piece.strip_prefix(c.as_str()) {
+            let rest = rest.trim_start();
+            let multi = c.chars().count() > 1;
+            if !rest.is_empty()
+                && (multi || ["市", "省", "区", "县"].iter().any(|p| rest.starts_with(p)))
+            {
+                return rest;
+            }
+        }
+    }
+    piece
+}
+
 /// The unit names a scope sentence lists.
 fn list_items(sentence: &str, w: &Words) -> Vec<String> {
     let mut s = sentence.trim();
@@ -1081,7 +1100,7 @@ fn list_items(sentence: &str, w: &Words) -> Vec<String> {
     let s = &s[..cut];
     let mut items = Vec::new();
     for piece in s.split(|c: char| w.scope.separators.iter().any(|sep| sep.starts_with(c))) {
-        let mut rest = piece.trim();
+        let mut rest = strip_conjunction(piece.trim(), w);
         'conj: loop {
             let mut search = 0;
             while search < rest.len() {
@@ -1580,6 +1599,24 @@ mod tests {
                 "南山区政府",
                 "宝安区政府",
                 "坪山区政府"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_conjunction_after_a_comma_opens_the_item_not_the_name() {
+        let items = list_items(
+            "选取端州区、四会市人民政府，以及市公安局，和市卫生健康局，和平县人民政府开展试点",
+            w(),
+        );
+        assert_eq!(
+            items,
+            [
+                "端州区人民政府",
+                "四会市人民政府",
+                "市公安局",
+                "市卫生健康局",
+                "和平县人民政府"
             ]
         );
     }
