@@ -1044,7 +1044,7 @@ impl PackTarget {
         let text = String::from_utf8_lossy(input);
         let mut db = SourceDb::default();
         // Sometimes on top of the built-in packs, as with `--rules`.
-        let mut rules = if variant % 8 == 0 {
+        let mut rules = if variant.is_multiple_of(8) {
             Rules::builtin(&mut db).expect("the built-in packs load")
         } else {
             Rules::default()

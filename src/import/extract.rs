@@ -288,16 +288,13 @@ fn numbers(s: &str, w: &Words) -> Vec<String> {
     out
 }
 
-fn leap(y: u32) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
-
 fn month_end(y: u32, m: u32) -> u32 {
-    match m {
-        2 if leap(y) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
+    let (Ok(y), Ok(m)) = (u16::try_from(y), u8::try_from(m)) else {
+        return 31;
+    };
+    match crate::plan::Date::days_in_month(y, m) {
+        0 => 31,
+        d => u32::from(d),
     }
 }
 

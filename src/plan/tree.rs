@@ -31,15 +31,20 @@ impl Date {
     }
 
     fn is_valid(&self) -> bool {
-        let leap = self.year % 4 == 0 && (self.year % 100 != 0 || self.year % 400 == 0);
-        let days = match self.month {
+        (1..=Date::days_in_month(self.year, self.month)).contains(&self.day)
+    }
+
+    /// The last day of `month` in `year` (0 for a month that does not exist).
+    pub fn days_in_month(year: u16, month: u8) -> u8 {
+        let leap =
+            year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+        match month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,
             2 if leap => 29,
             2 => 28,
-            _ => return false,
-        };
-        (1..=days).contains(&self.day)
+            _ => 0,
+        }
     }
 
     /// Today's date in China Standard Time (UTC+8, no daylight saving),
