@@ -36,6 +36,9 @@ pub struct PlanView {
     pub issuer: Option<String>,
     pub document_number: Option<String>,
     pub published: Option<String>,
+    /// SHA-256 of the bytes read (the JSON's `sha256`); `None` when the
+    /// file could not be read at all.
+    pub sha256: Option<String>,
 }
 
 pub fn plan(r: &FileReport, lang: Lang) -> PlanView {
@@ -61,6 +64,7 @@ pub fn plan(r: &FileReport, lang: Lang) -> PlanView {
         issuer: f.issuer.as_deref().map(|s| safe(s).into_owned()),
         document_number: f.document_number.as_deref().map(|s| safe(s).into_owned()),
         published: f.published.map(|d| d.to_string()),
+        sha256: r.sha256.as_deref().map(|s| safe(s).into_owned()),
     }
 }
 
@@ -221,26 +225,51 @@ pub fn snippet(l: &Located, db: &SourceDb) -> Option<Snippet> {
     })
 }
 
-/// The figures a notice asks of a pilot: county/city/district governments
-/// (against 3), city departments (against 5), a CDO post of its own.
-/// `None` until the portfolio carries them (issue 10, §7).
-#[derive(Clone, Copy, Debug, Default)]
+/// One figure a notice asks of a pilot, from the plan that counts: what
+/// one of the notice's count rules counted, against its minimum.
+#[derive(Clone, Debug)]
+pub struct Figure {
+    pub rule: String,
+    pub count: i64,
+    /// The rule's minimum; `None` for an id that is no count rule of the
+    /// packs loaded (a portfolio is only ever built from them).
+    pub min: Option<i64>,
+    /// `count >= min`.
+    pub met: bool,
+    /// In the notice's own words, the rule's label (`试点县（市、区）4个，
+    /// 原则上不少于3个`); else `GD001: 4 (at least 3)`.
+    pub text: String,
+}
+
+/// The figures a notice asks of a pilot (the portfolio's `counts`): each
+/// count rule's figure, as the pack words it, and whether a city has a
+/// CDO post of its own. Empty and `None` when no plan counts.
+#[derive(Clone, Debug, Default)]
 pub struct PilotCounts {
-    pub county_governments: Option<usize>,
-    pub city_departments: Option<usize>,
+    pub figures: Vec<Figure>,
     pub city_cdo: Option<bool>,
 }
 
-/// The targets the Guangdong notice sets: at least 3 county-level
-/// governments and 5 city departments.
-pub const COUNTY_TARGET: usize = 3;
-pub const DEPARTMENT_TARGET: usize = 5;
+/// One plan of a pilot (the portfolio's `plan_details`).
+#[derive(Clone, Debug)]
+pub struct PlanDetailView {
+    pub path: String,
+    pub status: Status,
+    pub status_word: String,
+    /// The plan the pilot is judged on (the latest `published`).
+    pub counted: bool,
+    /// Could not be read: listed with the pilot it names, never counted.
+    pub unreadable: bool,
+}
 
 #[derive(Clone, Debug)]
 pub struct PilotView {
     pub name: String,
     pub level: String,
+    /// The plans that applied the notice (`plans` in JSON).
     pub plans: Vec<String>,
+    /// Each plan of the pilot, unreadable ones too, which one counts marked.
+    pub details: Vec<PlanDetailView>,
     pub opted_out: Vec<String>,
     pub status: PilotStatus,
     /// `missing`, or `opted out` when its only plans left the notice out.
@@ -256,18 +285,22 @@ pub struct NoticeView {
     pub pilots: Vec<PilotView>,
     pub not_designated: Vec<String>,
     pub opted_out: Vec<String>,
+    /// Plans that could not be read and that name one of its pilots.
+    pub unreadable: Vec<String>,
+    /// Plans of a pilot's districts or departments, at another level.
+    pub other_levels: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default)]
 pub struct PortfolioView {
     pub notices: Vec<NoticeView>,
-    /// Plans that could not be read (PF001), listed once for the run.
+    /// Plans that could not be read and that name no designated pilot
+    /// (those that do are listed with their notice and pilot).
     pub unreadable: Vec<String>,
 }
 
-/// The portfolio as the auditor's outputs show it. `unreadable` are the
-/// paths of the plans that could not be read, which the emitters collect.
-pub fn portfolio(p: &Portfolio, unreadable: &[String], lang: Lang) -> PortfolioView {
+/// The portfolio as the auditor's outputs show it.
+pub fn portfolio(p: &Portfolio, rules: &Rules, lang: Lang) -> PortfolioView {
     let paths = |v: &[String]| v.iter().map(|p| safe(p).into_owned()).collect::<Vec<_>>();
     let notices = p
         .notices
@@ -275,27 +308,171 @@ pub fn portfolio(p: &Portfolio, unreadable: &[String], lang: Lang) -> PortfolioV
         .map(|n| NoticeView {
             pack: safe(&n.pack).into_owned(),
             title: tables::notice(n).get(lang).to_string(),
-            pilots: n.pilots.iter().map(|x| pilot(x, lang)).collect(),
+            pilots: n.pilots.iter().map(|x| pilot(x, rules, lang)).collect(),
             not_designated: paths(&n.not_designated),
             opted_out: paths(&n.opted_out),
+            unreadable: paths(&n.unreadable),
+            other_levels: paths(&n.other_levels),
         })
         .collect();
     PortfolioView {
         notices,
-        unreadable: paths(unreadable),
+        unreadable: paths(&p.unreadable),
     }
 }
 
-fn pilot(p: &Pilot, lang: Lang) -> PilotView {
+fn pilot(p: &Pilot, rules: &Rules, lang: Lang) -> PilotView {
     let name = Text::new(p.name.as_str(), p.name_zh.clone());
+    // A set: a pilot that thousands of plans claim stays linear.
+    let read: std::collections::HashSet<&str> = p.plans.iter().map(String::as_str).collect();
+    let details = p
+        .plan_details
+        .iter()
+        .map(|d| {
+            let unreadable = !read.contains(d.path.as_str());
+            let status_word = if unreadable {
+                say("audit.plan.unreadable", lang)
+            } else {
+                status_word(d.status, lang)
+            };
+            PlanDetailView {
+                path: safe(&d.path).into_owned(),
+                status: d.status,
+                status_word,
+                counted: d.counted,
+                unreadable,
+            }
+        })
+        .collect();
     PilotView {
         name: safe(name.get(lang)).into_owned(),
         level: tables::pilot_level(&p.level).get(lang),
         plans: p.plans.iter().map(|x| safe(x).into_owned()).collect(),
+        details,
         opted_out: p.opted_out.iter().map(|x| safe(x).into_owned()).collect(),
         status: p.status,
         status_word: tables::pilot_status(p).get(lang),
-        counts: PilotCounts::default(),
+        counts: counts(p, rules, lang),
+    }
+}
+
+/// The portfolio's `counts` of a pilot: rule ids with what they counted,
+/// and `city_cdo`.
+fn counts(p: &Pilot, rules: &Rules, lang: Lang) -> PilotCounts {
+    let mut out = PilotCounts::default();
+    let Some(map) = &p.counts else {
+        return out;
+    };
+    for (key, value) in map {
+        match value {
+            serde_json::Value::Bool(b) if key == "city_cdo" => out.city_cdo = Some(*b),
+            serde_json::Value::Number(n) => {
+                let count = n.as_i64().unwrap_or(i64::MAX);
+                out.figures.push(figure(key, count, rules, lang));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn figure(id: &str, count: i64, rules: &Rules, lang: Lang) -> Figure {
+    let rule = rules.rule(id);
+    let min = rule.and_then(|r| match &r.check {
+        crate::rules::Check::Count { min, .. } => Some(*min),
+        _ => None,
+    });
+    let args = |m: Message| {
+        m.arg("count", count.to_string()).arg(
+            "min",
+            min.map_or_else(|| "—".to_string(), |m| m.to_string()),
+        )
+    };
+    let text = match rule.and_then(|r| r.label.clone()).filter(|_| min.is_some()) {
+        Some(label) => args(Message::pack(label)).arg("rule", id),
+        None => args(Message::new("audit.figure")).arg("rule", safe(id).into_owned()),
+    };
+    Figure {
+        rule: safe(id).into_owned(),
+        count,
+        min,
+        met: min.is_none_or(|m| count >= m),
+        text: safe(&text.get(lang)).into_owned(),
+    }
+}
+
+/// What the run was judged against (the JSON's `run`), for the HTML
+/// report's last section and the workbook's Run sheet.
+#[derive(Clone, Debug)]
+pub struct RunView {
+    /// Each option that changes verdicts, its name in the reader's words
+    /// and its value (`today` first).
+    pub options: Vec<(String, RunValue)>,
+    pub packs: Vec<PackView>,
+}
+
+/// An option's value, typed for the workbook.
+#[derive(Clone, Debug)]
+pub enum RunValue {
+    Text(String),
+    Flag(bool),
+    /// Unset.
+    None,
+}
+
+impl RunValue {
+    pub fn word(&self, lang: Lang) -> String {
+        match self {
+            RunValue::Text(s) => s.clone(),
+            RunValue::Flag(b) => yes_no(Some(*b), lang),
+            RunValue::None => "—".to_string(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct PackView {
+    pub name: String,
+    pub document: String,
+    pub sha256: String,
+}
+
+pub fn run(r: &crate::evidence::RunInfo, lang: Lang) -> RunView {
+    let o = &r.options;
+    let list = |v: &Option<Vec<String>>| match v {
+        Some(v) => RunValue::Text(safe(&v.join(", ")).into_owned()),
+        None => RunValue::None,
+    };
+    let options = vec![
+        (
+            "audit.run.today",
+            RunValue::Text(safe(&r.today).into_owned()),
+        ),
+        ("audit.run.fail-on", RunValue::Text(o.fail_on.to_string())),
+        ("audit.run.no-waivers", RunValue::Flag(o.no_waivers)),
+        ("audit.run.packs", list(&o.packs)),
+        ("audit.run.require-packs", list(&o.require_packs)),
+        (
+            "audit.run.baseline",
+            o.baseline
+                .as_deref()
+                .map_or(RunValue::None, |b| RunValue::Text(safe(b).into_owned())),
+        ),
+    ];
+    RunView {
+        options: options
+            .into_iter()
+            .map(|(id, v)| (say(id, lang), v))
+            .collect(),
+        packs: r
+            .packs
+            .iter()
+            .map(|p| PackView {
+                name: safe(&p.name).into_owned(),
+                document: safe(&p.document).into_owned(),
+                sha256: safe(&p.sha256).into_owned(),
+            })
+            .collect(),
     }
 }
 
@@ -316,17 +493,6 @@ pub fn level_word(level: &str, lang: Lang) -> String {
         other => return other.to_string(),
     };
     Message::new(id).get(lang)
-}
-
-/// `{count} of {target}` for a pilot's figure, `—` when unknown.
-pub fn against(n: Option<usize>, target: usize, lang: Lang) -> String {
-    match n {
-        Some(n) => Message::new("audit.against")
-            .arg("count", n.to_string())
-            .arg("target", target.to_string())
-            .get(lang),
-        None => "—".to_string(),
-    }
 }
 
 /// Yes / no / — for a pilot's own CDO post.

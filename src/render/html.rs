@@ -29,7 +29,6 @@ pub struct Html<'a> {
     spool: Option<BufWriter<File>>,
     /// A row per plan for the index table.
     plans: Vec<PlanView>,
-    unreadable: Vec<String>,
 }
 
 impl<'a> Html<'a> {
@@ -38,7 +37,6 @@ impl<'a> Html<'a> {
             cfg,
             spool: None,
             plans: Vec::new(),
-            unreadable: Vec::new(),
         }
     }
 
@@ -78,9 +76,6 @@ impl Emitter for Html<'_> {
         }
         let lang = self.cfg.lang;
         let view = audit::plan(report, lang);
-        if view.unreadable {
-            self.unreadable.push(report.path.clone());
-        }
         let i = self.plans.len();
         let mut s = String::new();
         plan_section(&mut s, i, &view, lang);
@@ -114,7 +109,7 @@ impl Emitter for Html<'_> {
 
     fn finish(&mut self, w: &mut dyn Write, end: &Finish) -> io::Result<()> {
         let lang = self.cfg.lang;
-        let pf = audit::portfolio(end.portfolio, &self.unreadable, lang);
+        let pf = audit::portfolio(end.portfolio, self.cfg.rules, lang);
         let mut s = String::new();
         head(&mut s, lang);
         summary(&mut s, &end.totals.summary, lang);
@@ -135,6 +130,9 @@ impl Emitter for Html<'_> {
             io::copy(&mut file, w)?;
         }
         let mut s = String::from("</section>\n");
+        if let Some(r) = self.cfg.run {
+            run(&mut s, &audit::run(r, lang), lang);
+        }
         let tool = format!("cdocheck {}", env!("CARGO_PKG_VERSION"));
         s.push_str(&format!(
             "<footer>{}</footer>\n<script>{JS}</script>\n</body>\n</html>\n",
@@ -227,8 +225,7 @@ fn portfolio(s: &mut String, pf: &PortfolioView, plans: &Links, lang: Lang) {
             "tables.pilots.level",
             "tables.pilots.plan",
             "tables.pilots.status",
-            "html.pilots.counties",
-            "html.pilots.departments",
+            "html.pilots.figures",
             "html.pilots.cdo",
         ] {
             s.push_str(&format!("<th>{}</th>", say(id, lang)));
@@ -240,7 +237,11 @@ fn portfolio(s: &mut String, pf: &PortfolioView, plans: &Links, lang: Lang) {
             } else {
                 ""
             };
-            let mut cell: Vec<String> = p.plans.iter().map(|x| plan_link(x, plans)).collect();
+            let mut cell: Vec<String> = p
+                .details
+                .iter()
+                .map(|d| detail(d, p, plans, lang))
+                .collect();
             let opted = say("tables.pilots.opted-out", lang);
             cell.extend(
                 p.opted_out
@@ -252,15 +253,32 @@ fn portfolio(s: &mut String, pf: &PortfolioView, plans: &Links, lang: Lang) {
             } else {
                 cell.join("<br>")
             };
+            let figures = if p.counts.figures.is_empty() {
+                "—".to_string()
+            } else {
+                let f: Vec<String> = p
+                    .counts
+                    .figures
+                    .iter()
+                    .map(|f| {
+                        let met = if f.met { "met" } else { "short" };
+                        format!(
+                            "<span class=\"figure {met}\" data-rule=\"{}\" data-count=\"{}\">{}</span>",
+                            esc(&f.rule),
+                            f.count,
+                            esc(&f.text)
+                        )
+                    })
+                    .collect();
+                f.join("<br>")
+            };
             s.push_str(&format!(
                 "<tr{class} data-pilot=\"{k}-{j}\"><td class=\"pilot\">{}</td><td>{}</td><td>{cell}</td>\
-                 <td class=\"status pilot-{}\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>\n",
+                 <td class=\"status pilot-{}\">{}</td><td class=\"figures\">{figures}</td><td>{}</td></tr>\n",
                 esc(&p.name),
                 esc(&p.level),
                 p.status.as_str(),
                 esc(&p.status_word),
-                esc(&audit::against(p.counts.county_governments, audit::COUNTY_TARGET, lang)),
-                esc(&audit::against(p.counts.city_departments, audit::DEPARTMENT_TARGET, lang)),
                 esc(&audit::yes_no(p.counts.city_cdo, lang)),
             ));
         }
@@ -277,6 +295,20 @@ fn portfolio(s: &mut String, pf: &PortfolioView, plans: &Links, lang: Lang) {
             "opted-out",
             say_with("html.opted-out", &[("pack", n.pack.clone())], lang),
             &n.opted_out,
+            plans,
+        );
+        path_list(
+            s,
+            "unreadable",
+            say("html.unreadable-pilots", lang),
+            &n.unreadable,
+            plans,
+        );
+        path_list(
+            s,
+            "other-levels",
+            say("html.other-levels", lang),
+            &n.other_levels,
             plans,
         );
         s.push_str("</div>\n");
@@ -379,7 +411,12 @@ fn filters(s: &mut String, end: &Finish, pf: &PortfolioView, lang: Lang) {
     ));
     for (k, n) in pf.notices.iter().enumerate() {
         for (j, p) in n.pilots.iter().enumerate() {
-            let paths: Vec<&String> = p.plans.iter().chain(&p.opted_out).collect();
+            let paths: Vec<&String> = p
+                .details
+                .iter()
+                .map(|d| &d.path)
+                .chain(&p.opted_out)
+                .collect();
             let json = serde_json::to_string(&paths).unwrap_or_else(|_| "[]".into());
             s.push_str(&format!(
                 "<option value=\"{k}-{j}\" data-plans=\"{}\">{}</option>",
@@ -438,10 +475,66 @@ fn plan_section(s: &mut String, i: usize, p: &PlanView, lang: Lang) {
         ],
         lang,
     ));
+    s.push_str(&format!("<p class=\"meta\">{}</p>\n", meta.join(" · ")));
+    if let Some(h) = &p.sha256 {
+        s.push_str(&format!(
+            "<p class=\"meta sha256\">SHA-256 <code>{}</code></p>\n",
+            esc(h)
+        ));
+    }
+    s.push_str("</div>\n");
+}
+
+/// One plan of a pilot in the portfolio: a link, and when the pilot has
+/// several, its status and whether it is the one that counts.
+fn detail(d: &audit::PlanDetailView, p: &audit::PilotView, plans: &Links, lang: Lang) -> String {
+    let mut out = plan_link(&d.path, plans);
+    if d.unreadable {
+        out.push_str(&say("tables.pilots.unreadable", lang));
+    } else if p.details.len() > 1 {
+        out.push_str(&format!(
+            " <span class=\"status {}\">{}</span>",
+            d.status.as_str(),
+            esc(&d.status_word)
+        ));
+        if d.counted {
+            out.push_str(&format!(
+                "<span class=\"counted\">{}</span>",
+                say("tables.pilots.counts", lang)
+            ));
+        }
+    }
+    out
+}
+
+/// What the run was judged against: the day, the options that change
+/// verdicts, and each pack with the SHA-256 of its bytes.
+fn run(s: &mut String, r: &audit::RunView, lang: Lang) {
     s.push_str(&format!(
-        "<p class=\"meta\">{}</p>\n</div>\n",
-        meta.join(" · ")
+        "<section id=\"run\">\n<h2>{}</h2>\n<table class=\"run\">\n<tbody>\n",
+        say("html.run", lang)
     ));
+    for (name, value) in &r.options {
+        s.push_str(&format!(
+            "<tr><th>{}</th><td>{}</td></tr>\n",
+            esc(name),
+            esc(&value.word(lang))
+        ));
+    }
+    s.push_str("</tbody>\n</table>\n<table class=\"packs\">\n<thead><tr>");
+    for id in ["html.run.pack", "html.run.document", "html.run.sha256"] {
+        s.push_str(&format!("<th>{}</th>", say(id, lang)));
+    }
+    s.push_str("</tr></thead>\n<tbody>\n");
+    for p in &r.packs {
+        s.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td><code>{}</code></td></tr>\n",
+            esc(&p.name),
+            esc(&p.document),
+            esc(&p.sha256)
+        ));
+    }
+    s.push_str("</tbody>\n</table>\n</section>\n");
 }
 
 fn finding_item(s: &mut String, path: &str, f: &FindingView, snip: Option<&Snippet>, lang: Lang) {

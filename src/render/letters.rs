@@ -153,7 +153,7 @@ impl Emitter for Letters<'_> {
             .iter()
             .map(|l| audit::finding(l, self.cfg.rules, lang))
             .collect();
-        let letter = letter(&plan, &findings, lang);
+        let letter = letter(&plan, &findings, self.cfg.run, lang);
         let [docx_path, md_path] = files(&self.dir, &report.path);
         self.send((docx_path, docx(&letter, lang)?))?;
         self.send((md_path, markdown(&letter).into_bytes()))
@@ -193,8 +193,14 @@ fn say_with(id: &'static str, args: &[(&'static str, String)], lang: Lang) -> St
     audit::say_with(id, args, lang)
 }
 
-/// The letter's paragraphs.
-pub fn letter(plan: &PlanView, findings: &[FindingView], lang: Lang) -> Vec<Para> {
+/// The letter's paragraphs. `run`: what the run was judged against, for
+/// the line that ties the letter to the bytes reviewed.
+pub fn letter(
+    plan: &PlanView,
+    findings: &[FindingView],
+    run: Option<&crate::evidence::RunInfo>,
+    lang: Lang,
+) -> Vec<Para> {
     let title = plan.title.clone().unwrap_or_else(|| plan.path.clone());
     let issuer = plan
         .issuer
@@ -323,6 +329,24 @@ pub fn letter(plan: &PlanView, findings: &[FindingView], lang: Lang) -> Vec<Para
                 lang,
             )));
         }
+    }
+    // Audit evidence: the day, the packs and the file's SHA-256, as in the
+    // JSON report of the same run.
+    if let (Some(run), Some(sha256)) = (run, &plan.sha256) {
+        let packs = plan.packs.join(&say("list.separator", lang));
+        let id = match packs.is_empty() {
+            true => "letter.basis.no-packs",
+            false => "letter.basis",
+        };
+        out.push(Para::Body(say_with(
+            id,
+            &[
+                ("today", date_in(&run.today, lang)),
+                ("packs", packs),
+                ("sha256", sha256.clone()),
+            ],
+            lang,
+        )));
     }
     out.push(Para::Body(say("letter.closing", lang)));
     out.push(Para::Placeholder(say("letter.deadline", lang)));

@@ -1,7 +1,9 @@
 //! `--output xlsx=PATH`: an Excel workbook, because Chinese auditors open
 //! CSV in Excel and get mojibake and no types. Sheets Plans (a row per
-//! plan), Findings (a row per finding, as JSON's `diagnostics`), Portfolio
-//! and Waivers (a row per waived finding), each with a bold frozen header,
+//! plan, with the SHA-256 of its bytes), Findings (a row per finding, as
+//! JSON's `diagnostics`), Portfolio (a row per pilot's plan), Waivers (a
+//! row per waived finding) and Run (what the run was judged against: the
+//! JSON's `run`), each with a bold frozen header,
 //! an autofilter and set column widths; sheet names and headers in the
 //! reader's language.
 //!
@@ -31,9 +33,10 @@ const PLANS: usize = 0;
 const FINDINGS: usize = 1;
 const PORTFOLIO: usize = 2;
 const WAIVERS: usize = 3;
+const RUN: usize = 4;
 
 /// Each sheet's name and its columns: message id and width.
-const SHEETS: [(&str, &[(&str, f64)]); 4] = [
+const SHEETS: [(&str, &[(&str, f64)]); 5] = [
     (
         "xlsx.sheet.plans",
         &[
@@ -47,6 +50,7 @@ const SHEETS: [(&str, &[(&str, f64)]); 4] = [
             ("xlsx.col.infos", 8.0),
             ("xlsx.col.waived", 8.0),
             ("xlsx.col.baselined", 8.0),
+            ("xlsx.col.sha256", 66.0),
         ],
     ),
     (
@@ -75,8 +79,9 @@ const SHEETS: [(&str, &[(&str, f64)]); 4] = [
             ("xlsx.col.level", 12.0),
             ("xlsx.col.plan", 40.0),
             ("xlsx.col.status", 9.0),
-            ("xlsx.col.counties", 12.0),
-            ("xlsx.col.departments", 12.0),
+            ("xlsx.col.plan-status", 9.0),
+            ("xlsx.col.counted", 9.0),
+            ("xlsx.col.figures", 36.0),
             ("xlsx.col.cdo", 10.0),
         ],
     ),
@@ -91,16 +96,24 @@ const SHEETS: [(&str, &[(&str, f64)]); 4] = [
             ("xlsx.col.approved-by", 24.0),
         ],
     ),
+    (
+        "xlsx.sheet.run",
+        &[
+            ("xlsx.col.item", 30.0),
+            ("xlsx.col.value", 24.0),
+            ("xlsx.col.document", 28.0),
+            ("xlsx.col.sha256", 66.0),
+        ],
+    ),
 ];
 
 pub struct Xlsx<'a> {
     cfg: Config<'a>,
     book: Option<Workbook>,
     /// The next row of each sheet.
-    rows: [u32; 4],
+    rows: [u32; 5],
     /// Rows left out of each sheet past Excel's limit.
-    dropped: [u64; 4],
-    unreadable: Vec<String>,
+    dropped: [u64; 5],
 }
 
 fn io(e: XlsxError) -> io::Error {
@@ -128,9 +141,8 @@ impl<'a> Xlsx<'a> {
         Xlsx {
             cfg,
             book: None,
-            rows: [1; 4],
-            dropped: [0; 4],
-            unreadable: Vec::new(),
+            rows: [1; 5],
+            dropped: [0; 5],
         }
     }
 
@@ -195,6 +207,7 @@ impl<'a> Xlsx<'a> {
                 V::N(p.infos),
                 V::N(p.waived),
                 V::N(p.baselined),
+                p.sha256.as_deref().map_or(V::Empty, V::S),
             ],
         )
     }
@@ -205,30 +218,50 @@ impl<'a> Xlsx<'a> {
         let other = |id| audit::say(id, lang);
         for n in &pf.notices {
             for p in &n.pilots {
-                let plans = p.plans.join("\n");
-                let counties =
-                    audit::against(p.counts.county_governments, audit::COUNTY_TARGET, lang);
-                let departments =
-                    audit::against(p.counts.city_departments, audit::DEPARTMENT_TARGET, lang);
+                let figures: Vec<&str> = p.counts.figures.iter().map(|f| f.text.as_str()).collect();
+                let figures = figures.join("\n");
                 let cdo = audit::yes_no(p.counts.city_cdo, lang);
-                self.row(
-                    PORTFOLIO,
-                    &[
+                let pilot = |plan, plan_status, counted| {
+                    [
                         V::S(&n.title),
                         V::S(&pilot_word),
                         V::S(&p.name),
                         V::S(&p.level),
-                        V::S(&plans),
+                        plan,
                         V::S(&p.status_word),
-                        V::S(&counties),
-                        V::S(&departments),
-                        V::S(&cdo),
-                    ],
-                )?;
+                        plan_status,
+                        counted,
+                        if figures.is_empty() {
+                            V::Empty
+                        } else {
+                            V::S(&figures)
+                        },
+                        if p.counts.city_cdo.is_some() {
+                            V::S(&cdo)
+                        } else {
+                            V::Empty
+                        },
+                    ]
+                };
+                // A row per plan of the pilot, so that a filter on the
+                // plan column finds it; one row for a pilot without plans.
+                let mut rows: Vec<[V; 10]> = p
+                    .details
+                    .iter()
+                    .map(|d| pilot(V::S(&d.path), V::S(&d.status_word), V::B(d.counted)))
+                    .collect();
+                if rows.is_empty() {
+                    rows.push(pilot(V::Empty, V::Empty, V::Empty));
+                }
+                for r in rows {
+                    self.row(PORTFOLIO, &r)?;
+                }
             }
             for (id, paths) in [
                 ("xlsx.entry.not-designated", &n.not_designated),
                 ("xlsx.entry.opted-out", &n.opted_out),
+                ("xlsx.entry.unreadable", &n.unreadable),
+                ("xlsx.entry.other-level", &n.other_levels),
             ] {
                 let what = other(id);
                 for path in paths {
@@ -244,6 +277,34 @@ impl<'a> Xlsx<'a> {
             self.row(
                 PORTFOLIO,
                 &[V::Empty, V::S(&what), V::Empty, V::Empty, V::S(path)],
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl Xlsx<'_> {
+    /// The Run sheet: each option, then a row per pack with its SHA-256.
+    fn run(&mut self, r: &audit::RunView) -> io::Result<()> {
+        let lang = self.cfg.lang;
+        for (name, value) in &r.options {
+            let v = match value {
+                audit::RunValue::Text(s) => V::S(s),
+                audit::RunValue::Flag(b) => V::B(*b),
+                audit::RunValue::None => V::Empty,
+            };
+            self.row(RUN, &[V::S(name), v])?;
+        }
+        let pack = audit::say("xlsx.run.pack", lang);
+        for p in &r.packs {
+            self.row(
+                RUN,
+                &[
+                    V::S(&pack),
+                    V::S(&p.name),
+                    V::S(&p.document),
+                    V::S(&p.sha256),
+                ],
             )?;
         }
         Ok(())
@@ -277,9 +338,6 @@ impl Emitter for Xlsx<'_> {
     ) -> io::Result<()> {
         let lang = self.cfg.lang;
         let view = audit::plan(report, lang);
-        if view.unreadable {
-            self.unreadable.push(report.path.clone());
-        }
         self.plan_row(&view)?;
         for l in &report.findings {
             let f = audit::finding(l, self.cfg.rules, lang);
@@ -320,9 +378,12 @@ impl Emitter for Xlsx<'_> {
 
     fn finish(&mut self, w: &mut dyn Write, end: &Finish) -> io::Result<()> {
         let lang = self.cfg.lang;
-        let pf = audit::portfolio(end.portfolio, &self.unreadable, lang);
+        let pf = audit::portfolio(end.portfolio, self.cfg.rules, lang);
         self.book()?;
         self.portfolio(&pf)?;
+        if let Some(r) = self.cfg.run {
+            self.run(&audit::run(r, lang))?;
+        }
         let rows = self.rows;
         let dropped = self.dropped;
         let book = self.book()?;

@@ -25,5 +25,6 @@ mod register;
 mod scale;
 mod verdicts;
 mod walk;
+mod wire;
 mod wording;
 mod xlsx;

@@ -7,12 +7,15 @@ use crate::html::{audit_run, AUDIT_PLANS};
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use serde_json::Value;
 
-fn rows(book: &mut Xlsx<std::io::BufReader<std::fs::File>>, sheet: &str) -> Vec<Vec<Data>> {
+pub(crate) fn rows(
+    book: &mut Xlsx<std::io::BufReader<std::fs::File>>,
+    sheet: &str,
+) -> Vec<Vec<Data>> {
     let range = book.worksheet_range(sheet).unwrap();
     range.rows().map(|r| r.to_vec()).collect()
 }
 
-fn s(d: &Data) -> String {
+pub(crate) fn s(d: &Data) -> String {
     match d {
         Data::String(s) => s.clone(),
         Data::Empty => String::new(),
@@ -28,7 +31,7 @@ fn n(d: &Data) -> u64 {
     }
 }
 
-fn b(d: &Data) -> bool {
+pub(crate) fn b(d: &Data) -> bool {
     match d {
         Data::Bool(b) => *b,
         other => panic!("not a boolean: {other:?}"),
@@ -47,7 +50,7 @@ fn rows_equal_the_json_report() {
     let mut book: Xlsx<_> = open_workbook(&out).unwrap();
     assert_eq!(
         book.sheet_names(),
-        ["Plans", "Findings", "Portfolio", "Waivers"]
+        ["Plans", "Findings", "Portfolio", "Waivers", "Run"]
     );
     let files = v["files"].as_array().unwrap();
     assert_eq!(files.len(), AUDIT_PLANS.len());
@@ -119,7 +122,10 @@ fn chinese_sheets_and_headers() {
     let out = dir.path().join("报告.xlsx");
     audit_run("xlsx", &out, &["--lang", "zh-CN"]);
     let mut book: Xlsx<_> = open_workbook(&out).unwrap();
-    assert_eq!(book.sheet_names(), ["方案", "问题", "试点总体情况", "例外"]);
+    assert_eq!(
+        book.sheet_names(),
+        ["方案", "问题", "试点总体情况", "例外", "核查依据"]
+    );
     let findings = rows(&mut book, "问题");
     assert_eq!(s(&findings[0][3]), "规则编号");
 }
