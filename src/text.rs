@@ -20,12 +20,21 @@ fn is_unsafe(c: char) -> bool {
         )
 }
 
+/// True when no byte of `s` can begin an unsafe character: no control but
+/// those in `allowed`, no DEL, and no lead byte of a C1 control (`0xC2`)
+/// or of the line and direction marks (`0xE2`). A quick answer for most
+/// text; `false` only means the characters must be looked at.
+fn plain(s: &str, allowed: &[u8]) -> bool {
+    s.bytes()
+        .all(|b| (b >= 0x20 && b != 0x7f && b != 0xc2 && b != 0xe2) || allowed.contains(&b))
+}
+
 /// Makes text from a file (a plan value, a path, a pack's words) safe to
 /// show in human, concise and GitHub output: a newline becomes `\n`, every
 /// other unsafe character `\u{XX}` (`\u{1b}`, `\u{d}`), never sent raw. One
 /// value is then always one line.
 pub fn safe(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_unsafe) {
+    if plain(s, b"\t") || !s.chars().any(is_unsafe) {
         return s.into();
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -44,7 +53,7 @@ pub fn safe(s: &str) -> Cow<'_, str> {
 /// them, XML keeps them), where a value is carried as written.
 pub fn safe_multiline(s: &str) -> Cow<'_, str> {
     let keep = |c: char| matches!(c, '\n' | '\r') || !is_unsafe(c);
-    if s.chars().all(keep) {
+    if plain(s, b"\t\n\r") || s.chars().all(keep) {
         return s.into();
     }
     let mut out = String::with_capacity(s.len() + 8);
