@@ -193,6 +193,15 @@ pub(crate) fn check_file(s: &Settings, input: &Input) -> (FileReport, SourceDb) 
         }),
     };
     let mut checked = eval::check(&plan, s.rules, &s.opts);
+    // Read off the findings before a baseline marks or splits them.
+    let waivers = crate::register::entries(
+        &input.display,
+        &plan,
+        db.get(plan.source),
+        s.rules,
+        s.opts.today,
+        &checked.findings,
+    );
     let stale = s
         .baseline
         .as_ref()
@@ -208,6 +217,7 @@ pub(crate) fn check_file(s: &Settings, input: &Input) -> (FileReport, SourceDb) 
     );
     report.stale = stale;
     report.sha256 = sha256;
+    report.waivers = waivers;
     (report, db)
 }
 
