@@ -238,29 +238,7 @@ fn facts(plan: &Plan, db: &SourceDb, rules: &Rules, packs: &[String]) -> PlanFac
     let p = root.table("plan");
     let get = |k: &str| p.and_then(|p| p.str(k)).map(str::to_string);
     let level = get("level");
-    let mut counts = Vec::new();
-    for pack in rules.packs.iter().filter(|p| packs.contains(&p.name)) {
-        if pack.designated.is_empty() {
-            continue;
-        }
-        for rule in pack.rules() {
-            let crate::rules::Check::Count { where_, .. } = &rule.check else {
-                continue;
-            };
-            let applies = rule
-                .when
-                .as_ref()
-                .is_none_or(|w| eval::holds(w, root, None) == Some(true));
-            let Some(given) = rule.given.as_deref().filter(|_| applies) else {
-                continue;
-            };
-            let n = root
-                .tables(given)
-                .filter(|e| eval::holds(where_, root, Some(*e)) == Some(true))
-                .count();
-            counts.push((rule.id.clone(), i64::try_from(n).unwrap_or(i64::MAX)));
-        }
-    }
+    let counts = eval::facts::counts(root, rules, packs);
     let own_cdo = level.as_deref().map(|level| {
         root.tables("unit").any(|(_, u)| {
             u.str("level") == Some(level)
