@@ -103,9 +103,9 @@ fn rows_equal_the_json_report() {
     }
     assert!(waived > 0, "the scan has a waived finding");
     // The Waivers sheet is the register (tests/it/register_sheet.rs): at
-    // least a row per waiver that covered a finding.
+    // least one row under the header.
     let waivers = rows(&mut book, "Waivers");
-    assert!(waivers.len() - 1 >= 1);
+    assert!(waivers.len() > 1, "a header and a row per waiver");
 
     // Every designated Guangdong pilot has a row; unreadable plans are listed.
     let portfolio = rows(&mut book, "Portfolio");
