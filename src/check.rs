@@ -193,6 +193,15 @@ pub(crate) fn check_file(s: &Settings, input: &Input) -> (FileReport, SourceDb) 
         }),
     };
     let mut checked = eval::check(&plan, s.rules, &s.opts);
+    // Read off the findings before a baseline marks or splits them.
+    let waivers = crate::register::entries(
+        &input.display,
+        &plan,
+        db.get(plan.source),
+        s.rules,
+        s.opts.today,
+        &checked.findings,
+    );
     let stale = s
         .baseline
         .as_ref()
@@ -208,6 +217,7 @@ pub(crate) fn check_file(s: &Settings, input: &Input) -> (FileReport, SourceDb) 
     );
     report.stale = stale;
     report.sha256 = sha256;
+    report.waivers = waivers;
     (report, db)
 }
 
@@ -228,29 +238,7 @@ fn facts(plan: &Plan, db: &SourceDb, rules: &Rules, packs: &[String]) -> PlanFac
     let p = root.table("plan");
     let get = |k: &str| p.and_then(|p| p.str(k)).map(str::to_string);
     let level = get("level");
-    let mut counts = Vec::new();
-    for pack in rules.packs.iter().filter(|p| packs.contains(&p.name)) {
-        if pack.designated.is_empty() {
-            continue;
-        }
-        for rule in pack.rules() {
-            let crate::rules::Check::Count { where_, .. } = &rule.check else {
-                continue;
-            };
-            let applies = rule
-                .when
-                .as_ref()
-                .is_none_or(|w| eval::holds(w, root, None) == Some(true));
-            let Some(given) = rule.given.as_deref().filter(|_| applies) else {
-                continue;
-            };
-            let n = root
-                .tables(given)
-                .filter(|e| eval::holds(where_, root, Some(*e)) == Some(true))
-                .count();
-            counts.push((rule.id.clone(), i64::try_from(n).unwrap_or(i64::MAX)));
-        }
-    }
+    let counts = eval::facts::counts(root, rules, packs);
     let own_cdo = level.as_deref().map(|level| {
         root.tables("unit").any(|(_, u)| {
             u.str("level") == Some(level)

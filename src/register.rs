@@ -17,8 +17,8 @@ use serde::Serialize;
 
 use crate::cli::{self, Outcome};
 use crate::discover::{self, Input, Walk};
-use crate::eval::{self, Options};
-use crate::finding::{Code, Location};
+use crate::eval::Options;
+use crate::findings::Findings;
 use crate::lang::Lang;
 use crate::message::Message;
 use crate::plan::{Date, Plan, Table};
@@ -143,36 +143,31 @@ pub fn day_number(d: Date) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// The register's entries for one plan, in document order.
-pub(crate) fn entries(input: &Input, rules: &Rules, opts: &Options, max: u64) -> Vec<Entry> {
-    let mut db = SourceDb::default();
-    let plan = match &input.problem {
-        Some(why) => {
-            let source = db.add(Source::new(input.display.clone(), ""));
-            Plan::unreadable(
-                source,
-                Code::PF001.at(Location { source, span: 0..0 }, why.clone()),
-            )
-        }
-        None if input.bytes.is_some() => {
-            let bytes = input.bytes.as_deref().map_or(&[][..], Vec::as_slice);
-            Plan::from_bytes(&mut db, &input.display, bytes)
-        }
-        None => Plan::read(&mut db, &input.path, &input.display, max),
-    };
+/// The register's entries for one checked plan, in document order, read
+/// off the findings its check just gave (before any baseline): no second
+/// evaluation, so `check`'s outputs and `cdocheck waivers` always agree.
+pub(crate) fn entries(
+    path: &str,
+    plan: &Plan,
+    source: &Source,
+    rules: &Rules,
+    today: Date,
+    findings: &Findings,
+) -> Vec<Entry> {
     let Some(root) = &plan.root else {
         return Vec::new();
     };
-    let checked = eval::check(&plan, rules, opts);
-    let source = db.get(plan.source);
-    let today = day_number(opts.today);
+    let today = day_number(today);
     let waivers: Vec<(&Span, &Table)> = root.tables("waiver").collect();
+    if waivers.is_empty() {
+        return Vec::new();
+    }
     let mut states: Vec<Option<State>> = vec![None; waivers.len()];
     let judge = |states: &mut Vec<Option<State>>, i: usize, s: State| {
         let slot = &mut states[i];
         *slot = Some(slot.map_or(s, |old| old.min(s)));
     };
-    for f in &checked.findings.shown {
+    for f in &findings.shown {
         let Some(state) = state_of(rules, f.code.as_str()) else {
             continue;
         };
@@ -181,7 +176,7 @@ pub(crate) fn entries(input: &Input, rules: &Rules, opts: &Options, max: u64) ->
         }
     }
     // Findings beyond the cap keep their key only: `waiver[RULE,UNIT]`.
-    for e in &checked.findings.extra {
+    for e in &findings.extra {
         let Some(state) = state_of(rules, e.code.as_str()) else {
             continue;
         };
@@ -216,7 +211,7 @@ pub(crate) fn entries(input: &Input, rules: &Rules, opts: &Options, max: u64) ->
                 None => State::Active,
             };
             Entry {
-                path: input.display.clone(),
+                path: path.to_string(),
                 line: source.line_col(header.start).0,
                 rule: s("rule"),
                 unit: s("unit"),
@@ -261,11 +256,24 @@ fn state_of(rules: &Rules, code: &str) -> Option<State> {
     })
 }
 
-/// Every plan's entries, in path order.
+/// Every plan's entries, in path order: each plan checked as `check`
+/// checks it ([`crate::check::check_file`]), its register kept.
 pub(crate) fn register(inputs: &[Input], rules: &Rules, opts: &Options, max: u64) -> Vec<Entry> {
+    let sources = SourceDb::default();
+    let settings = crate::check::Settings {
+        rules,
+        sources: &sources,
+        opts: opts.clone(),
+        fail_on: None,
+        max_bytes: max,
+        jobs: 1,
+        progress: false,
+        baseline: None,
+        plan_rows: false,
+    };
     inputs
         .par_iter()
-        .map(|i| entries(i, rules, opts, max))
+        .map(|i| crate::check::check_file(&settings, i).0.waivers)
         .collect::<Vec<_>>()
         .into_iter()
         .flatten()
@@ -340,7 +348,7 @@ fn csv_row(w: &mut dyn Write, fields: &[Cow<str>]) -> io::Result<()> {
     w.write_all(b"\r\n")
 }
 
-fn state_word(s: State) -> Message {
+pub(crate) fn state_word(s: State) -> Message {
     Message::new(match s {
         State::Invalid => "waivers.state.invalid",
         State::NotWaivable => "waivers.state.not-waivable",

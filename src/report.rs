@@ -166,6 +166,9 @@ pub struct FileReport {
     pub stale: Vec<Entry>,
     /// Lower-case hex SHA-256 of the bytes read; `None` when nothing was.
     pub sha256: Option<String>,
+    /// The plan's waiver register: a row per `[[waiver]]`, as `cdocheck
+    /// waivers` lists it.
+    pub waivers: Vec<crate::register::Entry>,
 }
 
 /// A finding as counts and baselines see it, shown or not.
@@ -240,6 +243,7 @@ impl FileReport {
             status: if fails { Status::Fail } else { Status::Pass },
             stale: Vec::new(),
             sha256: None,
+            waivers: Vec::new(),
         }
     }
 

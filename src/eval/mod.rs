@@ -3,6 +3,7 @@
 
 mod cond;
 mod expr;
+pub mod facts;
 mod placeholder;
 mod select;
 mod waiver;

@@ -102,7 +102,10 @@ impl Emitter for Html<'_> {
         if n > 0 {
             spool.write_all(b"</ol>\n")?;
         }
-        spool.write_all(b"</section>\n")?;
+        let mut s = String::new();
+        waivers(&mut s, &report.waivers, lang);
+        s.push_str("</section>\n");
+        spool.write_all(s.as_bytes())?;
         self.plans.push(view);
         Ok(())
     }
@@ -144,6 +147,52 @@ impl Emitter for Html<'_> {
 
 fn say(id: &'static str, lang: Lang) -> String {
     esc(&audit::say(id, lang)).into_owned()
+}
+
+/// The plan's waiver register, as `cdocheck waivers` lists it.
+fn waivers(s: &mut String, entries: &[crate::register::Entry], lang: Lang) {
+    if entries.is_empty() {
+        return;
+    }
+    let text = |v: &Option<String>| v.as_deref().map_or(Cow::Borrowed("—"), |v| esc_safe(v));
+    s.push_str(&format!(
+        "<h3>{}</h3>\n<table class=\"waivers\">\n<tr>",
+        say("xlsx.sheet.waivers", lang)
+    ));
+    for id in [
+        "xlsx.col.line",
+        "waivers.rule",
+        "waivers.unit",
+        "waivers.reason",
+        "waivers.approved-by",
+        "waivers.expires",
+        "waivers.days-left",
+        "waivers.state",
+    ] {
+        s.push_str(&format!("<th>{}</th>", say(id, lang)));
+    }
+    s.push_str("</tr>\n");
+    for e in entries {
+        let state = esc(&crate::register::state_word(e.state).get(lang)).into_owned();
+        s.push_str(&format!(
+            "<tr class=\"waiver {}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+             <td>{}</td><td>{}</td><td class=\"state\">{state}</td></tr>\n",
+            e.state.as_str(),
+            e.line,
+            text(&e.rule),
+            text(&e.unit),
+            text(&e.reason),
+            text(&e.approved_by),
+            text(&e.expires),
+            e.days_left.map_or("—".to_string(), |d| d.to_string()),
+        ));
+    }
+    s.push_str("</table>\n");
+}
+
+/// Plan text, made safe then escaped.
+fn esc_safe(v: &str) -> Cow<'static, str> {
+    Cow::Owned(esc(&super::safe(v)).into_owned())
 }
 
 fn say_with(id: &'static str, args: &[(&'static str, String)], lang: Lang) -> String {

@@ -249,13 +249,16 @@ pub fn portfolio(p: &Portfolio, lang: Lang) -> String {
                     Message::new("tables.pilots.opted-out").get(lang)
                 };
                 let several = pilot.plan_details.len() > 1;
+                // A set: thousands of plans may name one pilot.
+                let read: std::collections::HashSet<&str> =
+                    pilot.plans.iter().map(String::as_str).collect();
                 pilot
                     .plan_details
                     .iter()
                     .map(|d| {
                         let mark = if d.counted && several {
                             counts.as_str()
-                        } else if !pilot.plans.contains(&d.path) {
+                        } else if !read.contains(d.path.as_str()) {
                             unreadable.as_str()
                         } else {
                             ""

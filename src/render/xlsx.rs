@@ -1,8 +1,8 @@
 //! `--output xlsx=PATH`: an Excel workbook, because Chinese auditors open
 //! CSV in Excel and get mojibake and no types. Sheets Plans (a row per
 //! plan, with the SHA-256 of its bytes), Findings (a row per finding, as
-//! JSON's `diagnostics`), Portfolio (a row per pilot's plan), Waivers (a
-//! row per waived finding) and Run (what the run was judged against: the
+//! JSON's `diagnostics`), Portfolio (a row per pilot's plan), Waivers (the
+//! waiver register: a row per `[[waiver]]`, as `cdocheck waivers`) and Run (what the run was judged against: the
 //! JSON's `run`), each with a bold frozen header,
 //! an autofilter and set column widths; sheet names and headers in the
 //! reader's language.
@@ -90,10 +90,13 @@ const SHEETS: [(&str, &[(&str, f64)]); 5] = [
         &[
             ("xlsx.col.path", 40.0),
             ("xlsx.col.line", 7.0),
-            ("xlsx.col.code", 10.0),
+            ("waivers.rule", 10.0),
             ("xlsx.col.unit", 14.0),
             ("xlsx.col.reason", 50.0),
             ("xlsx.col.approved-by", 24.0),
+            ("waivers.expires", 11.0),
+            ("waivers.days-left", 9.0),
+            ("waivers.state", 12.0),
         ],
     ),
     (
@@ -132,6 +135,7 @@ fn cell(s: &str) -> std::borrow::Cow<'_, str> {
 enum V<'s> {
     S(&'s str),
     N(usize),
+    I(i64),
     B(bool),
     Empty,
 }
@@ -321,6 +325,7 @@ fn put(ws: &mut Worksheet, r: u32, values: &[V]) -> io::Result<()> {
         match v {
             V::S(s) => ws.write_string(r, c, cell(s)).map(|_| ()),
             V::N(n) => ws.write_number(r, c, *n as f64).map(|_| ()),
+            V::I(n) => ws.write_number(r, c, *n as f64).map(|_| ()),
             V::B(b) => ws.write_boolean(r, c, *b).map(|_| ()),
             V::Empty => Ok(()),
         }
@@ -359,19 +364,26 @@ impl Emitter for Xlsx<'_> {
                     citation.map_or(V::Empty, V::S),
                 ],
             )?;
-            if let Some(w) = &f.waiver {
-                self.row(
-                    WAIVERS,
-                    &[
-                        V::S(&view.path),
-                        V::N(f.line),
-                        V::S(&f.code),
-                        f.unit.as_deref().map_or(V::Empty, V::S),
-                        V::S(&w.reason),
-                        V::S(&w.approved_by),
-                    ],
-                )?;
+        }
+        for e in &report.waivers {
+            fn text(s: &Option<String>) -> V<'_> {
+                s.as_deref().map_or(V::Empty, V::S)
             }
+            let state = crate::register::state_word(e.state).get(lang);
+            self.row(
+                WAIVERS,
+                &[
+                    V::S(&view.path),
+                    V::N(e.line),
+                    text(&e.rule),
+                    text(&e.unit),
+                    text(&e.reason),
+                    text(&e.approved_by),
+                    text(&e.expires),
+                    e.days_left.map_or(V::Empty, V::I),
+                    V::S(&state),
+                ],
+            )?;
         }
         Ok(())
     }

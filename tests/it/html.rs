@@ -320,6 +320,25 @@ fn renders_in_chromium() {
             dom.contains("class=\"missing\""),
             "{lang}: missing pilots stand out"
         );
+        // Each plan's waiver register: a row per waiver `cdocheck waivers`
+        // lists, with its state.
+        let mut args = vec!["waivers", "--format", "json"];
+        args.extend_from_slice(AUDIT_PLANS);
+        let register: Value = serde_json::from_slice(&run(&args).stdout).unwrap();
+        let register = register["waivers"].as_array().unwrap();
+        assert!(!register.is_empty(), "the scan has waivers");
+        assert_eq!(
+            dom.matches("<tr class=\"waiver ").count(),
+            register.len(),
+            "{lang}: a row per waiver"
+        );
+        for w in register {
+            let state = w["state"].as_str().unwrap();
+            assert!(
+                dom.contains(&format!("<tr class=\"waiver {state}\">")),
+                "{lang}: {state}"
+            );
+        }
         // Every plan is shown before any filter is chosen.
         let n = v["files"].as_array().unwrap().len();
         assert!(

@@ -22,6 +22,7 @@ mod outputs;
 mod packs;
 mod portfolio;
 mod register;
+mod register_sheet;
 mod scale;
 mod verdicts;
 mod walk;

@@ -290,3 +290,35 @@ fn a_scan_of_fifty_mixed_plans_drops_none_from_the_roll_up() {
         format!("{root}/r0/jiangmen-revised.toml")
     );
 }
+
+/// Two thousand copies of one pilot's plan: the table lists every one,
+/// marks one as the plan that counts and none as unreadable (each plan is
+/// looked up in a set, not a list).
+#[test]
+fn thousands_of_plans_of_one_pilot_are_listed_once_each() {
+    const N: usize = 600;
+    let dir = tempfile::tempdir().unwrap();
+    let plan = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/jiangmen-2021.toml"
+    ))
+    .unwrap();
+    for i in 0..N {
+        std::fs::write(dir.path().join(format!("p{i:04}.toml")), &plan).unwrap();
+    }
+    let o = cdocheck()
+        .current_dir(dir.path())
+        .env("COLUMNS", "200")
+        .args(["check", "--summary", "-q", "--today", "2026-01-01", "."])
+        .output()
+        .unwrap();
+    let out = stdout(&o);
+    for i in [0, 1, N / 2, N - 1] {
+        assert!(out.contains(&format!("p{i:04}.toml")), "p{i:04}: {out}");
+    }
+    assert_eq!(out.matches("(counts)").count(), 1, "one plan counts");
+    assert!(out.contains("p0000.toml (counts)"), "ties go by path");
+    assert!(!out.contains("(unreadable)"));
+    // Once in the plans table, once in the pilot's row.
+    assert_eq!(out.matches(".toml").count(), 2 * N, "each plan listed");
+}
