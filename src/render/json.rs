@@ -139,10 +139,32 @@ impl Emitter for Json {
             portfolio: end.portfolio,
             stale_baseline: end.totals.stale.as_deref(),
         };
-        let tail = serde_json::to_string_pretty(&tail)?;
-        // `{ "summary": … }` continues the document after the files array.
-        let body = tail.trim_start_matches('{').trim_start_matches('\n');
-        writeln!(w, "\n  ],\n{body}")
+        // `{ "summary": … }` continues the document after the files array:
+        // streamed without its opening `{` and line break, never held whole
+        // (the portfolio of a large scan names every plan).
+        w.write_all(b"\n  ],\n")?;
+        let mut body = SkipOpening { w, skip: 2 };
+        serde_json::to_writer_pretty(&mut body, &tail)?;
+        w.write_all(b"\n")
+    }
+}
+
+/// A writer that drops the first `skip` bytes written to it.
+struct SkipOpening<'w> {
+    w: &'w mut dyn Write,
+    skip: usize,
+}
+
+impl Write for SkipOpening<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let dropped = self.skip.min(buf.len());
+        self.skip -= dropped;
+        self.w.write_all(&buf[dropped..])?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.w.flush()
     }
 }
 
