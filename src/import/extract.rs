@@ -21,6 +21,21 @@ pub(crate) struct Ev {
     pub(crate) col: usize,
 }
 
+/// `name` completed with the place, when one is known, with the evidence of
+/// line `line`: guessed when the place was added.
+fn completed(place: Option<&Where>, name: &str, line: usize) -> (String, Ev) {
+    let (name, guessed) = match place {
+        Some(p) => p.complete(name),
+        None => (name.to_string(), false),
+    };
+    let ev = Ev {
+        line,
+        guessed,
+        col: 0,
+    };
+    (name, ev)
+}
+
 impl Ev {
     fn read(line: usize) -> Ev {
         Ev {
@@ -787,18 +802,7 @@ pub(crate) fn read(text: &Text, w: &Words, places: &Places, rules: &Rules) -> Dr
                 && !s.contains('，')
                 && (s.contains("政府") || s.ends_with(['厅', '局', '室', '委', '会', '办']));
             if ok {
-                let (name, done) = match &place {
-                    Some(p) => p.complete(s),
-                    None => (s.to_string(), false),
-                };
-                d.issuer = Some((
-                    name,
-                    Ev {
-                        line: n,
-                        guessed: done,
-                        col: 0,
-                    },
-                ));
+                d.issuer = Some(completed(place.as_ref(), s, n));
             }
         }
     }
@@ -811,18 +815,7 @@ pub(crate) fn read(text: &Text, w: &Words, places: &Places, rules: &Rules) -> Dr
                 if let Some(j) = rest.find(close.as_str()) {
                     let name = rest[..j].trim();
                     if !name.is_empty() && name.chars().count() <= 40 {
-                        let (name, done) = match &place {
-                            Some(p) => p.complete(name),
-                            None => (name.to_string(), false),
-                        };
-                        d.contact_agency = Some((
-                            name,
-                            Ev {
-                                line: *no,
-                                guessed: done,
-                                col: 0,
-                            },
-                        ));
+                        d.contact_agency = Some(completed(place.as_ref(), name, *no));
                         break;
                     }
                 }
@@ -839,18 +832,7 @@ pub(crate) fn read(text: &Text, w: &Words, places: &Places, rules: &Rules) -> Dr
     // Governance.
     for (no, l) in &lines {
         if let Some(name) = leading_group(l, w) {
-            let (name, done) = match &place {
-                Some(p) => p.complete(&name),
-                None => (name, false),
-            };
-            d.leading_group = Some((
-                name,
-                Ev {
-                    line: *no,
-                    guessed: done,
-                    col: 0,
-                },
-            ));
+            d.leading_group = Some(completed(place.as_ref(), &name, *no));
             break;
         }
     }
