@@ -63,6 +63,23 @@ impl Date {
         Date::from_days((secs.saturating_add(UTC_PLUS_8) / 86_400) as i64)
     }
 
+    /// Days since 1970-01-01, the inverse of [`Date::from_days`] (Howard
+    /// Hinnant's algorithm): the days between two dates are a subtraction.
+    pub fn days_since_epoch(&self) -> i64 {
+        let (y, m, d) = (
+            i64::from(self.year),
+            i64::from(self.month),
+            i64::from(self.day),
+        );
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
     /// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
     fn from_days(z: i64) -> Date {
         let z = z + 719_468;
@@ -405,6 +422,23 @@ mod tests {
         assert_eq!(root.key_at(&(20..27)).as_deref(), Some("unit[futian].rank"));
         assert_eq!(root.key_at(&(10..15)).as_deref(), Some("unit[futian].id"));
         assert_eq!(root.key_at(&(99..100)), None);
+    }
+
+    #[test]
+    fn day_numbers_count_days() {
+        let d = |s| Date::parse(s).unwrap().days_since_epoch();
+        assert_eq!(d("1970-01-01"), 0);
+        assert_eq!(d("2026-01-01") - d("2025-12-31"), 1);
+        assert_eq!(d("2024-03-01") - d("2024-02-28"), 2);
+        assert_eq!(d("2023-03-01") - d("2023-02-28"), 1);
+        assert_eq!(d("2000-01-01"), 10_957);
+    }
+
+    #[test]
+    fn days_since_epoch_and_from_days_are_inverses() {
+        for z in [-1, 0, 59, 10_957, 18_740, 20_454] {
+            assert_eq!(Date::from_days(z).days_since_epoch(), z);
+        }
     }
 
     #[test]
