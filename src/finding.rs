@@ -140,6 +140,30 @@ pub struct Finding {
     /// The item of a rule a finding is about, when a rule reports one
     /// finding per item: a required unit missing, a pack left out.
     pub item: Option<String>,
+    /// A repair the finding knows how to make: `check --fix`/`--diff` apply
+    /// the safe ones, the language server offers all as quick fixes.
+    pub fix: Option<Fix>,
+}
+
+/// A repair as text edits to the finding's own file (ruff's "fix"): spans
+/// into the source, so comments, order and formatting around them are kept.
+#[derive(Clone, Debug)]
+pub struct Fix {
+    /// What the repair does, e.g. "rename `rnak` to `rank`".
+    pub title: Message,
+    /// Non-overlapping edits, in source order.
+    pub edits: Vec<Edit>,
+    /// Safe: the outcome is unambiguous and keeps every value's meaning, so
+    /// `--fix` may apply it. Unsafe ones (a placeholder for a missing key)
+    /// are only offered in the editor.
+    pub safe: bool,
+}
+
+/// Replace the bytes of `span` with `text` (an empty span inserts).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub span: Span,
+    pub text: String,
 }
 
 impl Finding {
@@ -164,6 +188,7 @@ impl Finding {
             citation: None,
             element: None,
             item: None,
+            fix: None,
         }
     }
 
