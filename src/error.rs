@@ -50,6 +50,10 @@ pub(crate) enum Error {
     OutputExists { path: String },
     /// A folder output that names an existing file.
     LettersNotDir { path: String },
+    /// `check --diff` with `--format` or `--output`.
+    DiffWithOutput,
+    /// `check --fix` of standard input.
+    FixStdin,
 }
 
 impl Error {
@@ -114,6 +118,8 @@ impl Error {
             Error::LettersNotDir { path } => {
                 Message::new("error.letters-not-dir").arg("path", safe(path))
             }
+            Error::DiffWithOutput => Message::new("error.diff-output"),
+            Error::FixStdin => Message::new("error.fix-stdin"),
         }
     }
 

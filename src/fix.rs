@@ -1,0 +1,359 @@
+//! `check --fix` and `check --diff`: the safe fixes of a plan's findings
+//! (and the document numbers it writes with other brackets than 〔〕)
+//! applied as text edits, the text loaded again and fixed again until
+//! nothing changes, each pass verified before it is kept: the result must
+//! parse, and every value the edits did not touch must be unchanged.
+
+use std::collections::BTreeMap;
+
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+use crate::finding::{Edit, FindingCode};
+use crate::plan::{self, Table, Value};
+use crate::source::{SourceId, Span};
+
+/// Passes at most: a fix can only reveal another (a quoted date in a
+/// renamed key), so two are the most seen; the bound keeps a fix that
+/// undid another from looping.
+pub const PASSES: usize = 4;
+
+/// What fixing a text gives.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Repaired {
+    /// The fixed text (the input's when nothing was fixed).
+    pub text: String,
+    /// Fixes applied, by code (`PF003`), and [`DOCUMENT_NUMBER`].
+    pub counts: BTreeMap<String, usize>,
+    /// Safe fixes left out because the text they made did not verify.
+    pub refused: usize,
+}
+
+/// The count key of document numbers normalised to 〔〕: no finding
+/// reports them (GD007 compares document numbers normalised), so they are
+/// counted under this name instead of a code.
+pub const DOCUMENT_NUMBER: &str = "document-number";
+
+impl Repaired {
+    pub fn fixed(&self) -> usize {
+        self.counts.values().sum()
+    }
+}
+
+/// Fixes `text` as `check --fix` does. `None` when it is not TOML: a file
+/// with a syntax error is left as it is (its PF001 is reported).
+pub fn repair(text: &str) -> Option<Repaired> {
+    let mut out = Repaired {
+        text: text.to_string(),
+        ..Repaired::default()
+    };
+    for pass in 0..PASSES {
+        let loaded = plan::load(SourceId(0), &out.text);
+        let Some(root) = loaded.root.as_ref() else {
+            // Only the input can fail to parse: every pass is verified.
+            return (pass > 0).then_some(out);
+        };
+        let mut fixes: Vec<(String, Vec<Edit>)> = loaded
+            .diagnostics
+            .iter()
+            .filter_map(|f| {
+                let fix = f.fix.as_ref().filter(|x| x.safe)?;
+                Some((code_name(&f.code), fix.edits.clone()))
+            })
+            .collect();
+        fixes.extend(
+            document_numbers(root, &out.text)
+                .into_iter()
+                .map(|e| (DOCUMENT_NUMBER.to_string(), e)),
+        );
+        let fixes = disjoint(fixes);
+        if fixes.is_empty() {
+            break;
+        }
+        let (kept, refused) = verified(&out.text, fixes);
+        out.refused += refused;
+        let Some((text, kept)) = kept else {
+            break;
+        };
+        for (code, _) in &kept {
+            *out.counts.entry(code.clone()).or_default() += 1;
+        }
+        out.text = text;
+    }
+    Some(out)
+}
+
+fn code_name(c: &FindingCode) -> String {
+    c.as_str().to_string()
+}
+
+type Fixes = Vec<(String, Vec<Edit>)>;
+
+/// The fixes whose edits overlap no earlier fix's, in source order.
+fn disjoint(mut fixes: Fixes) -> Fixes {
+    fixes.sort_by_key(|(_, e)| e.first().map_or(0, |e| e.span.start));
+    let mut taken: Vec<Span> = Vec::new();
+    fixes.retain(|(_, edits)| {
+        let clash = edits
+            .iter()
+            .any(|e| taken.iter().any(|t| touches(t, &e.span)));
+        if !clash {
+            taken.extend(edits.iter().map(|e| e.span.clone()));
+        }
+        !clash
+    });
+    fixes
+}
+
+/// Do two spans overlap (an empty one touching the other counts)?
+fn touches(a: &Span, b: &Span) -> bool {
+    if a.is_empty() || b.is_empty() {
+        a.start <= b.end && b.start <= a.end
+    } else {
+        a.start < b.end && b.start < a.end
+    }
+}
+
+/// The text with `fixes` applied, if it verifies; else with those that
+/// verify alone. Returns the new text with the fixes kept, and how many
+/// were refused.
+fn verified(text: &str, fixes: Fixes) -> (Option<(String, Fixes)>, usize) {
+    let all = || fixes.iter().flat_map(|(_, e)| e.iter().cloned());
+    let edits: Vec<Edit> = all().collect();
+    if let Some(t) = apply_checked(text, &edits) {
+        return (Some((t, fixes)), 0);
+    }
+    // Some fix breaks the plan: keep those that are good alone.
+    let total = fixes.len();
+    let good: Fixes = fixes
+        .into_iter()
+        .filter(|(_, e)| apply_checked(text, e).is_some())
+        .collect();
+    let edits: Vec<Edit> = good.iter().flat_map(|(_, e)| e.iter().cloned()).collect();
+    match (good.is_empty(), apply_checked(text, &edits)) {
+        (false, Some(t)) => {
+            let refused = total - good.len();
+            (Some((t, good)), refused)
+        }
+        _ => (None, total),
+    }
+}
+
+/// `edits` (disjoint) applied to `text`, when the result keeps every value
+/// they do not touch.
+fn apply_checked(text: &str, edits: &[Edit]) -> Option<String> {
+    let new = apply(text, edits)?;
+    keeps_values(text, &new, edits).then_some(new)
+}
+
+/// `edits`, disjoint, applied to `text`; `None` when a span is not in it.
+pub fn apply(text: &str, edits: &[Edit]) -> Option<String> {
+    let mut sorted: Vec<&Edit> = edits.iter().collect();
+    sorted.sort_by_key(|e| (e.span.start, e.span.end));
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut at = 0;
+    for e in sorted {
+        if e.span.start < at || e.span.end < e.span.start {
+            return None;
+        }
+        out.push_str(text.get(at..e.span.start)?);
+        out.push_str(&e.text);
+        at = e.span.end;
+    }
+    out.push_str(text.get(at..)?);
+    Some(out)
+}
+
+/// One value of a document: the keys to it (each with the span of its
+/// key, none for an array position), what it is, and its span.
+struct Leaf {
+    path: Vec<(String, Option<Span>)>,
+    value: String,
+    span: Span,
+}
+
+/// Does `new` (the text with `edits` applied) parse, with the same values
+/// at the same keys as `old` wherever no edit touched the key or value?
+fn keeps_values(old: &str, new: &str, edits: &[Edit]) -> bool {
+    let (Ok(a), Ok(b)) = (DeTable::parse(old), DeTable::parse(new)) else {
+        return false;
+    };
+    let (mut la, mut lb) = (Vec::new(), Vec::new());
+    leaves(a.get_ref(), &mut Vec::new(), &mut la);
+    leaves(b.get_ref(), &mut Vec::new(), &mut lb);
+    let edited = |s: &Span| edits.iter().any(|e| touches(&e.span, s));
+    la.len() == lb.len()
+        && la.iter().zip(&lb).all(|(x, y)| {
+            let same_path = x.path.len() == y.path.len()
+                && x.path
+                    .iter()
+                    .zip(&y.path)
+                    .all(|(p, q)| p.0 == q.0 || p.1.as_ref().is_some_and(edited));
+            same_path && (x.value == y.value || edited(&x.span))
+        })
+}
+
+fn leaves(t: &DeTable, path: &mut Vec<(String, Option<Span>)>, out: &mut Vec<Leaf>) {
+    for (k, v) in t {
+        path.push((k.get_ref().to_string(), Some(k.span())));
+        leaf(v, path, out);
+        path.pop();
+    }
+}
+
+fn leaf(v: &Spanned<DeValue>, path: &mut Vec<(String, Option<Span>)>, out: &mut Vec<Leaf>) {
+    match v.get_ref() {
+        DeValue::Table(t) => leaves(t, path, out),
+        DeValue::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push((i.to_string(), None));
+                leaf(item, path, out);
+                path.pop();
+            }
+            // An empty array is a value too.
+            if items.is_empty() {
+                out.push(Leaf {
+                    path: path.clone(),
+                    value: "[]".into(),
+                    span: v.span(),
+                });
+            }
+        }
+        scalar => out.push(Leaf {
+            path: path.clone(),
+            value: format!("{scalar:?}"),
+            span: v.span(),
+        }),
+    }
+}
+
+/// Brackets a document number's year is found in (`粤办函[2021]63号`,
+/// `(2021)`, `（2021）`, `【2021】`, `［2021］`, `〔2021]` …).
+const OPEN: &[char] = &['[', '(', '（', '【', '［', '〔', '〖', '｛'];
+const CLOSE: &[char] = &[']', ')', '）', '】', '］', '〕', '〗', '｝'];
+
+/// The edits writing the year of `plan.document_number` and of each item
+/// of `plan.basis` in 〔〕, one fix per string: only a year in the shape
+/// of a document number (`〔YYYY〕N号`), in the text as written.
+pub fn document_numbers(root: &Table, text: &str) -> Vec<Vec<Edit>> {
+    let Some(p) = root.table("plan") else {
+        return Vec::new();
+    };
+    let mut spans: Vec<&Span> = Vec::new();
+    if let Some(n) = p.get("document_number") {
+        spans.push(&n.span);
+    }
+    if let Some(Value::List(items)) = p.get("basis").map(|n| &n.value) {
+        spans.extend(
+            items
+                .iter()
+                .filter(|n| matches!(n.value, Value::Str(_)))
+                .map(|n| &n.span),
+        );
+    }
+    spans
+        .into_iter()
+        .filter_map(|s| {
+            let edits = years(text.get(s.clone())?, s.start);
+            (!edits.is_empty()).then_some(edits)
+        })
+        .collect()
+}
+
+/// The edits for each bracketed year in `s` (at offset `base`) not
+/// already written 〔YYYY〕.
+fn years(s: &str, base: usize) -> Vec<Edit> {
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let mut edits = Vec::new();
+    for (i, &(at, open)) in chars.iter().enumerate() {
+        if !OPEN.contains(&open) || i + 6 > chars.len() {
+            continue;
+        }
+        let year = &chars[i + 1..i + 5];
+        let (close_at, close) = chars[i + 5];
+        let is_year = year.iter().all(|(_, c)| c.is_ascii_digit());
+        // A document number: the year's bracket, then its serial and 号.
+        let tail = &chars[i + 6..];
+        let serial = tail.iter().take_while(|(_, c)| c.is_ascii_digit()).count();
+        let numbered = serial > 0 && tail.get(serial).is_some_and(|(_, c)| *c == '号');
+        if !(is_year && CLOSE.contains(&close) && numbered) {
+            continue;
+        }
+        if open != '〔' {
+            edits.push(Edit {
+                span: base + at..base + at + open.len_utf8(),
+                text: "〔".into(),
+            });
+        }
+        if close != '〕' {
+            edits.push(Edit {
+                span: base + close_at..base + close_at + close.len_utf8(),
+                text: "〕".into(),
+            });
+        }
+    }
+    edits
+}
+
+/// The unified diff of a fix (`--- a/PATH`, `+++ b/PATH`), empty when
+/// nothing changed.
+pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
+    if old == new {
+        return String::new();
+    }
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn document_numbers_take_the_bracket_of_the_year() {
+        let s = "粤办函[2021]63号 and 深府（2020）89号, 〔2021〕1号, (2021) alone";
+        let fixed = apply(s, &years(s, 0)).unwrap();
+        assert_eq!(
+            fixed,
+            "粤办函〔2021〕63号 and 深府〔2020〕89号, 〔2021〕1号, (2021) alone"
+        );
+    }
+
+    #[test]
+    fn a_fix_that_changes_another_value_is_refused() {
+        let old = "a = 1\nb = 2\n";
+        let edits = [Edit {
+            span: 4..5,
+            text: "1\nc = 3".into(),
+        }];
+        assert!(apply_checked(old, &edits).is_none());
+        let edits = [Edit {
+            span: 10..11,
+            text: "3".into(),
+        }];
+        assert_eq!(
+            apply_checked(old, &edits).as_deref(),
+            Some("a = 1\nb = 3\n")
+        );
+    }
+
+    #[test]
+    fn overlapping_fixes_keep_the_first() {
+        let e = |s: Span| {
+            vec![Edit {
+                span: s,
+                text: String::new(),
+            }]
+        };
+        let kept = disjoint(vec![
+            ("A".into(), e(0..4)),
+            ("B".into(), e(2..6)),
+            ("C".into(), e(6..7)),
+        ]);
+        let names: Vec<_> = kept.iter().map(|k| k.0.as_str()).collect();
+        assert_eq!(names, ["A", "C"]);
+    }
+}
