@@ -625,7 +625,14 @@ fn run_command(
                 out.write_all(text.as_bytes())?;
                 Ok(Outcome::Pass)
             }
-            None => fail(err, Error::NoCode { code }, lang),
+            None => {
+                let mut known: Vec<&str> = rules.all().map(|r| r.id.as_str()).collect();
+                for c in Code::all() {
+                    known.push(c.as_str());
+                }
+                let meant = crate::rules::expr::suggest(&code, &known).map(str::to_string);
+                fail(err, Error::NoCode { code, meant }, lang)
+            }
         },
     }
 }
@@ -644,9 +651,21 @@ fn config(rules: &Rules, lang: Lang, color: bool) -> Config<'_> {
 }
 
 pub(crate) fn no_such_pack(rules: &Rules, name: &str) -> Error {
+    let names = rules.pack_names();
+    // `guangdong` for `guangdong-2021`: the one pack it begins, else the
+    // closest name.
+    let lower = name.to_lowercase();
+    let mut starts = names
+        .iter()
+        .filter(|p| !lower.is_empty() && p.starts_with(&lower));
+    let meant = match (starts.next(), starts.next()) {
+        (Some(p), None) => Some(*p),
+        _ => crate::rules::expr::suggest(name, &names),
+    };
     Error::NoSuchPack {
         name: name.to_string(),
-        packs: rules.pack_names().into_iter().map(str::to_string).collect(),
+        packs: names.iter().map(|s| s.to_string()).collect(),
+        meant: meant.map(str::to_string),
     }
 }
 

@@ -11,9 +11,13 @@ pub(crate) enum Error {
     /// `man COMMAND` names no command.
     NoCommand { name: String, commands: Vec<String> },
     /// `explain CODE` names no rule or format code.
-    NoCode { code: String },
+    NoCode { code: String, meant: Option<String> },
     /// `--pack NAME` or `rules --pack NAME` names no pack.
-    NoSuchPack { name: String, packs: Vec<String> },
+    NoSuchPack {
+        name: String,
+        packs: Vec<String>,
+        meant: Option<String>,
+    },
     /// Standard output named twice, or beside `--format`.
     StdoutTwice,
     /// An `--include`/`--exclude` glob that does not parse.
@@ -75,9 +79,29 @@ impl Error {
             Error::NoCommand { name, commands } => Message::new("error.no-command")
                 .arg("name", safe(name))
                 .arg("commands", list(commands)),
-            Error::NoCode { code } => Message::new("error.no-code").arg("code", safe(code)),
-            Error::NoSuchPack { name, packs } => Message::new("error.no-pack")
+            Error::NoCode { code, meant: None } => {
+                Message::new("error.no-code").arg("code", safe(code))
+            }
+            Error::NoCode {
+                code,
+                meant: Some(m),
+            } => Message::new("error.no-code.did-you-mean")
+                .arg("code", safe(code))
+                .arg("meant", safe(m)),
+            Error::NoSuchPack {
+                name,
+                packs,
+                meant: None,
+            } => Message::new("error.no-pack")
                 .arg("name", safe(name))
+                .arg("packs", list(packs)),
+            Error::NoSuchPack {
+                name,
+                packs,
+                meant: Some(m),
+            } => Message::new("error.no-pack.did-you-mean")
+                .arg("name", safe(name))
+                .arg("meant", safe(m))
                 .arg("packs", list(packs)),
             Error::StdoutTwice => Message::new("error.stdout-twice"),
             Error::BadGlob { glob, detail } => Message::new("error.glob")
