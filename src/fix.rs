@@ -18,6 +18,15 @@ use crate::source::{SourceId, Span};
 /// undid another from looping.
 pub const PASSES: usize = 4;
 
+/// Passes at most when the finding cap held fixes back (a file shows
+/// 1,000 findings of one code, and only those carry fixes): one pass per
+/// 1,000, up to this many; a second `--fix` goes on from there.
+pub const MAX_PASSES: usize = 16;
+
+/// When a pass's fixes together do not verify, how many are tried one by
+/// one; the rest of the pass is left out (counted as refused).
+pub const ALONE: usize = 64;
+
 /// What fixing a text gives.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Repaired {
@@ -47,8 +56,16 @@ pub fn repair(text: &str) -> Option<Repaired> {
         text: text.to_string(),
         ..Repaired::default()
     };
-    for pass in 0..PASSES {
+    // Passes that count toward PASSES: those the cap held nothing back in.
+    let mut counted = 0;
+    for pass in 0..MAX_PASSES {
+        if counted == PASSES {
+            break;
+        }
         let loaded = plan::load(SourceId(0), &out.text);
+        if loaded.diagnostics.extra.is_empty() {
+            counted += 1;
+        }
         let Some(root) = loaded.root.as_ref() else {
             // Only the input can fail to parse: every pass is verified.
             return (pass > 0).then_some(out);
@@ -123,10 +140,12 @@ fn verified(text: &str, fixes: Fixes) -> (Option<(String, Fixes)>, usize) {
     if let Some(t) = apply_checked(text, &edits) {
         return (Some((t, fixes)), 0);
     }
-    // Some fix breaks the plan: keep those that are good alone.
+    // Some fix breaks the plan: keep those that are good alone, trying at
+    // most ALONE of them (each try parses the file twice).
     let total = fixes.len();
     let good: Fixes = fixes
         .into_iter()
+        .take(ALONE)
         .filter(|(_, e)| apply_checked(text, e).is_some())
         .collect();
     let edits: Vec<Edit> = good.iter().flat_map(|(_, e)| e.iter().cloned()).collect();
@@ -338,6 +357,20 @@ mod tests {
             apply_checked(old, &edits).as_deref(),
             Some("a = 1\nb = 3\n")
         );
+    }
+
+    #[test]
+    fn repair_is_idempotent_and_leaves_broken_toml_alone() {
+        let text = "format = 1\n[plan]\n# note\nsigned = \"2021年9月5日\" # kept\nlevel = \"Prefecture\"\n";
+        let r = repair(text).unwrap();
+        assert_eq!(
+            r.text,
+            "format = 1\n[plan]\n# note\nsigned = 2021-09-05 # kept\nlevel = \"prefecture\"\n"
+        );
+        assert_eq!(r.fixed(), 2);
+        let again = repair(&r.text).unwrap();
+        assert_eq!((again.fixed(), again.text), (0, r.text));
+        assert_eq!(repair("[plan\nsigned = \"2021-09-05\""), None);
     }
 
     #[test]

@@ -558,10 +558,10 @@ impl Loader<'_> {
         // A quoted value that reads unambiguously as the type: unquoted.
         let bare = match (ty, found) {
             (Ty::Date, RawValue::String(s)) => date_in(s).map(|d| d.to_string()),
-            (Ty::Bool, RawValue::String(s)) => match s.trim() {
-                b @ ("true" | "false") => Some(b.to_string()),
-                _ => None,
-            },
+            (Ty::Bool, RawValue::String(s)) => ["true", "false"]
+                .into_iter()
+                .find(|b| s.trim().eq_ignore_ascii_case(b))
+                .map(str::to_string),
             (Ty::Int, RawValue::String(s)) => int_in(s),
             _ => None,
         };
@@ -942,5 +942,48 @@ fn raw_found_id(v: &RawValue) -> &'static str {
         RawValue::Datetime(_) => "type.date",
         RawValue::Array(_) => "type.array",
         RawValue::Table(_) => "type.table",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_dates_read_only_when_they_name_a_day() {
+        let d = |s: &str| date_in(s).map(|d| d.to_string());
+        assert_eq!(d("2021-09-15").as_deref(), Some("2021-09-15"));
+        assert_eq!(d(" 2021年9月5日 ").as_deref(), Some("2021-09-05"));
+        assert_eq!(d("2021年09月05日").as_deref(), Some("2021-09-05"));
+        assert_eq!(d("２０２１年９月５日").as_deref(), Some("2021-09-05"));
+        for bad in [
+            "2021年2月30日",
+            "21年9月5日",
+            "2021年9月",
+            "2021-9-5",
+            "August",
+            "2021年123月5日",
+        ] {
+            assert_eq!(d(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn enum_values_are_loosened_to_case_and_separators() {
+        assert_eq!(loosen(" Data  Management "), "data-management");
+        assert_eq!(loosen("digital_government"), "digital-government");
+        assert_eq!(loosen("Deputy"), "deputy");
+    }
+
+    #[test]
+    fn missing_keys_get_a_placeholder_of_their_type() {
+        let p = |ty: &Ty| placeholder_of("k", ty);
+        assert_eq!(p(&Ty::Date).as_deref(), Some("\"<YYYY-MM-DD>\""));
+        assert_eq!(
+            p(&Ty::Enum(schema::RANKS)).as_deref(),
+            Some("\"<chief or deputy or other>\"")
+        );
+        assert_eq!(p(&Ty::List(&Ty::Str)).as_deref(), Some("[\"<k>\"]"));
+        assert_eq!(p(&Ty::Table(&[])), None);
     }
 }

@@ -258,3 +258,48 @@ fn an_invalid_quoted_date_gets_no_fix_and_a_help_that_does_not_pretend() {
     let help = d["help"].as_str().unwrap();
     assert!(help.contains("does not read as a date"), "{help}");
 }
+
+#[test]
+fn more_fixes_of_one_code_than_a_file_shows_are_all_made() {
+    // 1,100 `rank = "Deputy"`: a file shows 1,000 findings of one code
+    // (the rest only counted, without fixes), so it takes a second pass.
+    let base = crate::common::jiangmen();
+    let mut plan = base.clone();
+    for n in 0..1100 {
+        plan.push_str(&format!(
+            "\n[[unit]]\nid = \"u{n}\"\nname = \"Unit {n}\"\nlevel = \"county\"\nkind = \"department\"\n\n[unit.cdo]\nposition = \"Head\"\nrank = \"Deputy\"\nappointed_by = \"unit\"\n"
+        ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "big.toml", plan.as_bytes());
+    let o = run_in(dir.path(), &["big.toml", "--fix", "--format", "json"]);
+    assert!(
+        stderr(&o).contains("fixed 1100 in big.toml: 1100 × PF005"),
+        "{}",
+        stderr(&o)
+    );
+    let fixed = std::fs::read_to_string(dir.path().join("big.toml")).unwrap();
+    assert_eq!(fixed, plan.replace("\"Deputy\"", "\"deputy\""));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_plan_is_fixed_through_its_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = "format = 1\n[plan]\nlevel = \"Prefecture\"\n";
+    write(dir.path(), "real.toml", plan.as_bytes());
+    std::os::unix::fs::symlink("real.toml", dir.path().join("link.toml")).unwrap();
+    let o = run_in(dir.path(), &["link.toml", "--fix"]);
+    assert!(
+        stderr(&o).contains("fixed 1 in link.toml"),
+        "{}",
+        stderr(&o)
+    );
+    let link = dir.path().join("link.toml");
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let real = std::fs::read_to_string(dir.path().join("real.toml")).unwrap();
+    assert_eq!(real, plan.replace("Prefecture", "prefecture"));
+}
