@@ -651,21 +651,10 @@ fn config(rules: &Rules, lang: Lang, color: bool) -> Config<'_> {
 }
 
 pub(crate) fn no_such_pack(rules: &Rules, name: &str) -> Error {
-    let names = rules.pack_names();
-    // `guangdong` for `guangdong-2021`: the one pack it begins, else the
-    // closest name.
-    let lower = name.to_lowercase();
-    let mut starts = names
-        .iter()
-        .filter(|p| !lower.is_empty() && p.starts_with(&lower));
-    let meant = match (starts.next(), starts.next()) {
-        (Some(p), None) => Some(*p),
-        _ => crate::rules::expr::suggest(name, &names),
-    };
     Error::NoSuchPack {
         name: name.to_string(),
-        packs: names.iter().map(|s| s.to_string()).collect(),
-        meant: meant.map(str::to_string),
+        packs: rules.pack_names().into_iter().map(str::to_string).collect(),
+        meant: rules.meant_pack(name).map(str::to_string),
     }
 }
 

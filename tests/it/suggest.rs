@@ -213,3 +213,23 @@ fn long_enum_lists_wrap_between_items_never_inside_an_id() {
         );
     }
 }
+
+#[test]
+fn a_plans_pack_name_gets_the_pack_meant() {
+    let plan = jiangmen().replacen("[plan]\n", "[plan]\nrule_packs = [\"guangdong\"]\n", 1);
+    let d = only(&plan, "PF005");
+    let help = d["help"].as_str().unwrap();
+    assert!(help.starts_with("did you mean `guangdong-2021`?"), "{help}");
+    assert_eq!(
+        d["fix"]["safe"], false,
+        "another pack is the planner's choice"
+    );
+}
+
+#[test]
+fn a_misspelt_table_name_gets_its_rename_offered_not_applied() {
+    let plan = jiangmen().replacen("[unit.cdo]", "[unit.cod]", 1);
+    let d = only(&plan, "PF002");
+    assert_eq!(d["help"], "did you mean `cdo`?");
+    assert_eq!(d["fix"]["safe"], false);
+}
