@@ -280,34 +280,47 @@ pub fn document_numbers(root: &Table, text: &str) -> Vec<Vec<Edit>> {
 }
 
 /// The edits for each bracketed year in `s` (at offset `base`) not
-/// already written 〔YYYY〕.
+/// already written `〔YYYY〕` with no space around it: the brackets and the
+/// spaces beside them become `〔YYYY〕` (`粤办函 [2021] 63号` → `粤办函〔2021〕63号`).
 fn years(s: &str, base: usize) -> Vec<Edit> {
     let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let end_of = |i: usize| chars.get(i).map_or(s.len(), |c| c.0);
     let mut edits = Vec::new();
-    for (i, &(at, open)) in chars.iter().enumerate() {
+    for (i, &(_, open)) in chars.iter().enumerate() {
         if !OPEN.contains(&open) || i + 6 > chars.len() {
             continue;
         }
         let year = &chars[i + 1..i + 5];
-        let (close_at, close) = chars[i + 5];
+        let close = chars[i + 5].1;
         let is_year = year.iter().all(|(_, c)| c.is_ascii_digit());
         // A document number: the year's bracket, then its serial and 号.
-        let tail = &chars[i + 6..];
+        let after = i
+            + 6
+            + chars[i + 6..]
+                .iter()
+                .take_while(|c| c.1.is_whitespace())
+                .count();
+        let tail = &chars[after..];
         let serial = tail.iter().take_while(|(_, c)| c.is_ascii_digit()).count();
         let numbered = serial > 0 && tail.get(serial).is_some_and(|(_, c)| *c == '号');
         if !(is_year && CLOSE.contains(&close) && numbered) {
             continue;
         }
-        if open != '〔' {
+        // Spaces after the issuer's name (粤办函 [2021]) go; after a comma stay.
+        let spaces = chars[..i]
+            .iter()
+            .rev()
+            .take_while(|c| c.1.is_whitespace())
+            .count();
+        let named = i > spaces && chars[i - spaces - 1].1.is_alphabetic();
+        let before = if named { spaces } else { 0 };
+        let span = end_of(i - before)..end_of(after);
+        let year: String = year.iter().map(|c| c.1).collect();
+        let text = format!("〔{year}〕");
+        if s[span.clone()] != text {
             edits.push(Edit {
-                span: base + at..base + at + open.len_utf8(),
-                text: "〔".into(),
-            });
-        }
-        if close != '〕' {
-            edits.push(Edit {
-                span: base + close_at..base + close_at + close.len_utf8(),
-                text: "〕".into(),
+                span: base + span.start..base + span.end,
+                text,
             });
         }
     }
@@ -333,12 +346,14 @@ mod tests {
 
     #[test]
     fn document_numbers_take_the_bracket_of_the_year() {
-        let s = "粤办函[2021]63号 and 深府（2020）89号, 〔2021〕1号, (2021) alone";
+        let s =
+            "粤办函[2021]63号 and 深府（2020）89号, 〔2021〕1号, 粤办函 [2021] 63号, (2021) alone";
         let fixed = apply(s, &years(s, 0)).unwrap();
         assert_eq!(
             fixed,
-            "粤办函〔2021〕63号 and 深府〔2020〕89号, 〔2021〕1号, (2021) alone"
+            "粤办函〔2021〕63号 and 深府〔2020〕89号, 〔2021〕1号, 粤办函〔2021〕63号, (2021) alone"
         );
+        assert!(years("粤办函〔2021〕63号", 0).is_empty());
     }
 
     #[test]
@@ -371,6 +386,28 @@ mod tests {
         let again = repair(&r.text).unwrap();
         assert_eq!((again.fixed(), again.text), (0, r.text));
         assert_eq!(repair("[plan\nsigned = \"2021-09-05\""), None);
+    }
+
+    #[test]
+    fn every_fixture_fixes_idempotently() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/");
+        let mut fixed = 0;
+        for dir in ["rules/tests", "examples", "tests"] {
+            for e in walkdir::WalkDir::new(format!("{root}{dir}")) {
+                let e = e.unwrap();
+                let Ok(text) = std::fs::read_to_string(e.path()) else {
+                    continue;
+                };
+                if !e.path().extension().is_some_and(|x| x == "toml") {
+                    continue;
+                }
+                let Some(r) = repair(&text) else { continue };
+                fixed += r.fixed();
+                let again = repair(&r.text).unwrap();
+                assert_eq!(again.fixed(), 0, "{}", e.path().display());
+            }
+        }
+        assert!(fixed > 0, "some fixture has something to fix");
     }
 
     #[test]
