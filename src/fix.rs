@@ -395,12 +395,12 @@ mod tests {
         for dir in ["rules/tests", "examples", "tests"] {
             for e in walkdir::WalkDir::new(format!("{root}{dir}")) {
                 let e = e.unwrap();
+                if e.path().extension().is_none_or(|x| x != "toml") {
+                    continue;
+                }
                 let Ok(text) = std::fs::read_to_string(e.path()) else {
                     continue;
                 };
-                if !e.path().extension().is_some_and(|x| x == "toml") {
-                    continue;
-                }
                 let Some(r) = repair(&text) else { continue };
                 fixed += r.fixed();
                 let again = repair(&r.text).unwrap();
