@@ -58,6 +58,7 @@ pub fn repair(text: &str) -> Option<Repaired> {
     };
     // Passes that count toward PASSES: those the cap held nothing back in.
     let mut counted = 0;
+    let mut leaves: Option<Vec<Leaf>> = None;
     for pass in 0..MAX_PASSES {
         if counted == PASSES {
             break;
@@ -87,15 +88,22 @@ pub fn repair(text: &str) -> Option<Repaired> {
         if fixes.is_empty() {
             break;
         }
-        let (kept, refused) = verified(&out.text, fixes);
+        // The values of the text as it stands: read once, then carried
+        // over from each pass's verification.
+        let old = match leaves.take() {
+            Some(l) => l,
+            None => leaves_of(&out.text)?,
+        };
+        let (kept, refused) = verified(&out.text, &old, fixes);
         out.refused += refused;
-        let Some((text, kept)) = kept else {
+        let Some((text, new, kept)) = kept else {
             break;
         };
         for (code, _) in &kept {
             *out.counts.entry(code.clone()).or_default() += 1;
         }
         out.text = text;
+        leaves = Some(new);
     }
     Some(out)
 }
@@ -132,37 +140,37 @@ fn touches(a: &Span, b: &Span) -> bool {
 }
 
 /// The text with `fixes` applied, if it verifies; else with those that
-/// verify alone. Returns the new text with the fixes kept, and how many
-/// were refused.
-fn verified(text: &str, fixes: Fixes) -> (Option<(String, Fixes)>, usize) {
-    let all = || fixes.iter().flat_map(|(_, e)| e.iter().cloned());
-    let edits: Vec<Edit> = all().collect();
-    if let Some(t) = apply_checked(text, &edits) {
-        return (Some((t, fixes)), 0);
+/// verify alone. Returns the new text, its values and the fixes kept, and
+/// how many were refused.
+fn verified(text: &str, old: &[Leaf], fixes: Fixes) -> (Option<(String, Vec<Leaf>, Fixes)>, usize) {
+    let edits: Vec<Edit> = fixes.iter().flat_map(|(_, e)| e.iter().cloned()).collect();
+    if let Some((t, l)) = apply_checked(text, old, &edits) {
+        return (Some((t, l, fixes)), 0);
     }
     // Some fix breaks the plan: keep those that are good alone, trying at
-    // most ALONE of them (each try parses the file twice).
+    // most ALONE of them (each try parses the file).
     let total = fixes.len();
     let good: Fixes = fixes
         .into_iter()
         .take(ALONE)
-        .filter(|(_, e)| apply_checked(text, e).is_some())
+        .filter(|(_, e)| apply_checked(text, old, e).is_some())
         .collect();
     let edits: Vec<Edit> = good.iter().flat_map(|(_, e)| e.iter().cloned()).collect();
-    match (good.is_empty(), apply_checked(text, &edits)) {
-        (false, Some(t)) => {
+    match (good.is_empty(), apply_checked(text, old, &edits)) {
+        (false, Some((t, l))) => {
             let refused = total - good.len();
-            (Some((t, good)), refused)
+            (Some((t, l, good)), refused)
         }
         _ => (None, total),
     }
 }
 
-/// `edits` (disjoint) applied to `text`, when the result keeps every value
-/// they do not touch.
-fn apply_checked(text: &str, edits: &[Edit]) -> Option<String> {
+/// `edits` (disjoint) applied to `text` (whose values are `old`), when the
+/// result keeps every value they do not touch; with the result's values.
+fn apply_checked(text: &str, old: &[Leaf], edits: &[Edit]) -> Option<(String, Vec<Leaf>)> {
     let new = apply(text, edits)?;
-    keeps_values(text, &new, edits).then_some(new)
+    let leaves = keeps_values(old, &new, edits)?;
+    Some((new, leaves))
 }
 
 /// `edits`, disjoint, applied to `text`; `None` when a span is not in it.
@@ -191,25 +199,40 @@ struct Leaf {
     span: Span,
 }
 
+/// Every value of a text, in document order; `None` when it does not parse.
+fn leaves_of(text: &str) -> Option<Vec<Leaf>> {
+    let doc = DeTable::parse(text).ok()?;
+    let mut out = Vec::new();
+    leaves(doc.get_ref(), &mut Vec::new(), &mut out);
+    Some(out)
+}
+
 /// Does `new` (the text with `edits` applied) parse, with the same values
 /// at the same keys as `old` wherever no edit touched the key or value?
-fn keeps_values(old: &str, new: &str, edits: &[Edit]) -> bool {
-    let (Ok(a), Ok(b)) = (DeTable::parse(old), DeTable::parse(new)) else {
-        return false;
+/// Its values when it does.
+fn keeps_values(old: &[Leaf], new: &str, edits: &[Edit]) -> Option<Vec<Leaf>> {
+    let lb = leaves_of(new)?;
+    // Sorted, disjoint spans: whether one is touched is a binary search,
+    // not a scan of every edit for every value.
+    let mut spans: Vec<&Span> = edits.iter().map(|e| &e.span).collect();
+    spans.sort_by_key(|s| (s.start, s.end));
+    let edited = |s: &Span| {
+        let from = spans.partition_point(|e| e.end < s.start);
+        spans[from..]
+            .iter()
+            .take_while(|e| e.start <= s.end)
+            .any(|e| touches(e, s))
     };
-    let (mut la, mut lb) = (Vec::new(), Vec::new());
-    leaves(a.get_ref(), &mut Vec::new(), &mut la);
-    leaves(b.get_ref(), &mut Vec::new(), &mut lb);
-    let edited = |s: &Span| edits.iter().any(|e| touches(&e.span, s));
-    la.len() == lb.len()
-        && la.iter().zip(&lb).all(|(x, y)| {
+    let same = old.len() == lb.len()
+        && old.iter().zip(&lb).all(|(x, y)| {
             let same_path = x.path.len() == y.path.len()
                 && x.path
                     .iter()
                     .zip(&y.path)
                     .all(|(p, q)| p.0 == q.0 || p.1.as_ref().is_some_and(edited));
             same_path && (x.value == y.value || edited(&x.span))
-        })
+        });
+    same.then_some(lb)
 }
 
 fn leaves(t: &DeTable, path: &mut Vec<(String, Option<Span>)>, out: &mut Vec<Leaf>) {
@@ -333,7 +356,11 @@ pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
     if old == new {
         return String::new();
     }
-    similar::TextDiff::from_lines(old, new)
+    // Patience: the unchanged lines that occur once anchor the diff, so a
+    // file with thousands of fixed lines is not a Myers worst case.
+    similar::TextDiff::configure()
+        .algorithm(similar::Algorithm::Patience)
+        .diff_lines(old, new)
         .unified_diff()
         .context_radius(3)
         .header(&format!("a/{path}"), &format!("b/{path}"))
@@ -363,15 +390,14 @@ mod tests {
             span: 4..5,
             text: "1\nc = 3".into(),
         }];
-        assert!(apply_checked(old, &edits).is_none());
+        let leaves = leaves_of(old).unwrap();
+        assert!(apply_checked(old, &leaves, &edits).is_none());
         let edits = [Edit {
             span: 10..11,
             text: "3".into(),
         }];
-        assert_eq!(
-            apply_checked(old, &edits).as_deref(),
-            Some("a = 1\nb = 3\n")
-        );
+        let fixed = apply_checked(old, &leaves, &edits).map(|(t, _)| t);
+        assert_eq!(fixed.as_deref(), Some("a = 1\nb = 3\n"));
     }
 
     #[test]
