@@ -355,7 +355,11 @@ impl Loader<'_> {
     /// planner supplies the value. None for a table, or an inline table
     /// (a line cannot go inside `{ … }`).
     fn insert_key(&self, doc: &Doc, id: NodeId, header: &Span, f: &Field) -> Option<Fix> {
-        let placeholder = placeholder_of(f.key, &f.ty)?;
+        // The format version has one value: no placeholder needed.
+        let placeholder = match f.key {
+            "format" if self.text.get(header.clone()) == Some("") => "1".to_string(),
+            _ => placeholder_of(f.key, &f.ty)?,
+        };
         let text = self.text;
         if text.get(header.start..)?.starts_with('{') {
             return None;
