@@ -104,6 +104,10 @@ pub fn repair(text: &str) -> Option<Repaired> {
         }
         out.text = text;
         leaves = Some(new);
+        if refused > 0 {
+            // The fixes refused would come back in the next pass: stop.
+            break;
+        }
     }
     Some(out)
 }
@@ -434,6 +438,27 @@ mod tests {
             }
         }
         assert!(fixed > 0, "some fixture has something to fix");
+    }
+
+    #[test]
+    fn a_pass_keeps_the_fixes_that_verify_and_refuses_the_others() {
+        let text = "a = \"1\"\nb = 2\n";
+        let edit = |span: Span, text: &str| {
+            vec![Edit {
+                span,
+                text: text.into(),
+            }]
+        };
+        let fixes = vec![
+            ("GOOD".to_string(), edit(4..7, "1")),
+            // Adds a key: a value the plan did not have.
+            ("BAD".to_string(), edit(12..13, "2\nc = 3")),
+        ];
+        let leaves = leaves_of(text).unwrap();
+        let (kept, refused) = verified(text, &leaves, fixes);
+        let (new, _, kept) = kept.unwrap();
+        assert_eq!(new, "a = 1\nb = 2\n");
+        assert_eq!((kept.len(), kept[0].0.as_str(), refused), (1, "GOOD", 1));
     }
 
     #[test]
