@@ -121,13 +121,20 @@ type Fixes = Vec<(String, Vec<Edit>)>;
 /// The fixes whose edits overlap no earlier fix's, in source order.
 fn disjoint(mut fixes: Fixes) -> Fixes {
     fixes.sort_by_key(|(_, e)| e.first().map_or(0, |e| e.span.start));
-    let mut taken: Vec<Span> = Vec::new();
+    // Taken spans by start: disjoint, so their ends rise with their starts,
+    // and the ones a span may touch are found from the back of a range.
+    let mut taken: std::collections::BTreeMap<usize, usize> = Default::default();
+    let clashes = |taken: &std::collections::BTreeMap<usize, usize>, s: &Span| {
+        taken
+            .range(..=s.end)
+            .rev()
+            .take_while(|(_, end)| **end >= s.start)
+            .any(|(start, end)| touches(&(*start..*end), s))
+    };
     fixes.retain(|(_, edits)| {
-        let clash = edits
-            .iter()
-            .any(|e| taken.iter().any(|t| touches(t, &e.span)));
+        let clash = edits.iter().any(|e| clashes(&taken, &e.span));
         if !clash {
-            taken.extend(edits.iter().map(|e| e.span.clone()));
+            taken.extend(edits.iter().map(|e| (e.span.start, e.span.end)));
         }
         !clash
     });
