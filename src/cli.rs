@@ -9,12 +9,12 @@ use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::baseline::Baseline;
 use crate::check::{self, Output, Settings};
-use crate::discover::{self, Walk};
+use crate::discover::{self, Input, Walk};
 use crate::error::Error;
 use crate::eval::Options;
 use crate::finding::{Code, Finding, Location, Severity};
 use crate::lang::Lang;
-use crate::message::Message;
+use crate::message::{Arg, Message};
 use crate::outputs;
 use crate::plan::Date;
 use crate::read::Refused;
@@ -282,6 +282,17 @@ pub struct CheckArgs {
     /// summary line; no findings, notes or progress bar
     #[arg(long, short)]
     pub quiet: bool,
+    /// Repair the plan files where the repair is unambiguous (quoted dates,
+    /// an enum value's case or spacing, a misspelt key with one close
+    /// match, document numbers in 〔〕), writing each file in place, then
+    /// check them; standard input is never fixed (use --diff)
+    #[arg(long, conflicts_with_all = ["diff", "write_baseline"])]
+    pub fix: bool,
+    /// Print what --fix would change, as a unified diff on standard output,
+    /// and write nothing: exit 0 when there is nothing to fix, 1 when there
+    /// is; not with --format or --output
+    #[arg(long, conflicts_with = "write_baseline")]
+    pub diff: bool,
     #[command(flatten)]
     pub rules: PackArgs,
 }
@@ -614,7 +625,14 @@ fn run_command(
                 out.write_all(text.as_bytes())?;
                 Ok(Outcome::Pass)
             }
-            None => fail(err, Error::NoCode { code }, lang),
+            None => {
+                let mut known: Vec<&str> = rules.all().map(|r| r.id.as_str()).collect();
+                for c in Code::all() {
+                    known.push(c.as_str());
+                }
+                let meant = crate::rules::expr::suggest(&code, &known).map(str::to_string);
+                fail(err, Error::NoCode { code, meant }, lang)
+            }
         },
     }
 }
@@ -636,6 +654,7 @@ pub(crate) fn no_such_pack(rules: &Rules, name: &str) -> Error {
     Error::NoSuchPack {
         name: name.to_string(),
         packs: rules.pack_names().into_iter().map(str::to_string).collect(),
+        meant: rules.meant_pack(name).map(str::to_string),
     }
 }
 
@@ -755,6 +774,10 @@ fn check(
 ) -> io::Result<Outcome> {
     // One day for the whole run: waivers and the evidence agree.
     args.today = Some(args.today.unwrap_or_else(Date::today));
+    // The diff is standard output's one output (json-output.md).
+    if args.diff && (args.format.is_some() || !args.outputs.is_empty()) {
+        return fail(err, Error::DiffWithOutput, lang);
+    }
     let format = match stdout_format(&mut args) {
         Ok(f) => f,
         Err(e) => return fail(err, e, lang),
@@ -780,6 +803,9 @@ fn check(
         Ok(s) => s,
         Err(e) => return fail(err, e, lang),
     };
+    if args.fix && stdin.is_some() {
+        return fail(err, Error::FixStdin, lang);
+    }
     let paths = if args.paths.is_empty() && stdin.is_none() {
         vec![PathBuf::from(".")]
     } else {
@@ -812,6 +838,12 @@ fn check(
         }
         Err(e) => return fail(err, e, lang),
     };
+    if args.diff {
+        return fix_diff(&inputs, args.max_file_size, (lang, args.quiet), out, err);
+    }
+    if args.fix {
+        fix_files(&inputs, args.max_file_size, (lang, args.quiet), err)?;
+    }
     // Folder outputs are set aside: the single-file checks refuse folders.
     let (letters, files): (Vec<_>, Vec<_>) = std::mem::take(&mut args.outputs)
         .into_iter()
@@ -943,6 +975,122 @@ fn check(
             Outcome::Pass
         },
     )
+}
+
+/// The text of a plan file for `--fix`/`--diff`, as read, with its
+/// byte-order mark (kept when written back); `None` when it cannot be read
+/// as text (its check says why).
+fn fix_text(input: &Input, max: u64) -> Option<(Vec<u8>, String)> {
+    if input.problem.is_some() {
+        return None;
+    }
+    let bytes = match &input.bytes {
+        Some(b) => b.as_ref().clone(),
+        None => crate::read::read(&input.path, max).ok()?,
+    };
+    let text = crate::read::without_bom(&bytes);
+    let bom = bytes[..bytes.len() - text.len()].to_vec();
+    if text.contains(&0) {
+        return None;
+    }
+    let text = String::from_utf8(text.to_vec()).ok()?;
+    Some((bom, text))
+}
+
+/// `check --diff`: the unified diff of each file's safe fixes; nothing is
+/// written. Exit 1 when there is a fix to show.
+fn fix_diff(
+    inputs: &[Input],
+    max: u64,
+    (lang, quiet): (Lang, bool),
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<Outcome> {
+    let mut shown = false;
+    for input in inputs {
+        let Some((_, text)) = fix_text(input, max) else {
+            continue;
+        };
+        let path = crate::text::safe(&input.display).into_owned();
+        match crate::fix::repair(&text) {
+            Some(r) if r.fixed() > 0 => {
+                out.write_all(crate::fix::unified_diff(&path, &text, &r.text).as_bytes())?;
+                shown = true;
+            }
+            Some(_) => {}
+            None if !quiet => {
+                let m = Message::new("fix.not-toml").arg("path", path);
+                writeln!(err, "{}", Message::new("note").arg("message", m).get(lang))?;
+            }
+            None => {}
+        }
+    }
+    Ok(if shown { Outcome::Fail } else { Outcome::Pass })
+}
+
+/// `check --fix`: each file's safe fixes written in place, atomically,
+/// keeping its permissions (through a symlink, to the file it names); what
+/// was fixed is said on standard error. The check that follows reads the
+/// fixed files.
+fn fix_files(
+    inputs: &[Input],
+    max: u64,
+    (lang, quiet): (Lang, bool),
+    err: &mut dyn Write,
+) -> io::Result<()> {
+    let note = |err: &mut dyn Write, m: Message| {
+        if quiet {
+            return Ok(());
+        }
+        writeln!(err, "{}", Message::new("note").arg("message", m).get(lang))
+    };
+    for input in inputs {
+        let Some((bom, text)) = fix_text(input, max) else {
+            continue;
+        };
+        let path = crate::text::safe(&input.display).into_owned();
+        let Some(r) = crate::fix::repair(&text) else {
+            note(err, Message::new("fix.not-toml").arg("path", path))?;
+            continue;
+        };
+        if r.refused > 0 {
+            let m = Message::new("fix.refused")
+                .arg("path", path.as_str())
+                .arg("count", r.refused.to_string());
+            note(err, m)?;
+        }
+        if r.fixed() == 0 {
+            continue;
+        }
+        let target = std::fs::canonicalize(&input.path).unwrap_or_else(|_| input.path.clone());
+        let mut bytes = bom;
+        bytes.extend_from_slice(r.text.as_bytes());
+        if let Err(e) = crate::atomic::write(&target, &bytes, true) {
+            let m = Message::new("fix.unwritten")
+                .arg("path", path)
+                .arg("error", e.to_string());
+            note(err, m)?;
+            continue;
+        }
+        let counts = r.counts.iter().map(|(code, n)| {
+            let id = if code == crate::fix::DOCUMENT_NUMBER {
+                "fix.count.document-number"
+            } else {
+                "fix.count"
+            };
+            Arg::Message(
+                Message::new(id)
+                    .arg("code", code.as_str())
+                    .arg("count", n.to_string()),
+            )
+        });
+        let m = Message::new("fix.fixed")
+            .arg("path", path)
+            .arg("count", r.fixed().to_string())
+            .arg("counts", Arg::List(counts.collect()));
+        note(err, m)?;
+    }
+    Ok(())
 }
 
 /// The SHA-256 of each `--rules` file's bytes, by the name it was loaded under.

@@ -11,9 +11,13 @@ pub(crate) enum Error {
     /// `man COMMAND` names no command.
     NoCommand { name: String, commands: Vec<String> },
     /// `explain CODE` names no rule or format code.
-    NoCode { code: String },
+    NoCode { code: String, meant: Option<String> },
     /// `--pack NAME` or `rules --pack NAME` names no pack.
-    NoSuchPack { name: String, packs: Vec<String> },
+    NoSuchPack {
+        name: String,
+        packs: Vec<String>,
+        meant: Option<String>,
+    },
     /// Standard output named twice, or beside `--format`.
     StdoutTwice,
     /// An `--include`/`--exclude` glob that does not parse.
@@ -50,6 +54,10 @@ pub(crate) enum Error {
     OutputExists { path: String },
     /// A folder output that names an existing file.
     LettersNotDir { path: String },
+    /// `check --diff` with `--format` or `--output`.
+    DiffWithOutput,
+    /// `check --fix` of standard input.
+    FixStdin,
 }
 
 impl Error {
@@ -71,9 +79,29 @@ impl Error {
             Error::NoCommand { name, commands } => Message::new("error.no-command")
                 .arg("name", safe(name))
                 .arg("commands", list(commands)),
-            Error::NoCode { code } => Message::new("error.no-code").arg("code", safe(code)),
-            Error::NoSuchPack { name, packs } => Message::new("error.no-pack")
+            Error::NoCode { code, meant: None } => {
+                Message::new("error.no-code").arg("code", safe(code))
+            }
+            Error::NoCode {
+                code,
+                meant: Some(m),
+            } => Message::new("error.no-code.did-you-mean")
+                .arg("code", safe(code))
+                .arg("meant", safe(m)),
+            Error::NoSuchPack {
+                name,
+                packs,
+                meant: None,
+            } => Message::new("error.no-pack")
                 .arg("name", safe(name))
+                .arg("packs", list(packs)),
+            Error::NoSuchPack {
+                name,
+                packs,
+                meant: Some(m),
+            } => Message::new("error.no-pack.did-you-mean")
+                .arg("name", safe(name))
+                .arg("meant", safe(m))
                 .arg("packs", list(packs)),
             Error::StdoutTwice => Message::new("error.stdout-twice"),
             Error::BadGlob { glob, detail } => Message::new("error.glob")
@@ -114,6 +142,8 @@ impl Error {
             Error::LettersNotDir { path } => {
                 Message::new("error.letters-not-dir").arg("path", safe(path))
             }
+            Error::DiffWithOutput => Message::new("error.diff-output"),
+            Error::FixStdin => Message::new("error.fix-stdin"),
         }
     }
 

@@ -15,6 +15,7 @@ pub mod eval;
 pub mod evidence;
 pub mod finding;
 pub mod findings;
+pub mod fix;
 pub mod import;
 pub mod init;
 pub(crate) mod json_schema;

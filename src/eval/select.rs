@@ -87,9 +87,23 @@ fn plan_named<'t>(
                 .into_iter()
                 .map(|n| Arg::Plain(format!("`{n}`")));
             let msg = Message::new("pf005.no-pack").arg("name", name);
-            let help = Message::new("pf005.no-pack.help").arg("packs", Arg::List(list.collect()));
+            let meant = rules.meant_pack(name);
+            let help = match meant {
+                Some(m) => Message::new("pf005.no-pack.did-you-mean.help").arg("meant", m),
+                None => Message::new("pf005.no-pack.help"),
+            };
+            let help = help.arg("packs", Arg::List(list.collect()));
             let mut f = Code::PF005.at(at, msg).with_help(help);
             f.key = Some("plan.rule_packs".into());
+            // Offered in the editor: another pack is another set of rules.
+            f.fix = meant.map(|m| crate::finding::Fix {
+                title: Message::new("fix.replace-value").arg("value", m),
+                edits: vec![crate::finding::Edit {
+                    span: item.span.clone(),
+                    text: format!("\"{m}\""),
+                }],
+                safe: false,
+            });
             diags.push(f);
         }
     }

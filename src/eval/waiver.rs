@@ -25,6 +25,24 @@ pub(super) struct WaiverInput<'a> {
     pub superseded: &'a [(String, Option<String>, String)],
 }
 
+/// CORE003 on a `rule` or `unit` close to one that exists: its help names
+/// it, and the editor may put it in (an unsafe fix: the planner decides).
+fn did_you_mean(mut f: Finding, written: &str, known: &[&str], span: &Span) -> Finding {
+    let Some(meant) = crate::rules::expr::suggest(written, known) else {
+        return f;
+    };
+    f.help = Some(Message::new("core003.did-you-mean").arg("value", meant));
+    f.fix = Some(crate::finding::Fix {
+        title: Message::new("fix.replace-value").arg("value", meant),
+        edits: vec![crate::finding::Edit {
+            span: span.clone(),
+            text: format!("\"{meant}\""),
+        }],
+        safe: false,
+    });
+    f
+}
+
 /// Marks waived findings and returns the waiver findings.
 pub(super) fn apply(input: &WaiverInput, findings: &mut Findings, emit: &Emit) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -65,11 +83,9 @@ pub(super) fn apply(input: &WaiverInput, findings: &mut Findings, emit: &Emit) -
         let Some(target) = input.rules.rule(rule_id) else {
             let what = Message::new("waiver.unknown-rule").arg("rule", rule_id);
             let vars = vec![("what", what.into()), ("rule", rule_id.into())];
-            out.extend(report(
-                WaiverCheck::UnknownTarget,
-                rule_node.span.clone(),
-                vars,
-            ));
+            let f = report(WaiverCheck::UnknownTarget, rule_node.span.clone(), vars);
+            let ids: Vec<&str> = input.rules.all().map(|r| r.id.as_str()).collect();
+            out.extend(f.map(|f| did_you_mean(f, rule_id, &ids, &rule_node.span)));
             continue;
         };
         let unit = w.str("unit");
@@ -77,7 +93,10 @@ pub(super) fn apply(input: &WaiverInput, findings: &mut Findings, emit: &Emit) -
             if !unit_ids.contains(u) {
                 let what = Message::new("waiver.unknown-unit").arg("unit", u);
                 let vars = vec![("what", what.into()), ("rule", rule_id.into())];
-                out.extend(report(WaiverCheck::UnknownTarget, node.span.clone(), vars));
+                let f = report(WaiverCheck::UnknownTarget, node.span.clone(), vars);
+                let mut ids: Vec<&str> = unit_ids.iter().copied().collect();
+                ids.sort_unstable();
+                out.extend(f.map(|f| did_you_mean(f, u, &ids, &node.span)));
                 continue;
             }
         }

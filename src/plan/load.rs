@@ -8,7 +8,7 @@ use super::raw::{Doc, NodeId, Value as RawValue};
 
 use super::schema::{self, Field, Ty};
 use super::tree::{element_identity, placeholder, Date, Entry, Node, Table, Value};
-use crate::finding::{Code, Location};
+use crate::finding::{Code, Edit, Fix, Location};
 use crate::findings::{Extra, Findings, CAP};
 use crate::message::{Arg, Message};
 use crate::source::{SourceId, Span};
@@ -36,6 +36,7 @@ pub struct Loaded {
 pub fn load(source: SourceId, text: &str) -> Loaded {
     let mut loader = Loader {
         source,
+        text,
         diags: Findings::new(),
         spots: Vec::new(),
     };
@@ -110,7 +111,7 @@ fn describe(e: &toml_parser::ParseError) -> String {
     m
 }
 
-impl Loader {
+impl Loader<'_> {
     /// PF001 for each TOML error of a text that does not parse.
     fn not_toml(&mut self, text: &str) {
         let source = toml_parser::Source::new(text);
@@ -224,13 +225,15 @@ impl<'a> Ctx<'a> {
     }
 }
 
-struct Loader {
+struct Loader<'t> {
     source: SourceId,
+    /// The plan's text: where a fix inserts a line, how a key is written.
+    text: &'t str,
     diags: Findings,
     spots: Vec<Spot>,
 }
 
-impl Loader {
+impl Loader<'_> {
     fn loc(&self, span: Span) -> Location {
         Location {
             source: self.source,
@@ -240,9 +243,23 @@ impl Loader {
 
     /// A diagnostic about `key` (a path) in the table `ctx`.
     fn push(&mut self, code: Code, span: Span, ctx: &Ctx, key: &str, msg: Message, help: Message) {
+        self.push_fix(code, span, ctx, key, (msg, help), None);
+    }
+
+    /// [`Loader::push`], with the repair the finding knows, if any.
+    fn push_fix(
+        &mut self,
+        code: Code,
+        span: Span,
+        ctx: &Ctx,
+        key: &str,
+        (msg, help): (Message, Message),
+        fix: Option<Fix>,
+    ) {
         let mut f = code.at(self.loc(span), msg).with_help(help);
         f.unit = ctx.unit.map(str::to_string);
         f.key = Some(key.to_string());
+        f.fix = fix;
         self.diags.push(f);
     }
 
@@ -276,7 +293,15 @@ impl Loader {
         for (key, key_span, value) in entries {
             let k: &str = key;
             let Some(field) = fields.iter().find(|f| f.key == k) else {
-                suggested.extend(self.unknown_key(k, key_span.clone(), fields, ctx));
+                let unknown = Unknown {
+                    key: k,
+                    span: key_span.clone(),
+                    // A table's key may be written in several headers, and
+                    // a rename of one would split it: offered, not applied.
+                    table: is_table(doc, *value),
+                    present: &|k: &str| entries.iter().any(|e| e.0 == k),
+                };
+                suggested.extend(self.unknown_key(&unknown, fields, ctx));
                 self.find_spots(doc, *value, ctx);
                 continue;
             };
@@ -298,34 +323,81 @@ impl Loader {
                 Some(_) => false,
             };
             if absent {
-                let (key, example) = (f.key, example_of(&f.ty));
+                let key = f.key;
                 let msg = Message::new("pf004.missing")
                     .arg("table", ctx.name())
                     .arg("key", key);
-                let help = Message::new("pf004.missing.help")
-                    .arg("key", key)
-                    .arg("example", example);
-                self.push(
+                let path = ctx.child(key).path();
+                let help = match f.ty {
+                    // A table is added as a header, never as `key = { … }`.
+                    Ty::Tables(_) => Message::new("pf004.missing-tables.help").arg("path", path),
+                    Ty::Table(_) => Message::new("pf004.missing-table.help").arg("path", path),
+                    _ => Message::new("pf004.missing.help")
+                        .arg("key", key)
+                        .arg("example", example_of(&f.ty)),
+                };
+                let fix = self.insert_key(doc, id, &header, f);
+                self.push_fix(
                     Code::PF004,
                     header.clone(),
                     ctx,
                     &ctx.child(key).key(),
-                    msg,
-                    help,
+                    (msg, help),
+                    fix,
                 );
             }
         }
         out
     }
 
-    /// PF002; returns the key it suggests, if any.
+    /// PF004's fix: `key = "<…>"` on a line of its own after the table's
+    /// last key/value line (after its header when it has none). Unsafe: the
+    /// planner supplies the value. None for a table, or an inline table
+    /// (a line cannot go inside `{ … }`).
+    fn insert_key(&self, doc: &Doc, id: NodeId, header: &Span, f: &Field) -> Option<Fix> {
+        // The format version has one value: no placeholder needed.
+        let placeholder = match f.key {
+            "format" if self.text.get(header.clone()) == Some("") => "1".to_string(),
+            _ => placeholder_of(f.key, &f.ty)?,
+        };
+        let text = self.text;
+        if text.get(header.start..)?.starts_with('{') {
+            return None;
+        }
+        let last = doc
+            .entries(id)
+            .iter()
+            .filter(|e| !is_table(doc, e.2))
+            .map(|e| doc.node(e.2).span.end)
+            .max();
+        let (at, line) = match last.or((header.end > 0).then_some(header.start)) {
+            Some(from) => match text.get(from..)?.find('\n') {
+                Some(nl) => (from + nl + 1, format!("{} = {placeholder}\n", f.key)),
+                None => (text.len(), format!("\n{} = {placeholder}\n", f.key)),
+            },
+            // The top table without a key: the file's first line.
+            None => (0, format!("{} = {placeholder}\n", f.key)),
+        };
+        Some(Fix {
+            title: Message::new("fix.add-key").arg("key", f.key),
+            edits: vec![Edit {
+                span: at..at,
+                text: line,
+            }],
+            safe: false,
+        })
+    }
+
+    /// PF002; returns the key it suggests, if any. A key with one close
+    /// match not already in the table gets a fix renaming it: safe for a
+    /// key of a value, offered only in the editor for a table's name.
     fn unknown_key(
         &mut self,
-        key: &str,
-        span: Span,
+        u: &Unknown,
         fields: &'static [Field],
         ctx: &Ctx,
     ) -> Option<&'static str> {
+        let (key, span) = (u.key, u.span.clone());
         // A distance is at least the difference in length: a key far
         // longer than every field (a megabyte long) is compared with none.
         let len = key.chars().count();
@@ -351,7 +423,25 @@ impl Loader {
                     .arg("keys", Arg::List(keys.collect()))
             }
         };
-        self.push(Code::PF002, span, ctx, &path, msg, help);
+        // One close match only: two at the same distance are a guess.
+        let unique = close.filter(|(d, _)| {
+            fields
+                .iter()
+                .filter(|f| strsim::damerau_levenshtein(key, f.key) == *d)
+                .count()
+                == 1
+        });
+        let fix = unique.filter(|(_, k)| !(u.present)(k)).map(|(_, k)| Fix {
+            title: Message::new("fix.rename-key").arg("key", key).arg("to", k),
+            // Every schema key is a bare key: written bare, whatever
+            // quotes the misspelling had.
+            edits: vec![Edit {
+                span: span.clone(),
+                text: k.to_string(),
+            }],
+            safe: !u.table,
+        });
+        self.push_fix(Code::PF002, span, ctx, &path, (msg, help), fix);
         close.map(|(_, k)| k)
     }
 
@@ -469,18 +559,45 @@ impl Loader {
             .arg("path", path.as_str())
             .arg("want", want.clone())
             .arg("got", Message::new(raw_found_id(found)));
-        let help = match (ty, found) {
-            (Ty::Date, RawValue::String(_)) => Message::new("pf003.quoted-date.help"),
-            (Ty::Bool, RawValue::String(_)) => Message::new("pf003.quoted-bool.help"),
-            (Ty::Tables(_) | Ty::Table(_), _) if schema::is_element(path) => {
+        // A quoted value that reads unambiguously as the type: unquoted.
+        let bare = match (ty, found) {
+            (Ty::Date, RawValue::String(s)) => date_in(s).map(|d| d.to_string()),
+            (Ty::Bool, RawValue::String(s)) => ["true", "false"]
+                .into_iter()
+                .find(|b| s.trim().eq_ignore_ascii_case(b))
+                .map(str::to_string),
+            (Ty::Int, RawValue::String(s)) => int_in(s),
+            _ => None,
+        };
+        let help = match (ty, found, &bare) {
+            (_, _, Some(b)) => Message::new("pf003.unquote.help")
+                .arg("key", ctx.key)
+                .arg("value", b.as_str()),
+            (Ty::Date, RawValue::String(s), None) => Message::new("pf003.quoted-not-date.help")
+                .arg("key", ctx.key)
+                .arg("value", crate::text::safe(s).into_owned()),
+            (Ty::Bool, RawValue::String(_), None) => Message::new("pf003.quoted-bool.help"),
+            (Ty::Tables(_) | Ty::Table(_), _, _) if schema::is_element(path) => {
                 Message::new("pf003.tables.help").arg("path", path.as_str())
+            }
+            // `[[unit.cdo]]` for `[unit.cdo]`.
+            (Ty::Table(_), RawValue::Array(_), _) => {
+                Message::new("pf003.single-table.help").arg("path", path.as_str())
             }
             _ => Message::new("pf003.help")
                 .arg("path", path.as_str())
                 .arg("want", want)
                 .arg("example", example_of(ty)),
         };
-        self.push(Code::PF003, span, ctx, key, msg, help);
+        let fix = bare.map(|b| Fix {
+            title: Message::new("fix.unquote").arg("value", b.as_str()),
+            edits: vec![Edit {
+                span: span.clone(),
+                text: b,
+            }],
+            safe: true,
+        });
+        self.push_fix(Code::PF003, span, ctx, key, (msg, help), fix);
     }
 
     fn enumerated(&mut self, s: &str, allowed: &[&str], span: &Span, ctx: &Ctx) -> Value {
@@ -492,12 +609,40 @@ impl Loader {
             return Value::Invalid;
         }
         let path = &ctx.path();
-        let list = allowed.iter().map(|a| Arg::Plain(format!("`{a}`")));
+        let list = || {
+            Arg::List(
+                allowed
+                    .iter()
+                    .map(|a| Arg::Plain(format!("`{a}`")))
+                    .collect(),
+            )
+        };
         let msg = Message::new("pf005.not-allowed")
             .arg("value", s)
             .arg("path", path.as_str());
-        let help = Message::new("pf005.not-allowed.help").arg("values", Arg::List(list.collect()));
-        self.push(Code::PF005, span.clone(), ctx, key, msg, help);
+        // The same word in another case or spacing is the value meant
+        // (safe); a close misspelling only perhaps (offered in the editor).
+        let loose = loosen(s);
+        let mut same = allowed.iter().filter(|a| **a == loose);
+        let (meant, safe) = match (same.next(), same.next()) {
+            (Some(a), None) => (Some(*a), true),
+            _ => (crate::rules::expr::suggest(&loose, allowed), false),
+        };
+        let help = match meant {
+            Some(m) => Message::new("pf005.did-you-mean.help")
+                .arg("value", m)
+                .arg("values", list()),
+            None => Message::new("pf005.not-allowed.help").arg("values", list()),
+        };
+        let fix = meant.map(|m| Fix {
+            title: Message::new("fix.replace-value").arg("value", m),
+            edits: vec![Edit {
+                span: span.clone(),
+                text: format!("\"{m}\""),
+            }],
+            safe,
+        });
+        self.push_fix(Code::PF005, span.clone(), ctx, key, (msg, help), fix);
         Value::Invalid
     }
 
@@ -699,6 +844,87 @@ fn example_of(ty: &Ty) -> String {
     }
 }
 
+/// An enum value as it was probably meant: trimmed, lowercase, `_` and
+/// spaces as `-` (`Deputy`, ` data management `, `digital_government`).
+fn loosen(s: &str) -> String {
+    let words = s
+        .trim()
+        .split(|c: char| c.is_whitespace() || c == '_' || c == '-');
+    let words: Vec<_> = words.filter(|w| !w.is_empty()).collect();
+    words.join("-").to_lowercase()
+}
+
+/// The date a quoted string spells unambiguously: `2021-09-15`, or
+/// `2021年9月15日` (ASCII or full-width digits, spaces ignored); only a day
+/// that exists.
+pub(crate) fn date_in(s: &str) -> Option<Date> {
+    let s: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            c => c,
+        })
+        .collect();
+    if let Some(d) = Date::parse(&s) {
+        return Some(d);
+    }
+    let (y, rest) = s.split_once('年')?;
+    let (m, rest) = rest.split_once('月')?;
+    let d = rest.strip_suffix('日')?;
+    fn num(p: &str, max: usize) -> Option<&str> {
+        (!p.is_empty() && p.len() <= max && p.bytes().all(|b| b.is_ascii_digit())).then_some(p)
+    }
+    let (y, m, d) = (num(y, 4)?, num(m, 2)?, num(d, 2)?);
+    if y.len() != 4 {
+        return None;
+    }
+    Date::parse(&format!("{y}-{m:0>2}-{d:0>2}"))
+}
+
+/// The whole number a quoted string spells (`"12"`), as TOML writes it.
+fn int_in(s: &str) -> Option<String> {
+    let t = s.trim();
+    let ok = !t.is_empty() && t.len() <= 18 && t.bytes().all(|b| b.is_ascii_digit());
+    // `"007"` is not a TOML integer as written: drop the zeros.
+    ok.then(|| t.parse::<i64>().ok().map(|i| i.to_string()))?
+}
+
+/// An unknown key as the loader met it.
+struct Unknown<'a> {
+    key: &'a str,
+    span: Span,
+    /// Its value is a table or an array of tables.
+    table: bool,
+    /// Whether the table already holds a key.
+    present: &'a dyn Fn(&str) -> bool,
+}
+
+/// Is the value a table, or an array of tables (`[[unit]]`)?
+fn is_table(doc: &Doc, id: NodeId) -> bool {
+    match &doc.node(id).value {
+        RawValue::Table(_) => true,
+        RawValue::Array(items) => items
+            .iter()
+            .any(|i| matches!(doc.node(*i).value, RawValue::Table(_))),
+        _ => false,
+    }
+}
+
+/// The `<…>` placeholder (plan-format.md, "Placeholders") a missing key is
+/// added with, written as TOML; none for a table.
+fn placeholder_of(key: &str, ty: &Ty) -> Option<String> {
+    Some(match ty {
+        Ty::Date => "\"<YYYY-MM-DD>\"".into(),
+        Ty::Bool => "\"<true or false>\"".into(),
+        Ty::Int => "\"<number>\"".into(),
+        Ty::Enum(vals) if vals.len() <= 3 => format!("\"<{}>\"", vals.join(" or ")),
+        Ty::Str | Ty::Id | Ty::Enum(_) => format!("\"<{key}>\""),
+        Ty::List(inner) => format!("[{}]", placeholder_of(key, inner)?),
+        Ty::Table(_) | Ty::Tables(_) => return None,
+    })
+}
+
 /// A scalar as written, for [`element_identity`].
 fn de_scalar(v: &RawValue) -> Option<String> {
     match v {
@@ -720,5 +946,48 @@ fn raw_found_id(v: &RawValue) -> &'static str {
         RawValue::Datetime(_) => "type.date",
         RawValue::Array(_) => "type.array",
         RawValue::Table(_) => "type.table",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_dates_read_only_when_they_name_a_day() {
+        let d = |s: &str| date_in(s).map(|d| d.to_string());
+        assert_eq!(d("2021-09-15").as_deref(), Some("2021-09-15"));
+        assert_eq!(d(" 2021年9月5日 ").as_deref(), Some("2021-09-05"));
+        assert_eq!(d("2021年09月05日").as_deref(), Some("2021-09-05"));
+        assert_eq!(d("２０２１年９月５日").as_deref(), Some("2021-09-05"));
+        for bad in [
+            "2021年2月30日",
+            "21年9月5日",
+            "2021年9月",
+            "2021-9-5",
+            "August",
+            "2021年123月5日",
+        ] {
+            assert_eq!(d(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn enum_values_are_loosened_to_case_and_separators() {
+        assert_eq!(loosen(" Data  Management "), "data-management");
+        assert_eq!(loosen("digital_government"), "digital-government");
+        assert_eq!(loosen("Deputy"), "deputy");
+    }
+
+    #[test]
+    fn missing_keys_get_a_placeholder_of_their_type() {
+        let p = |ty: &Ty| placeholder_of("k", ty);
+        assert_eq!(p(&Ty::Date).as_deref(), Some("\"<YYYY-MM-DD>\""));
+        assert_eq!(
+            p(&Ty::Enum(schema::RANKS)).as_deref(),
+            Some("\"<chief or deputy or other>\"")
+        );
+        assert_eq!(p(&Ty::List(&Ty::Str)).as_deref(), Some("[\"<k>\"]"));
+        assert_eq!(p(&Ty::Table(&[])), None);
     }
 }

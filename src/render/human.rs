@@ -29,9 +29,13 @@ impl<'a> Human<'a> {
         } else {
             GraphicalTheme::unicode_nocolor()
         };
+        // Wrapped between words only: ids such as `decision-making` are
+        // never split at their hyphen, nor broken when longer than a line.
         let handler = GraphicalReportHandler::new_themed(theme)
             .with_links(false)
-            .with_width(100);
+            .with_width(100)
+            .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+            .with_break_words(false);
         Human { handler, cfg }
     }
 

@@ -52,6 +52,30 @@ struct Diag<'a> {
     /// On the entry standing for the findings beyond the cap: how many.
     #[serde(skip_serializing_if = "Option::is_none")]
     omitted: Option<usize>,
+    /// The repair the finding knows (additive: only when it has one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<FixOut>,
+}
+
+#[derive(Serialize)]
+struct FixOut {
+    title: String,
+    safe: bool,
+    edits: Vec<EditOut>,
+}
+
+#[derive(Serialize)]
+struct EditOut {
+    start: Pos,
+    end: Pos,
+    text: String,
+}
+
+/// 1-based line and column in characters, as a finding's own.
+#[derive(Serialize)]
+struct Pos {
+    line: usize,
+    column: usize,
 }
 
 #[derive(Serialize)]
@@ -104,7 +128,7 @@ impl Json {
 }
 
 impl Emitter for Json {
-    fn file(&mut self, w: &mut dyn Write, report: &FileReport, _: &SourceDb) -> io::Result<()> {
+    fn file(&mut self, w: &mut dyn Write, report: &FileReport, db: &SourceDb) -> io::Result<()> {
         if self.files == 0 {
             self.head(w)?;
         }
@@ -121,7 +145,7 @@ impl Emitter for Json {
             diagnostics: report
                 .findings
                 .iter()
-                .map(|l| diag(&report.path, l, self.lang))
+                .map(|l| diag(&report.path, l, self.lang, db))
                 .collect(),
         };
         self.pretty.clear();
@@ -181,8 +205,28 @@ fn indent(pretty: &[u8], indent: &[u8], out: &mut Vec<u8>) {
     }
 }
 
-fn diag<'a>(path: &'a str, l: &'a Located, lang: Lang) -> Diag<'a> {
+fn diag<'a>(path: &'a str, l: &'a Located, lang: Lang, db: &SourceDb) -> Diag<'a> {
     let f = &l.finding;
+    let fix = f.fix.as_ref().map(|x| {
+        let source = db.get(f.at.source);
+        let pos = |at: usize| {
+            let (line, column) = source.line_col(at);
+            Pos { line, column }
+        };
+        FixOut {
+            title: x.title.get(lang),
+            safe: x.safe,
+            edits: x
+                .edits
+                .iter()
+                .map(|e| EditOut {
+                    start: pos(e.span.start),
+                    end: pos(e.span.end),
+                    text: e.text.clone(),
+                })
+                .collect(),
+        }
+    });
     Diag {
         code: &f.code,
         severity: f.severity,
@@ -204,5 +248,6 @@ fn diag<'a>(path: &'a str, l: &'a Located, lang: Lang) -> Diag<'a> {
         item: f.item.as_deref(),
         citation: f.citation.as_deref(),
         omitted: l.omitted,
+        fix,
     }
 }

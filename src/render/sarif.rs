@@ -13,9 +13,10 @@ use std::io::{self, Write};
 
 use serde_json::{json, Value};
 use serde_sarif::sarif::{
-    Artifact, ArtifactLocation, Location, Message as SarifMessage, MultiformatMessageString,
-    PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor,
-    Result as SarifResult, ResultLevel, Run, Sarif as Log, Suppression, Tool, ToolComponent,
+    Artifact, ArtifactChange, ArtifactContent, ArtifactLocation, Fix as SarifFix, Location,
+    Message as SarifMessage, MultiformatMessageString, PhysicalLocation, PropertyBag, Region,
+    Replacement, ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel,
+    Run, Sarif as Log, Suppression, Tool, ToolComponent,
 };
 
 use super::{cite, code_description, Config, Emitter, Finish, Level};
@@ -49,7 +50,7 @@ impl<'a> Sarif<'a> {
 }
 
 impl Emitter for Sarif<'_> {
-    fn file(&mut self, _: &mut dyn Write, report: &FileReport, _: &SourceDb) -> io::Result<()> {
+    fn file(&mut self, _: &mut dyn Write, report: &FileReport, db: &SourceDb) -> io::Result<()> {
         // Fingerprints as baselines number them, over every finding shown
         // (a cap entry stands for the findings it counts, and gets none).
         let path = normalised(&report.path);
@@ -64,6 +65,7 @@ impl Emitter for Sarif<'_> {
         let mut numbering = Numbering::default();
         for l in &report.findings {
             let mut r = result(&report.path, l, self.cfg.lang);
+            r.fixes = fixes(&report.path, l, self.cfg.lang, db);
             if l.omitted.is_none() {
                 let entry = Entry::of(&path, &l.finding);
                 let k = numbering.take(&entry, 1);
@@ -216,6 +218,44 @@ fn result(path: &str, l: &Located, lang: Lang) -> SarifResult {
         r.suppressions = Some(vec![s]);
     }
     r
+}
+
+/// A finding's fix as SARIF `fixes`: its edits as replacements of regions
+/// of the finding's file (an empty region inserts). Only when it has one.
+fn fixes(path: &str, l: &Located, lang: Lang, db: &SourceDb) -> Option<Vec<SarifFix>> {
+    let fix = l.finding.fix.as_ref()?;
+    let source = db.get(l.finding.at.source);
+    let replacements: Vec<Replacement> = fix
+        .edits
+        .iter()
+        .map(|e| {
+            let (line, column) = source.line_col(e.span.start);
+            let (end_line, end_column) = source.line_col(e.span.end);
+            let region = Region::builder()
+                .start_line(int(line))
+                .start_column(int(column))
+                .end_line(int(end_line))
+                .end_column(int(end_column))
+                .build();
+            Replacement::builder()
+                .deleted_region(region)
+                .inserted_content(ArtifactContent::builder().text(e.text.as_str()).build())
+                .build()
+        })
+        .collect();
+    let change = ArtifactChange::builder()
+        .artifact_location(ArtifactLocation::builder().uri(uri(path)).build())
+        .replacements(replacements)
+        .build();
+    Some(vec![SarifFix::builder()
+        .description(SarifMessage::builder().text(fix.title.get(lang)).build())
+        .artifact_changes(vec![change])
+        // Safe fixes are the ones `check --fix` applies (docs/fix.md).
+        .properties(bag(
+            Vec::new(),
+            BTreeMap::from([("safe".to_string(), json!(fix.safe))]),
+        ))
+        .build()])
 }
 
 fn bag(tags: Vec<String>, props: BTreeMap<String, Value>) -> PropertyBag {

@@ -284,10 +284,11 @@ impl Compiler<'_> {
         let text = raw.get_ref().clone();
         let segs: Vec<&str> = text.split('.').collect();
         let Some(field) = schema::lookup(&segs) else {
-            out.push(
-                raw.span(),
-                format!("`{text}` is not a field of plan format v1"),
-            );
+            let mut msg = format!("`{text}` is not a field of plan format v1");
+            if let Some(p) = closest_path(&segs) {
+                msg.push_str(&format!("; did you mean `{p}`?"));
+            }
+            out.push(raw.span(), msg);
             return None;
         };
         let element_scope = self.given == Some(segs[0]);
@@ -315,6 +316,26 @@ impl Compiler<'_> {
             text,
         })
     }
+}
+
+/// The field path nearest `segs`, each unknown segment replaced by the
+/// closest key of its table (`unit.cdo.apointee` → `unit.cdo.appointee`).
+fn closest_path(segs: &[&str]) -> Option<String> {
+    let mut fields = schema::ROOT;
+    let mut out: Vec<&str> = Vec::with_capacity(segs.len());
+    for seg in segs {
+        let keys: Vec<&str> = fields.iter().map(|f| f.key).collect();
+        let key = match keys.iter().find(|k| *k == seg) {
+            Some(k) => *k,
+            None => super::expr::suggest(seg, &keys)?,
+        };
+        out.push(key);
+        fields = match schema::lookup(&out).map(|f| &f.ty) {
+            Some(schema::Ty::Table(f) | schema::Ty::Tables(f)) => f,
+            _ => &[],
+        };
+    }
+    Some(out.join("."))
 }
 
 fn scalar(v: &Spanned<toml::Value>, out: &mut Problems) -> Option<Scalar> {

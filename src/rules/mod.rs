@@ -377,6 +377,20 @@ impl Rules {
         self.packs.iter().map(|p| p.name.as_str()).collect()
     }
 
+    /// The pack a name that names none probably means: the one pack it
+    /// begins (`guangdong` → `guangdong-2021`), else the closest name.
+    pub fn meant_pack(&self, name: &str) -> Option<&str> {
+        let names = self.pack_names();
+        let lower = name.trim().to_lowercase();
+        let mut starts = names
+            .iter()
+            .filter(|p| !lower.is_empty() && p.starts_with(&lower));
+        match (starts.next(), starts.next()) {
+            (Some(p), None) => Some(p),
+            _ => expr::suggest(name, &names),
+        }
+    }
+
     fn compile_pack(
         &self,
         file: raw::PackFile,
