@@ -18,6 +18,7 @@ mod import;
 mod init_packs;
 mod inputs;
 mod letters;
+mod lsp;
 mod outputs;
 mod packs;
 mod portfolio;
