@@ -103,3 +103,83 @@ pub(crate) fn waiver(env: &Env, f: &Finding) -> Option<String> {
     s.push_str("expires = \"<YYYY-MM-DD>\"\n");
     Some(s)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::{Code, Edit, Fix, Location};
+    use crate::lang::Lang;
+    use crate::lsp::{Analysis, Ctx, Encoding, Lines};
+    use crate::rules::Rules;
+    use crate::source::{Source, SourceDb};
+    use lsp_types::{Position, Range, Uri};
+    use std::rc::Rc;
+
+    /// A hand-made finding carrying a fix (the loader makes them on the
+    /// i11-fix branch): its edits become the action's, in UTF-16 positions
+    /// after Chinese text and an emoji, and a safe fix is preferred.
+    #[test]
+    fn a_findings_fix_becomes_a_quick_fix() {
+        let text = "[plan]\ntitle_zh = \"江门😀\"; rnak = 1\n";
+        let mut sources = SourceDb::default();
+        let rules = Rules::builtin(&mut sources).unwrap();
+        let mut db = sources.fork();
+        let source = db.add(Source::new("p.toml", text));
+        let at = text.find("rnak").unwrap();
+        let span = at..at + 4;
+        let mut f = Code::PF002.at(
+            Location {
+                source,
+                span: span.clone(),
+            },
+            Message::plain("unknown key"),
+        );
+        f.fix = Some(Fix {
+            title: Message::plain("rename `rnak` to `rank`"),
+            edits: vec![Edit {
+                span,
+                text: "rank".into(),
+            }],
+            safe: true,
+        });
+        let ctx = Rc::new(Ctx {
+            rules,
+            sources,
+            lang: Lang::En,
+            require: Vec::new(),
+            shipped: Default::default(),
+            modified: None,
+        });
+        let analysis = Analysis {
+            ctx: ctx.clone(),
+            db,
+            findings: vec![f],
+            display: "p.toml".into(),
+            shift: 0,
+        };
+        let uri: Uri = "file:///p.toml".parse().unwrap();
+        let env = Env {
+            text,
+            lines: Lines::new(text, Encoding::Utf16),
+            analysis: Some(&analysis),
+            lang: Lang::En,
+            uri: &uri,
+            packs: &[],
+            ctx: Some(&ctx),
+        };
+        let got = actions(&env, at + 1..at + 1);
+        assert_eq!(got.len(), 1, "a format finding offers no waiver");
+        let CodeActionOrCommand::CodeAction(a) = &got[0] else {
+            panic!("{got:?}")
+        };
+        assert_eq!(a.title, "rename `rnak` to `rank`");
+        assert_eq!(a.is_preferred, Some(true));
+        let edits = &a.edit.as_ref().unwrap().changes.as_ref().unwrap()[&uri];
+        // `title_zh = "江门😀"; ` is 19 UTF-16 units: the emoji counts two.
+        let start = Position::new(1, 19);
+        assert_eq!(edits[0].range, Range::new(start, Position::new(1, 23)));
+        assert_eq!(edits[0].new_text, "rank");
+        // Outside the finding's span: nothing.
+        assert!(actions(&env, 0..3).is_empty());
+    }
+}

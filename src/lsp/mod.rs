@@ -521,7 +521,16 @@ impl Server {
             baseline: None,
             plan_rows: false,
         };
-        let (report, db) = check_file(&settings, &input);
+        // Another TOML file (a Cargo.toml, a rule pack, cdocheck.toml) is
+        // left alone, as `check` skips it when walking.
+        let other = !too_large
+            && (display.ends_with(crate::config::FILE_NAME)
+                || crate::discover::text_not_a_plan(&doc.text));
+        let (mut report, db) = check_file(&settings, &input);
+        if other {
+            report.findings.clear();
+            report.packs.clear();
+        }
         if !report.packs.is_empty() {
             doc.packs = report.packs.clone();
         }

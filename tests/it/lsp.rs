@@ -578,3 +578,67 @@ fn a_malformed_request_is_answered_and_the_server_lives_on() {
     assert_eq!(none, Value::Null);
     assert_eq!(c.stop(), 0);
 }
+
+#[test]
+fn other_toml_files_get_no_diagnostics() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Client::start(dir.path(), &[]);
+    c.initialize(json!({}));
+    let cargo = "[package]\nname = \"x\"\nversion = \"0.1.0\"\n";
+    let uri = file_uri(&dir.path().join("Cargo.toml"));
+    assert_eq!(c.open(&uri, cargo), Vec::<Value>::new());
+    let cfg = "[check]\nlang = \"zh-CN\"\n";
+    let uri = file_uri(&dir.path().join("cdocheck.toml"));
+    assert_eq!(c.open(&uri, cfg), Vec::<Value>::new());
+    // A plan with a misspelt table is still a plan.
+    let uri = file_uri(&dir.path().join("p.toml"));
+    let plan = jiangmen().replacen("[governance]", "[governanse]", 1);
+    assert!(got(&c.open(&uri, &plan)).iter().any(|d| d.0 == "PF002"));
+}
+
+#[test]
+fn rules_packs_are_honoured_and_have_no_doc_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = r#"
+[pack]
+name = "ids"
+title = "Id conventions"
+document = "Local guidance"
+
+[[rule]]
+id = "ID001"
+statement = "unit ids start with the city's prefix"
+severity = "warning"
+kind = "expr"
+given = "unit"
+expr = "unit.id.startsWith('jm-') || unit.level != 'prefecture'"
+at = "unit.id"
+message = "unit `{unit}` does not use the `jm-` prefix"
+help = "rename the id"
+rationale = "Ids are easier to read with a prefix."
+example_fail = 'id = "psb"'
+example_pass = 'id = "jm-psb"'
+[rule.citation]
+document = "Local guidance"
+provenance = "text"
+"#;
+    std::fs::write(dir.path().join("ids.toml"), pack).unwrap();
+    let text = jiangmen()
+        .replacen("id = \"jm-psb\"", "id = \"psb\"", 1)
+        .replacen(
+            "level = \"prefecture\"\n",
+            "level = \"prefecture\"\nrule_packs = [\"core\", \"guangdong-2021\", \"ids\"]\n",
+            1,
+        );
+    let uri = file_uri(&dir.path().join("p.toml"));
+    let rules = dir.path().join("ids.toml");
+    let mut c = Client::start(dir.path(), &["--rules", rules.to_str().unwrap()]);
+    c.initialize(json!({}));
+    let diags = c.open(&uri, &text);
+    let id001 = diags
+        .iter()
+        .find(|d| d["code"] == "ID001")
+        .unwrap_or_else(|| panic!("{diags:?}"));
+    assert_eq!(id001["severity"], 2);
+    assert!(id001.get("codeDescription").is_none(), "{id001}");
+}
