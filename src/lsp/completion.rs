@@ -66,7 +66,7 @@ fn headers(env: &Env, o: &Outline, range: std::ops::Range<usize>) -> Vec<Complet
             env,
             &label,
             CompletionItemKind::MODULE,
-            crate::json_schema::description(path).map(str::to_string),
+            describe(path, env.lang),
             None,
             range.clone(),
             label.clone(),
@@ -132,7 +132,7 @@ fn keys(
                 f.key,
                 CompletionItemKind::FIELD,
                 Some(type_words(&f.ty, f.required).get(env.lang)),
-                crate::json_schema::description(&dotted(f.key)).map(str::to_string),
+                describe(&dotted(f.key), env.lang),
                 range.clone(),
                 format!("{} = ", f.key),
             );
@@ -267,6 +267,93 @@ fn item(
     }
 }
 
+/// The description of each key, as a message: the editor schema's words
+/// (json_schema.rs) in English, and in Chinese; a test keeps the English
+/// ones equal to the schema's.
+const KEY_MESSAGES: &[(&str, &str)] = &[
+    ("format", "lsp.key.format"),
+    ("plan", "lsp.key.plan"),
+    ("plan.title", "lsp.key.plan.title"),
+    ("plan.title_zh", "lsp.key.plan.title_zh"),
+    ("plan.jurisdiction", "lsp.key.plan.jurisdiction"),
+    ("plan.jurisdiction_zh", "lsp.key.plan.jurisdiction_zh"),
+    ("plan.level", "lsp.key.plan.level"),
+    ("plan.province", "lsp.key.plan.province"),
+    ("plan.issuer", "lsp.key.plan.issuer"),
+    ("plan.document_number", "lsp.key.plan.document_number"),
+    ("plan.signed", "lsp.key.plan.signed"),
+    ("plan.published", "lsp.key.plan.published"),
+    ("plan.pilot_end", "lsp.key.plan.pilot_end"),
+    ("plan.rule_packs", "lsp.key.plan.rule_packs"),
+    ("plan.basis", "lsp.key.plan.basis"),
+    ("plan.contact_agency", "lsp.key.plan.contact_agency"),
+    ("cdo", "lsp.key.cdo"),
+    ("cdo.duties", "lsp.key.cdo.duties"),
+    ("cdo.qualifications", "lsp.key.cdo.qualifications"),
+    ("governance", "lsp.key.governance"),
+    (
+        "governance.leading_group",
+        "lsp.key.governance.leading_group",
+    ),
+    (
+        "governance.executive_cdo",
+        "lsp.key.governance.executive_cdo",
+    ),
+    ("governance.evaluation", "lsp.key.governance.evaluation"),
+    ("governance.coordination", "lsp.key.governance.coordination"),
+    ("support", "lsp.key.support"),
+    (
+        "support.contract_civil_servants",
+        "lsp.key.support.contract_civil_servants",
+    ),
+    (
+        "support.purchased_services",
+        "lsp.key.support.purchased_services",
+    ),
+    (
+        "support.data_specialists",
+        "lsp.key.support.data_specialists",
+    ),
+    ("support.expert_panel", "lsp.key.support.expert_panel"),
+    ("unit", "lsp.key.unit"),
+    ("unit.id", "lsp.key.unit.id"),
+    ("unit.name", "lsp.key.unit.name"),
+    ("unit.name_zh", "lsp.key.unit.name_zh"),
+    ("unit.level", "lsp.key.unit.level"),
+    ("unit.kind", "lsp.key.unit.kind"),
+    ("unit.focus", "lsp.key.unit.focus"),
+    ("unit.cdo", "lsp.key.unit.cdo"),
+    ("unit.cdo.position", "lsp.key.unit.cdo.position"),
+    ("unit.cdo.rank", "lsp.key.unit.cdo.rank"),
+    (
+        "unit.cdo.oversees_digital_government",
+        "lsp.key.unit.cdo.oversees_digital_government",
+    ),
+    ("unit.cdo.concurrent", "lsp.key.unit.cdo.concurrent"),
+    ("unit.cdo.appointed_by", "lsp.key.unit.cdo.appointed_by"),
+    ("unit.cdo.filed_with", "lsp.key.unit.cdo.filed_with"),
+    ("unit.cdo.appointee", "lsp.key.unit.cdo.appointee"),
+    ("unit.cdo.appointed", "lsp.key.unit.cdo.appointed"),
+    ("unit.cdo.duties", "lsp.key.unit.cdo.duties"),
+    ("milestone", "lsp.key.milestone"),
+    ("milestone.due", "lsp.key.milestone.due"),
+    ("milestone.deliverable", "lsp.key.milestone.deliverable"),
+    ("waiver", "lsp.key.waiver"),
+    ("waiver.rule", "lsp.key.waiver.rule"),
+    ("waiver.unit", "lsp.key.waiver.unit"),
+    ("waiver.reason", "lsp.key.waiver.reason"),
+    ("waiver.approved_by", "lsp.key.waiver.approved_by"),
+    ("waiver.expires", "lsp.key.waiver.expires"),
+];
+
+/// The description of a dotted key path in a language.
+pub(crate) fn describe(path: &str, lang: Lang) -> Option<String> {
+    KEY_MESSAGES
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, id)| Message::new(id).get(lang))
+}
+
 /// What a value of an enum key means (plan-format.md): duty and
 /// qualification ids by their Chinese names, the others by messages.
 pub(crate) fn meaning(key: &str, value: &str) -> Option<Message> {
@@ -318,5 +405,25 @@ fn ty_word(ty: &Ty) -> Message {
         Ty::List(item) => Message::new("lsp.type.list").arg("item", ty_word(item)),
         Ty::Table(_) => Message::new("lsp.type.table"),
         Ty::Tables(_) => Message::new("lsp.type.tables"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_descriptions_are_the_editor_schemas() {
+        for (path, _) in crate::json_schema::DESCRIPTIONS
+            .iter()
+            .filter(|(p, _)| !p.is_empty())
+        {
+            assert_eq!(
+                describe(path, Lang::En).as_deref(),
+                crate::json_schema::description(path),
+                "{path}"
+            );
+            assert!(describe(path, Lang::Zh).is_some(), "{path}");
+        }
     }
 }

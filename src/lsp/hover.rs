@@ -4,7 +4,7 @@
 
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind};
 
-use super::completion::{fields, meaning, type_words};
+use super::completion::{describe, fields, meaning, type_words};
 use super::scan::{self, Outline};
 use super::Env;
 use crate::lang::Lang;
@@ -84,10 +84,9 @@ fn key_text(env: &Env, path: &[String]) -> Option<String> {
         "**`{dotted}`** — {}",
         md(&type_words(&field.ty, field.required).get(env.lang))
     );
-    // The descriptions are the editor schema's, in English (json_schema.rs).
-    if let Some(d) = crate::json_schema::description(&dotted) {
+    if let Some(d) = describe(&dotted, env.lang) {
         s.push_str("\n\n");
-        s.push_str(&md(d));
+        s.push_str(&md(&d));
     }
     let values = match &field.ty {
         Ty::Enum(v) | Ty::List(Ty::Enum(v)) => Some(*v),

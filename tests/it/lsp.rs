@@ -330,6 +330,13 @@ fn a_change_is_checked_again_and_close_clears() {
             .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
         "{message}"
     );
+    // Hover speaks it too.
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": pos(&broken, "position =", 1)}),
+    );
+    let hover = hover["contents"]["value"].as_str().unwrap().to_string();
+    assert!(hover.contains("必填") && hover.contains("职务"), "{hover}");
     c.notify(
         "textDocument/didClose",
         json!({"textDocument": {"uri": uri}}),
