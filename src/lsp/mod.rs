@@ -83,10 +83,11 @@ pub(crate) fn run(
         }
         let clean = server.join().unwrap_or(false);
         wrote.map(|()| {
+            // LSP: exit code 0 after `shutdown` then `exit`, else 1.
             if clean {
                 Outcome::Pass
             } else {
-                Outcome::Broken
+                Outcome::Fail
             }
         })
     })

@@ -649,3 +649,49 @@ provenance = "text"
     assert_eq!(id001["severity"], 2);
     assert!(id001.get("codeDescription").is_none(), "{id001}");
 }
+
+#[test]
+fn a_burst_of_changes_ends_with_the_last_text_and_exit_without_shutdown_is_1() {
+    let text = jiangmen();
+    let (dir, uri) = setup(&text);
+    let mut c = Client::start(dir.path(), &[]);
+    c.initialize(json!({}));
+    c.open(&uri, &text);
+    // Sent back to back: checked together (within the debounce window)
+    // or not, the last diagnostics are the last text's.
+    for v in 2..=6 {
+        let t = if v == 6 {
+            text.replacen("rank = \"deputy\"", "rank = \"Deputy\"", 1)
+        } else {
+            format!("{text}# {v}\n")
+        };
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": v}, "contentChanges": [{"text": t}]}),
+        );
+    }
+    let mut versions = Vec::new();
+    loop {
+        let v = c.recv();
+        if v["method"] == "textDocument/publishDiagnostics" {
+            versions.push(v["params"]["version"].as_i64().unwrap());
+            if versions.last() == Some(&6) {
+                assert_eq!(
+                    got(v["params"]["diagnostics"].as_array().unwrap())[0].0,
+                    "PF005"
+                );
+                break;
+            }
+        }
+    }
+    assert!(versions.windows(2).all(|w| w[0] < w[1]), "{versions:?}");
+    c.notify("exit", Value::Null);
+    for _ in 0..200 {
+        if let Some(s) = c.child.try_wait().unwrap() {
+            assert_eq!(s.code(), Some(1));
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("no exit");
+}
