@@ -161,8 +161,11 @@ struct Doc {
     uri: Uri,
     text: String,
     version: Option<i32>,
-    /// When a change waits to be checked.
+    /// When a change waits to be published.
     due: Option<Instant>,
+    /// The text changed since its last check (a request in the debounce
+    /// window checks it early; its diagnostics still go out when due).
+    stale: bool,
     analysis: Option<Analysis>,
     /// The packs of the last check that selected any, for completion in a
     /// buffer that does not parse just now.
@@ -213,6 +216,14 @@ impl Server {
     fn serve(mut self, rx: mpsc::Receiver<Rpc>) -> bool {
         loop {
             let due = self.docs.values().filter_map(|d| d.due).min();
+            // Due work first: a steady stream of messages must not hold
+            // diagnostics back.
+            if due.is_some_and(|d| d <= Instant::now()) {
+                if !self.publish_due(false) {
+                    return false;
+                }
+                continue;
+            }
             let msg = match due {
                 Some(due) => match rx.recv_timeout(due.saturating_duration_since(Instant::now())) {
                     Ok(m) => Some(m),
@@ -383,6 +394,7 @@ impl Server {
                         text: d.text,
                         version: Some(d.version),
                         due: Some(Instant::now()),
+                        stale: true,
                         analysis: None,
                         packs: Vec::new(),
                     },
@@ -412,6 +424,9 @@ impl Server {
                         }
                     }
                     doc.version = Some(p.text_document.version);
+                    doc.stale = true;
+                    // Not pushed back by later changes: a burst is checked
+                    // once, at most DEBOUNCE after its first change.
                     doc.due.get_or_insert_with(|| Instant::now() + DEBOUNCE);
                 }
                 true
@@ -448,14 +463,16 @@ impl Server {
             .collect();
         for key in due {
             self.analyze(&key);
-            let Some(doc) = self.docs.get(&key) else {
+            let Some(doc) = self.docs.get_mut(&key) else {
                 continue;
             };
+            doc.due = None;
             let diags = match &doc.analysis {
                 Some(a) => diagnostics::diagnostics(a, &doc.text, &doc.uri, self.enc),
                 None => Vec::new(),
             };
-            if !self.publish(doc.uri.clone(), diags, doc.version) {
+            let (uri, version) = (doc.uri.clone(), doc.version);
+            if !self.publish(uri, diags, version) {
                 return false;
             }
         }
@@ -484,7 +501,7 @@ impl Server {
         let Some(doc) = self.docs.get(key) else {
             return;
         };
-        if doc.due.is_none() && doc.analysis.is_some() {
+        if !doc.stale && doc.analysis.is_some() {
             return;
         }
         let path = uri_path(&doc.uri);
@@ -492,7 +509,7 @@ impl Server {
         let Some(doc) = self.docs.get_mut(key) else {
             return;
         };
-        doc.due = None;
+        doc.stale = false;
         let display = match &path {
             Some(p) => p.to_string_lossy().replace('\\', "/"),
             None => doc.uri.as_str().to_string(),

@@ -695,3 +695,27 @@ fn a_burst_of_changes_ends_with_the_last_text_and_exit_without_shutdown_is_1() {
     }
     panic!("no exit");
 }
+
+#[test]
+fn a_request_in_the_debounce_window_does_not_swallow_the_diagnostics() {
+    let text = jiangmen();
+    let (dir, uri) = setup(&text);
+    let mut c = Client::start(dir.path(), &[]);
+    c.initialize(json!({}));
+    c.open(&uri, &text);
+    let broken = text.replacen("rank = \"deputy\"", "rank = \"Deputy\"", 1);
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": broken}]}),
+    );
+    // Checked early for the hover; published all the same.
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": pos(&broken, "\"Deputy\"", 2)}),
+    );
+    assert!(hover["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .contains("PF005"));
+    assert_eq!(got(&c.diagnostics(&uri))[0].0, "PF005");
+}
