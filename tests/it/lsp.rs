@@ -523,7 +523,8 @@ fn a_loader_fix_is_a_quick_fix() {
     assert_eq!(fix["isPreferred"], true);
     let edit = &fix["edit"]["changes"][&uri][0];
     assert_eq!(edit["newText"], "rank");
-    assert_eq!(edit["range"]["start"], at.clone());
+    assert_eq!(edit["range"]["start"], pos(&text, "rnak", 0));
+    assert_eq!(edit["range"]["end"], pos(&text, "rnak", 4));
 }
 
 #[test]
