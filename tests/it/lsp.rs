@@ -720,3 +720,79 @@ fn a_request_in_the_debounce_window_does_not_swallow_the_diagnostics() {
         .contains("PF005"));
     assert_eq!(got(&c.diagnostics(&uri))[0].0, "PF005");
 }
+
+#[test]
+fn other_labels_are_related_information() {
+    // A unit id given twice: the finding at the second, labelling the first.
+    let text = jiangmen().replacen("id = \"jianghai\"", "id = \"pengjiang\"", 1);
+    let (dir, uri) = setup(&text);
+    let mut c = Client::start(dir.path(), &[]);
+    c.initialize(json!({}));
+    let diags = c.open(&uri, &text);
+    let dup = diags
+        .iter()
+        .find(|d| d["relatedInformation"].is_array())
+        .unwrap_or_else(|| panic!("{diags:?}"));
+    let related = &dup["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], uri);
+    assert_eq!(
+        related["location"]["range"]["start"],
+        pos(&text, "\"pengjiang\"", 0)
+    );
+    assert!(!related["message"].as_str().unwrap().is_empty());
+}
+
+#[test]
+fn a_configuration_with_errors_is_logged_and_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    std::fs::write(
+        dir.path().join("cdocheck.toml"),
+        "[check]\nlnag = \"zh-CN\"\n",
+    )
+    .unwrap();
+    let text = jiangmen().replacen("rank = \"deputy\"", "rank = \"Deputy\"", 1);
+    let uri = file_uri(&dir.path().join("p.toml"));
+    let mut c = Client::start(dir.path(), &[]);
+    c.initialize(json!({}));
+    let diags = c.open(&uri, &text);
+    assert_eq!(got(&diags)[0].0, "PF005");
+    let log = c
+        .pending
+        .iter()
+        .find(|v| v["method"] == "window/logMessage")
+        .unwrap_or_else(|| panic!("{:?}", c.pending));
+    assert!(
+        log["params"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("cdocheck.toml"),
+        "{log}"
+    );
+}
+
+#[test]
+fn completion_inside_an_array_spanning_lines_offers_duty_ids() {
+    let text = jiangmen().replacen(
+        "duties = [\"digital-government\", ",
+        "duties = [\n  \"digital-government\",\n  \"\",\n  ",
+        1,
+    );
+    let (dir, uri) = setup(&text);
+    let mut c = Client::start(dir.path(), &[]);
+    c.initialize(json!({}));
+    c.open(&uri, &text);
+    let items = c.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": pos(&text, "\"\",\n", 1)}),
+    );
+    let planning = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "planning")
+        .unwrap_or_else(|| panic!("{items}"));
+    assert_eq!(planning["detail"], "组织制订中长期发展规划及制度规范");
+    // Inside the quotes: the id alone is inserted.
+    assert_eq!(planning["textEdit"]["newText"], "planning");
+}
