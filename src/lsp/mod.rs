@@ -314,6 +314,9 @@ impl Server {
                 });
                 Ok(serde_json::to_value(actions).unwrap_or_default())
             }
+            // A handler that panics, for the test below only.
+            #[cfg(test)]
+            "cdocheck/panic" => panic!("a handler panicked"),
             _ => Err((
                 ErrorCode::MethodNotFound,
                 format!("unknown method {}", r.method),
@@ -716,6 +719,31 @@ fn path_uri(p: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A panic in a handler is answered as an internal error, with its
+    /// message, and the server goes on serving.
+    #[test]
+    fn a_panicking_handler_is_answered_and_the_server_lives_on() {
+        install_panic_hook();
+        let (tx, rx) = mpsc::channel();
+        let mut server = Server::new(Vec::new(), Some(Lang::En), tx);
+        let request = |id: i32, method: &str| {
+            Request::new(id.into(), method.to_string(), serde_json::json!({}))
+        };
+        assert!(server.request(request(1, "cdocheck/panic")));
+        let Ok(Rpc::Response(r)) = rx.recv() else {
+            panic!("a response")
+        };
+        let e = r.error.expect("an error");
+        assert_eq!(e.code, ErrorCode::InternalError as i32);
+        assert!(e.message.contains("a handler panicked"), "{}", e.message);
+        assert!(server.request(request(2, "shutdown")));
+        let Ok(Rpc::Response(r)) = rx.recv() else {
+            panic!("a response")
+        };
+        assert!(r.error.is_none());
+        let _ = std::panic::take_hook();
+    }
 
     #[test]
     fn file_uris_decode_to_paths() {
