@@ -796,3 +796,14 @@ fn completion_inside_an_array_spanning_lines_offers_duty_ids() {
     // Inside the quotes: the id alone is inserted.
     assert_eq!(planning["textEdit"]["newText"], "planning");
 }
+
+#[test]
+fn a_buffer_that_does_not_parse_gets_checks_pf001() {
+    let text = jiangmen().replacen("rank = \"deputy\"", "rank = \"江门\ndeputy", 1);
+    let (dir, uri) = setup(&text);
+    let want = expected(dir.path(), "江门.toml", &text, false);
+    assert_eq!(want[0].0, "PF001", "{want:?}");
+    let mut c = Client::start(dir.path(), &[]);
+    c.initialize(json!({}));
+    assert_eq!(got(&c.open(&uri, &text)), want);
+}
