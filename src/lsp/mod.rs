@@ -219,7 +219,7 @@ impl Server {
             // Due work first: a steady stream of messages must not hold
             // diagnostics back.
             if due.is_some_and(|d| d <= Instant::now()) {
-                if !self.publish_due(false) {
+                if !self.publish_due_safe() {
                     return false;
                 }
                 continue;
@@ -236,7 +236,7 @@ impl Server {
                 },
             };
             let ok = match msg {
-                None => self.publish_due(false),
+                None => self.publish_due_safe(),
                 Some(Rpc::Request(r)) => self.request(r),
                 Some(Rpc::Notification(n)) if n.method == note::Exit::METHOD => {
                     return self.shutdown;
@@ -454,6 +454,18 @@ impl Server {
         self.send(Notification::new(note::LogMessage::METHOD.into(), p))
     }
 
+    /// [`Server::publish_due`] outside a handler: a panic while checking is
+    /// logged, and that document waits for its next change.
+    fn publish_due_safe(&mut self) -> bool {
+        match catch_unwind(AssertUnwindSafe(|| self.publish_due(false))) {
+            Ok(ok) => ok,
+            Err(_) => {
+                let why = format!("cdocheck panicked: {}", take_panic());
+                self.log(lsp_types::MessageType::ERROR, why)
+            }
+        }
+    }
+
     /// Checks and publishes the documents whose wait is over (every
     /// waiting one when `all`).
     fn publish_due(&mut self, all: bool) -> bool {
@@ -465,11 +477,14 @@ impl Server {
             .map(|(k, _)| k.clone())
             .collect();
         for key in due {
+            // Before checking: a check that panics is not retried for ever.
+            if let Some(doc) = self.docs.get_mut(&key) {
+                doc.due = None;
+            }
             self.analyze(&key);
-            let Some(doc) = self.docs.get_mut(&key) else {
+            let Some(doc) = self.docs.get(&key) else {
                 continue;
             };
-            doc.due = None;
             let diags = match &doc.analysis {
                 Some(a) => diagnostics::diagnostics(a, &doc.text, &doc.uri, self.enc),
                 None => Vec::new(),
