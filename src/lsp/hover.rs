@@ -148,13 +148,26 @@ fn unit_text(env: &Env, o: &Outline, id: &str) -> String {
 }
 
 /// Plain text made safe in Markdown: the plan's own words are not markup.
+/// Inside backticks (messages quote keys so) nothing is escaped: a code
+/// span shows its text as it is.
 fn md(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    let mut code = false;
     for c in s.chars() {
-        if "\\*_[]<>#|".contains(c) {
+        if c == '`' {
+            code = !code;
+        } else if !code && "\\*_[]<>#|".contains(c) {
             out.push('\\');
         }
         out.push(c);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn markdown_is_escaped_outside_code_spans_only() {
+        assert_eq!(super::md("a_b `c_d` <e>"), "a\\_b `c_d` \\<e\\>");
+    }
 }
