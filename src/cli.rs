@@ -81,6 +81,11 @@ pub enum Command {
     Waivers(Box<crate::register::WaiversArgs>),
     /// Compare two JSON reports: the findings fixed, new and unchanged per plan
     Diff(crate::resubmit::DiffArgs),
+    /// Run the language server on standard input and output, for editors
+    Lsp {
+        #[command(flatten)]
+        packs: PackArgs,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -405,6 +410,10 @@ impl Outcome {
 /// Runs a parsed command line and flushes `out`. An output that cannot be
 /// written (a full disk included) is exit 2 with a message, never a panic.
 pub fn run(mut args: Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Outcome> {
+    // The server finds each document's configuration and packs itself.
+    if let Command::Lsp { packs } = &args.command {
+        return crate::lsp::run(&packs.extra, args.lang, out);
+    }
     if let Command::Check(c) = &mut args.command {
         match with_config(c) {
             Ok(config_lang) => args.lang = args.lang.or(config_lang),
@@ -555,7 +564,7 @@ fn run_command(
         Command::Explain { packs, .. } | Command::TestRules { packs, .. } => packs,
         Command::Init(a) => &a.packs,
         Command::Waivers(w) => &w.rules,
-        Command::Diff(_) => &NO_EXTRA_PACKS,
+        Command::Diff(_) | Command::Lsp { .. } => &NO_EXTRA_PACKS,
         Command::Import(a) => &a.packs,
         Command::Schema | Command::Completions { .. } | Command::Man { .. } => &NO_EXTRA_PACKS,
     };
@@ -598,6 +607,8 @@ fn run_command(
         Command::Init(a) => init(&a, &rules, lang, out, err),
         Command::Waivers(w) => crate::register::run(&w, &rules, lang, out, err),
         Command::Diff(d) => crate::resubmit::run(&d, lang, out, err),
+        // Handled in `run`, before any pack is loaded.
+        Command::Lsp { .. } => Ok(Outcome::Broken),
         Command::Import(a) => {
             let json_lang = args.lang.unwrap_or(Lang::En);
             crate::import::run(&a, &rules, lang, json_lang, out, err)
@@ -665,7 +676,7 @@ pub(crate) fn fail(err: &mut dyn Write, e: Error, lang: Lang) -> io::Result<Outc
 }
 
 /// `hashes` gains the SHA-256 of each `--rules` file's bytes, by its name.
-fn load_rules(
+pub(crate) fn load_rules(
     db: &mut SourceDb,
     extra: &[PathBuf],
     hashes: &mut std::collections::HashMap<String, String>,

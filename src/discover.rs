@@ -512,6 +512,11 @@ pub(crate) fn not_a_plan(path: &Path, max_bytes: u64) -> bool {
     let Ok(text) = std::str::from_utf8(crate::read::without_bom(&bytes)) else {
         return false;
     };
+    text_not_a_plan(text)
+}
+
+/// [`not_a_plan`] on text already read (the language server's buffers).
+pub(crate) fn text_not_a_plan(text: &str) -> bool {
     // Nearly every plan opens a `[plan]` table before any multi-line
     // string (where a header is only text: rule packs quote plans): known
     // without parsing it twice.

@@ -20,6 +20,7 @@ pub mod import;
 pub mod init;
 pub(crate) mod json_schema;
 pub mod lang;
+pub(crate) mod lsp;
 pub mod message;
 pub mod outputs;
 pub mod plan;

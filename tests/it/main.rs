@@ -19,6 +19,8 @@ mod import;
 mod init_packs;
 mod inputs;
 mod letters;
+mod lsp;
+mod lsp_nvim;
 mod outputs;
 mod packs;
 mod portfolio;
