@@ -282,6 +282,10 @@ pub struct CheckArgs {
     /// summary line; no findings, notes or progress bar
     #[arg(long, short)]
     pub quiet: bool,
+    /// Human output: list each placeholder `<…>` left in a plan, instead of
+    /// one summary per plan
+    #[arg(long)]
+    pub verbose: bool,
     #[command(flatten)]
     pub rules: PackArgs,
 }
@@ -897,7 +901,10 @@ fn check(
     outputs.insert(
         0,
         Output {
-            emitter: render::emitter(format, cfg),
+            emitter: match format {
+                Format::Human => Box::new(Human::new(cfg).verbose(args.verbose)),
+                _ => render::emitter(format, cfg),
+            },
             writer: Box::new(&mut *out),
         },
     );

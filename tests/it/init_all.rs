@@ -233,3 +233,87 @@ fn a_placeholder_in_a_date_number_or_boolean_is_core008_only() {
     let other: Vec<_> = found.iter().filter(|(c, _)| c != "CORE008").collect();
     assert!(other.is_empty(), "{other:?}");
 }
+
+/// An unfilled Shantou skeleton in `dir` as `plan.toml`, checked there:
+/// `check --today 2026-01-01 ARGS… plan.toml`.
+fn check_skeleton(dir: &Path, lang: &str, args: &[&str]) -> String {
+    let path = dir.join("plan.toml");
+    let o = run(&["init", "--jurisdiction", "Shantou", "--lang", lang]);
+    std::fs::write(&path, &o.stdout).unwrap();
+    let o = cdocheck()
+        .current_dir(dir)
+        .args(["check", "--today", "2026-01-01", "--lang", lang])
+        .args(args)
+        .arg("plan.toml")
+        .output()
+        .unwrap();
+    stdout(&o)
+}
+
+#[test]
+fn a_skeletons_placeholders_show_as_one_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let en = check_skeleton(dir.path(), "en", &[]);
+    insta::assert_snapshot!("placeholders_grouped", en);
+    let zh = check_skeleton(dir.path(), "zh-CN", &[]);
+    insta::assert_snapshot!("placeholders_grouped_zh", zh);
+    assert_eq!(en.matches("× CORE008").count(), 1, "{en}");
+}
+
+#[test]
+fn verbose_and_every_other_format_list_each_placeholder() {
+    let dir = tempfile::tempdir().unwrap();
+    let json_out = check_skeleton(dir.path(), "en", &["--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&json_out).unwrap();
+    let n = report["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "CORE008")
+        .count();
+    assert!(n > 8, "a skeleton has many placeholders: {n}");
+    assert_eq!(report["summary"]["errors"], n, "counts are unchanged");
+    let verbose = check_skeleton(dir.path(), "en", &["--verbose"]);
+    assert_eq!(
+        verbose.matches("× CORE008: a placeholder").count(),
+        n,
+        "{verbose}"
+    );
+    let grouped = check_skeleton(dir.path(), "en", &[]);
+    assert!(grouped.contains(&format!(
+        "× CORE008: {n} placeholders are left in plan.toml"
+    )));
+    assert!(
+        grouped.contains(&format!("… and {} more", n - 8)),
+        "{grouped}"
+    );
+    // The summary line counts each placeholder, as before.
+    let last = |s: &str| s.lines().last().unwrap_or_default().to_string();
+    assert_eq!(last(&grouped), last(&verbose));
+    // One line per finding for tools that read `path:line:col`.
+    let concise = check_skeleton(dir.path(), "en", &["--format", "concise"]);
+    assert_eq!(concise.matches(": CORE008 error ").count(), n, "{concise}");
+}
+
+#[test]
+fn other_findings_and_a_lone_placeholder_show_as_before() {
+    let dir = tempfile::tempdir().unwrap();
+    // A plan with one placeholder and a type error: both shown in full.
+    let plan = jiangmen().replacen(
+        "issuer = \"",
+        "issuer = \"<Issuing office>\"\nissuer_old = \"",
+        1,
+    );
+    write(dir.path(), "one.toml", plan.as_bytes());
+    let o = cdocheck()
+        .current_dir(dir.path())
+        .args(["check", "--today", "2026-01-01", "one.toml"])
+        .output()
+        .unwrap();
+    let out = stdout(&o);
+    assert!(
+        out.contains("× CORE008: a placeholder `<Issuing office>` is left in the plan"),
+        "{out}"
+    );
+    assert!(!out.contains("placeholders are left"), "{out}");
+}
