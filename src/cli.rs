@@ -870,7 +870,13 @@ fn check(
     let mut wanted: Vec<(Box<dyn render::Emitter>, &Path)> = args
         .outputs
         .iter()
-        .map(|(format, path)| (render::emitter(*format, plain), path.as_path()))
+        .map(|(format, path)| {
+            let emitter: Box<dyn render::Emitter> = match format {
+                Format::Human => Box::new(Human::new(plain).verbose(args.verbose)),
+                _ => render::emitter(*format, plain),
+            };
+            (emitter, path.as_path())
+        })
         .collect();
     let baseline = match args.baseline.as_deref().map(load_baseline).transpose() {
         Ok(b) => b,

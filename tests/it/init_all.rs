@@ -290,6 +290,24 @@ fn verbose_and_every_other_format_list_each_placeholder() {
     // The summary line counts each placeholder, as before.
     let last = |s: &str| s.lines().last().unwrap_or_default().to_string();
     assert_eq!(last(&grouped), last(&verbose));
+    // `--output human=FILE` follows `--verbose` too.
+    let file = dir.path().join("human.txt");
+    let to_file = check_skeleton(
+        dir.path(),
+        "en",
+        &[
+            "--verbose",
+            "--output",
+            &format!("human={}", file.display()),
+        ],
+    );
+    assert!(to_file.contains("× CORE008: a placeholder"), "{to_file}");
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(
+        written.matches("× CORE008: a placeholder").count(),
+        n,
+        "{written}"
+    );
     // One line per finding for tools that read `path:line:col`.
     let concise = check_skeleton(dir.path(), "en", &["--format", "concise"]);
     assert_eq!(concise.matches(": CORE008 error ").count(), n, "{concise}");
