@@ -298,6 +298,10 @@ pub struct CheckArgs {
     /// is; not with --format or --output
     #[arg(long, conflicts_with = "write_baseline")]
     pub diff: bool,
+    /// Human output: list each placeholder `<…>` left in a plan, instead of
+    /// one summary per plan
+    #[arg(long)]
+    pub verbose: bool,
     #[command(flatten)]
     pub rules: PackArgs,
 }
@@ -909,7 +913,13 @@ fn check(
     let mut wanted: Vec<(Box<dyn render::Emitter>, &Path)> = args
         .outputs
         .iter()
-        .map(|(format, path)| (render::emitter(*format, plain), path.as_path()))
+        .map(|(format, path)| {
+            let emitter: Box<dyn render::Emitter> = match format {
+                Format::Human => Box::new(Human::new(plain).verbose(args.verbose)),
+                _ => render::emitter(*format, plain),
+            };
+            (emitter, path.as_path())
+        })
         .collect();
     let baseline = match args.baseline.as_deref().map(load_baseline).transpose() {
         Ok(b) => b,
@@ -940,7 +950,10 @@ fn check(
     outputs.insert(
         0,
         Output {
-            emitter: render::emitter(format, cfg),
+            emitter: match format {
+                Format::Human => Box::new(Human::new(cfg).verbose(args.verbose)),
+                _ => render::emitter(format, cfg),
+            },
             writer: Box::new(&mut *out),
         },
     );

@@ -87,6 +87,10 @@ enum J {
     Obj(Vec<(&'static str, J)>),
 }
 
+/// How a TOML local date reads once an editor or validator has made it a
+/// JSON string: `YYYY-MM-DD`.
+const DATE_PATTERN: &str = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
+
 fn s(v: &str) -> J {
     J::Str(v.to_string())
 }
@@ -165,8 +169,20 @@ fn value_ty(t: &'static Ty, path: &str) -> J {
         Ty::Str => o(vec![("type", s("string"))]),
         Ty::Int => o(vec![("type", s("integer"))]),
         Ty::Bool => o(vec![("type", s("boolean"))]),
-        // TOML dates reach JSON Schema validators as strings.
-        Ty::Date => o(vec![("type", s("string")), ("format", s("date"))]),
+        // TOML dates reach JSON Schema validators as strings: taplo
+        // serialises a date node with `serialize_str` before validating
+        // (taplo-common `validate_root`), check-jsonschema turns a parsed
+        // `datetime.date` into `isoformat()`. So no schema can tell
+        // `2021-06-30` from `"2021-06-30"` (taplo issue #826); `check` and
+        // `cdocheck lsp` report the quoted one (PF003). The pattern, which
+        // validators always assert (unlike `format`, an annotation in 2020-12
+        // unless a validator opts in), catches the other quoted dates:
+        // `"2021年9月15日"`, `"2021/9/15"`.
+        Ty::Date => o(vec![
+            ("type", s("string")),
+            ("format", s("date")),
+            ("pattern", s(DATE_PATTERN)),
+        ]),
         Ty::Enum(values) => o(vec![("type", s("string")), ("enum", strs(values))]),
         Ty::Id => o(vec![("type", s("string")), ("pattern", s("^[a-z0-9-]+$"))]),
         Ty::List(item) => o(vec![("type", s("array")), ("items", ty(item, path))]),
@@ -295,6 +311,66 @@ mod tests {
         assert_eq!(unit["items"]["properties"]["name"]["type"], "string");
         let req = v["properties"]["plan"]["required"].as_array().unwrap();
         assert!(req.contains(&"published".into()) && !req.contains(&"signed".into()));
+    }
+
+    /// A plan as taplo and check-jsonschema hand it to the validator: TOML
+    /// dates become strings (`YYYY-MM-DD`).
+    fn as_editors_see_it(v: toml::Value) -> serde_json::Value {
+        use serde_json::Value as J;
+        match v {
+            toml::Value::String(s) => J::String(s),
+            toml::Value::Integer(i) => J::from(i),
+            toml::Value::Float(f) => J::from(f),
+            toml::Value::Boolean(b) => J::Bool(b),
+            toml::Value::Datetime(d) => J::String(d.to_string()),
+            toml::Value::Array(a) => J::Array(a.into_iter().map(as_editors_see_it).collect()),
+            toml::Value::Table(t) => J::Object(
+                t.into_iter()
+                    .map(|(k, v)| (k, as_editors_see_it(v)))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The errors the schema finds in a plan whose `published` is written
+    /// `value`, as an editor validates it (format assertions off, as
+    /// draft 2020-12 has them by default).
+    fn published_errors(value: &str) -> bool {
+        let text = include_str!("../examples/jiangmen-2021.toml");
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("published = "))
+            .expect("the example is published");
+        let plan = text.replacen(line, &format!("published = {value}"), 1);
+        let plan: toml::Value = toml::from_str(&plan).expect("TOML");
+        let instance = as_editors_see_it(plan);
+        let schema: serde_json::Value = serde_json::from_str(&render()).unwrap();
+        let mut schemas = boon::Schemas::new();
+        let mut compiler = boon::Compiler::new();
+        compiler
+            .add_resource("urn:cdocheck:plan-v1.schema.json", schema)
+            .expect("the schema loads");
+        let id = compiler
+            .compile("urn:cdocheck:plan-v1.schema.json", &mut schemas)
+            .expect("the schema compiles");
+        schemas.validate(&instance, id).is_err()
+    }
+
+    #[test]
+    fn the_schema_refuses_a_date_written_any_other_way_than_iso() {
+        assert!(!published_errors("2021-06-30"), "a bare date");
+        assert!(!published_errors("\"<YYYY-MM-DD>\""), "a placeholder");
+        for wrong in [
+            "\"2021年6月30日\"",
+            "\"2021/6/30\"",
+            "\"30.06.2021\"",
+            "20210630",
+        ] {
+            assert!(published_errors(wrong), "{wrong}");
+        }
+        // What no JSON Schema can see: editors turn a TOML date into the
+        // very string a quoted one is (`check` and `cdocheck lsp` say PF003).
+        assert!(!published_errors("\"2021-06-30\""));
     }
 
     /// The committed copy is what `cdocheck schema` prints. After a change to

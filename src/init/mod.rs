@@ -93,7 +93,7 @@ pub fn skeleton(req: &Request, rules: &Rules, lang: Lang) -> Result<Skeleton, In
         .as_deref()
         .map(str::trim)
         .filter(|j| !j.is_empty());
-    let found = name.and_then(|n| places.find(rules, n));
+    let found = name.and_then(|n| places.locate(rules, n));
     let draft = Draft::new(found, name, req.level.map(Level::as_str), rules, None);
     let (text, placeholders) = write::render(&draft, lang);
     Ok(Skeleton { text, placeholders })

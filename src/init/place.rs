@@ -24,6 +24,11 @@ pub struct Places {
 pub struct Jurisdiction {
     pub place: Place,
     pub province: Option<Arc<Province>>,
+    /// A division of a city (a district, a county, a county-level city)
+    /// planned for on its own: the division as its data give it. Its
+    /// government is named as a division's, and the city's departments are
+    /// not its own.
+    pub division: Option<UnitData>,
 }
 
 /// A unit a place has, named: its own government, a division's
@@ -72,6 +77,50 @@ impl Places {
             .find(|j| matches_keywords(name, &j.place.keywords))
     }
 
+    /// The place a plan is written for: a division of a city when the name
+    /// holds one (`Futian District, Shenzhen`, `深圳市福田区`, `福田区`,
+    /// `台山市`), else what [`Places::find`] finds. A name that names a city
+    /// looks only among that city's divisions; of several divisions named,
+    /// the longest name wins (`惠城区` is Huizhou's, not Shanwei's `城区`).
+    pub fn locate(&self, rules: &Rules, name: &str) -> Option<Jurisdiction> {
+        let all = self.all(rules);
+        let city = all
+            .iter()
+            .find(|j| matches_keywords(name, &j.place.keywords));
+        let lower = name.trim().to_lowercase();
+        let named = |d: &UnitData| -> usize {
+            let en = d.name.to_lowercase();
+            let by_en = if en.chars().count() >= 2 && lower.contains(&en) {
+                en.chars().count()
+            } else {
+                0
+            };
+            let by_zh = d
+                .name_zh
+                .as_deref()
+                .filter(|z| z.chars().count() >= 2 && lower.contains(*z))
+                .map_or(0, |z| z.chars().count());
+            by_en.max(by_zh)
+        };
+        let mut best: Option<(usize, &Jurisdiction, &UnitData)> = None;
+        let pool = all
+            .iter()
+            .filter(|j| j.place.kind == "government" && j.division.is_none())
+            .filter(|j| city.is_none_or(|c| c.place.id == j.place.id));
+        for j in pool {
+            for d in &j.place.divisions {
+                let n = named(d);
+                if n > 0 && best.is_none_or(|(m, _, _)| n > m) {
+                    best = Some((n, j, d));
+                }
+            }
+        }
+        match best {
+            Some((_, j, d)) => Some(j.division_place(d)),
+            None => city.cloned(),
+        }
+    }
+
     /// Every place, in the order `find` tries them.
     pub fn all(&self, rules: &Rules) -> Vec<Jurisdiction> {
         let from_packs = rules.packs.iter().rev().flat_map(|p| &p.init.places);
@@ -79,6 +128,7 @@ impl Places {
             .map(|place| Jurisdiction {
                 province: self.province_of(place),
                 place: place.clone(),
+                division: None,
             })
             .collect();
         for pr in &self.provinces {
@@ -86,6 +136,7 @@ impl Places {
                 all.push(Jurisdiction {
                     place: place.clone(),
                     province: Some(pr.clone()),
+                    division: None,
                 });
             }
         }
@@ -112,6 +163,42 @@ pub fn below(level: &str) -> &'static str {
 }
 
 impl Jurisdiction {
+    /// One of its divisions as a place of its own, named as `cdocheck
+    /// import` names it: `Futian District, Shenzhen` and `深圳市福田区`; a
+    /// county-level city is a city of its own, `台山市`.
+    fn division_place(&self, d: &UnitData) -> Jurisdiction {
+        let city = &self.place;
+        let name_zh = match (&city.name_zh, &d.name_zh) {
+            (_, Some(z)) if z.ends_with('市') => Some(z.clone()),
+            (Some(c), Some(z)) => Some(format!("{c}{z}")),
+            (None, z) => z.clone(),
+            (Some(_), None) => None,
+        };
+        let place = Place {
+            id: format!("{}-{}", city.id, d.id),
+            name: format!("{}, {}", d.name, city.name),
+            name_zh,
+            keywords: Vec::new(),
+            level: d.level.unwrap_or(self.division_level(city.level)),
+            kind: "government",
+            province: city.province.clone(),
+            province_zh: city.province_zh.clone(),
+            division_level: None,
+            division_label: None,
+            department_label: None,
+            divisions: Vec::new(),
+            zones: Vec::new(),
+            departments: Vec::new(),
+            city_department: None,
+            note: None,
+        };
+        Jurisdiction {
+            place,
+            province: self.province.clone(),
+            division: Some(d.clone()),
+        }
+    }
+
     /// The province, in English and Chinese.
     pub fn province_names(&self) -> Option<(String, Option<String>)> {
         match (&self.place.province, &self.province) {
@@ -183,11 +270,21 @@ impl Jurisdiction {
                 level: p.level,
             });
         }
-        let (name, name_zh) = Self::name(
-            self.names().and_then(|n| n.government.as_ref()),
-            self.own(),
-            self.own(),
-        )?;
+        let (name, name_zh) = match &self.division {
+            Some(d) => match &d.government {
+                Some(t) => (t.en.clone(), t.zh.clone()),
+                None => Self::name(
+                    self.names().and_then(|n| n.division_government.as_ref()),
+                    self.own(),
+                    (&d.name, d.name_zh.as_deref()),
+                )?,
+            },
+            None => Self::name(
+                self.names().and_then(|n| n.government.as_ref()),
+                self.own(),
+                self.own(),
+            )?,
+        };
         Some(NamedUnit {
             id: format!("{}-gov", p.id),
             name,
@@ -245,7 +342,7 @@ impl Jurisdiction {
     /// The departments of a city (the province's, with the city's own
     /// names for some), named with the city; none for a department.
     pub fn departments(&self) -> Vec<NamedUnit> {
-        if self.place.kind != "government" {
+        if self.place.kind != "government" || self.division.is_some() {
             return Vec::new();
         }
         Self::city_units(&self.place, self.province.as_deref())

@@ -12,7 +12,8 @@ use super::{cite, mark, safe, safe_source, tables, Config, Emitter, Finish, Leve
 use crate::finding::Finding;
 use crate::lang::Lang;
 use crate::message::Message;
-use crate::report::{FileReport, Summary};
+use crate::report::{FileReport, Located, Summary};
+use crate::rules::Check;
 use std::sync::Arc;
 
 use crate::source::{Source, SourceDb, SourceId};
@@ -20,7 +21,16 @@ use crate::source::{Source, SourceDb, SourceId};
 pub struct Human<'a> {
     handler: GraphicalReportHandler,
     cfg: Config<'a>,
+    /// `check --verbose`: each placeholder finding in full, not one summary
+    /// per plan.
+    verbose: bool,
 }
+
+/// How many placeholders a plan's summary names before "… and K more".
+const PLACEHOLDERS_NAMED: usize = 8;
+
+/// How much of a placeholder's value the summary quotes, in characters.
+const PLACEHOLDER_QUOTED: usize = 40;
 
 impl<'a> Human<'a> {
     pub fn new(cfg: Config<'a>) -> Self {
@@ -36,7 +46,106 @@ impl<'a> Human<'a> {
             .with_width(100)
             .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
             .with_break_words(false);
-        Human { handler, cfg }
+        Human {
+            handler,
+            cfg,
+            verbose: false,
+        }
+    }
+
+    /// `check --verbose`: list each placeholder as any other finding.
+    pub fn verbose(mut self, on: bool) -> Self {
+        self.verbose = on;
+        self
+    }
+
+    /// A finding that a summary per plan stands for: one of a `placeholder`
+    /// rule (CORE008), neither waived nor baselined (those show as such).
+    fn summarised(&self, f: &Finding) -> bool {
+        !self.verbose
+            && f.waived.is_none()
+            && !f.baselined
+            && self
+                .cfg
+                .rules
+                .rule(&f.code)
+                .is_some_and(|r| matches!(r.check, Check::Placeholder))
+    }
+
+    /// The plan's placeholders as one report: how many, the first few by
+    /// line and key, how to see them all. A rendering choice only: the
+    /// findings, their counts and every other format are unchanged.
+    fn placeholders(
+        &self,
+        w: &mut dyn Write,
+        db: &SourceDb,
+        path: &str,
+        all: &[&Located],
+    ) -> io::Result<()> {
+        let lang = self.cfg.lang;
+        let first = &all[0].finding;
+        let count: usize = all.iter().map(|l| 1 + l.omitted.unwrap_or(0)).sum();
+        let message = Message::new("human.placeholders")
+            .arg("count", count.to_string())
+            .arg("path", safe(path).into_owned());
+        let headline = Message::new("human.headline")
+            .arg("code", safe(&first.code).into_owned())
+            .arg("message", message)
+            .arg("mark", String::new())
+            .arg("place", String::new());
+        let mut lines = vec![Message::new("human.placeholders.help").get(lang)];
+        for l in all
+            .iter()
+            .filter(|l| l.omitted.is_none())
+            .take(PLACEHOLDERS_NAMED)
+        {
+            let f = &l.finding;
+            let text = &db.get(f.at.source).text;
+            let value = text.get(f.at.span.clone()).unwrap_or_default();
+            let mut value: String = value.chars().take(PLACEHOLDER_QUOTED).collect();
+            if value.chars().count() < text.get(f.at.span.clone()).map_or(0, |v| v.chars().count())
+            {
+                value.push('…');
+            }
+            let what = match &f.key {
+                Some(k) => format!("{} = {}", safe(k), safe(&value)),
+                None => safe(&value).into_owned(),
+            };
+            let item = Message::new("human.placeholders.item")
+                .arg("line", l.start.line.to_string())
+                .arg("what", what);
+            lines.push(format!("  {}", item.get(lang)));
+        }
+        let named = all.len().min(PLACEHOLDERS_NAMED);
+        if count > named {
+            let more =
+                Message::new("human.placeholders.more").arg("count", (count - named).to_string());
+            lines.push(format!("  {}", more.get(lang)));
+        }
+        if let Some(c) = &first.citation {
+            let cites = safe(&cite::line(c, self.cfg.rules, lang)).into_owned();
+            let more = Message::new("human.citation")
+                .arg("cites", cites)
+                .arg("code", safe(&first.code).into_owned());
+            lines.push(more.get(lang));
+        }
+        let diag = Report {
+            message: headline.get(lang),
+            severity: match Level::shown(first) {
+                Level::Note => miette::Severity::Advice,
+                Level::Warning => miette::Severity::Warning,
+                Level::Error => miette::Severity::Error,
+            },
+            help: Some(lines.join("\n")),
+            labels: Vec::new(),
+            source: None,
+        };
+        let mut out = String::new();
+        if self.handler.render_report(&mut out, &diag).is_err() {
+            out = format!("{}\n", diag.message);
+        }
+        out = help_label(out, &Message::new("human.help-label").get(lang));
+        writeln!(w, "{out}")
     }
 
     /// One finding, against the source it points into.
@@ -73,8 +182,24 @@ impl Emitter for Human<'_> {
         if self.cfg.quiet {
             return Ok(());
         }
+        // Two or more placeholders (an unfilled skeleton has dozens) show as
+        // one summary, where the first of them would have shown.
+        let summarised: Vec<&Located> = report
+            .findings
+            .iter()
+            .filter(|l| self.summarised(&l.finding))
+            .collect();
+        let group = summarised.len() >= 2;
+        let mut grouped = false;
         let mut texts: Vec<(SourceId, Arc<str>)> = Vec::new();
         for l in &report.findings {
+            if group && self.summarised(&l.finding) {
+                if !grouped {
+                    grouped = true;
+                    self.placeholders(w, db, &report.path, &summarised)?;
+                }
+                continue;
+            }
             let id = l.finding.at.source;
             let source = db.get(id);
             let text = match texts.iter().find(|(i, _)| *i == id) {

@@ -16,6 +16,7 @@ mod github;
 mod hostile_packs;
 mod html;
 mod import;
+mod init_all;
 mod init_packs;
 mod inputs;
 mod letters;
