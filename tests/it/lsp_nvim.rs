@@ -101,7 +101,6 @@ fn neovim_shows_the_diagnostics_check_reports() {
     let plan = dir.path().join("江门.toml");
     std::fs::write(&plan, &text).unwrap();
     std::fs::write(dir.path().join("init.lua"), INIT).unwrap();
-    let out = dir.path().join("out.json");
     // Hover on the GD005 finding (`rank = "other"`).
     let at = text.find("rank = \"other\"").unwrap();
     let line = text[..at].matches('\n').count();
