@@ -547,3 +547,82 @@ fn sarif_results_carry_fingerprints_that_survive_moved_lines() {
     assert_eq!(sorted, after);
     assert!(before[0].starts_with("\"p.toml\":"), "{}", before[0]);
 }
+
+/// Collects every file below `dir` as (relative path, bytes), sorted.
+fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+            (rel, fs::read(e.path()).unwrap())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn extra_outputs_written_on_their_own_threads_are_the_bytes_of_one_thread() {
+    // More plans than one chunk of the pool, so the writer threads see
+    // several chunks; every output against its one-thread bytes.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::create_dir(d.join("plans")).unwrap();
+    let examples = [
+        "beijing-2023",
+        "foshan-2021",
+        "jiangmen-2021",
+        "maoming-draft",
+        "shenzhen-2021",
+    ];
+    for i in 0..90 {
+        let name = examples[i % examples.len()];
+        let plan = fs::read(root().join(format!("examples/{name}.toml"))).unwrap();
+        fs::write(d.join(format!("plans/{i:03}-{name}.toml")), plan).unwrap();
+    }
+    for jobs in ["1", "4"] {
+        let out = d.join(format!("j{jobs}"));
+        let o = raw()
+            .current_dir(d)
+            .args([
+                "check",
+                "plans",
+                "--today",
+                "2026-01-01",
+                "-j",
+                jobs,
+                "--format",
+                "json",
+            ])
+            .arg("--output")
+            .arg(format!("html={}", out.join("r.html").display()))
+            .arg("--output")
+            .arg(format!("sarif={}", out.join("r.sarif").display()))
+            .arg("--output")
+            .arg(format!("csv={}", out.join("r.csv").display()))
+            .arg("--output")
+            .arg(format!("human={}", out.join("r.txt").display()))
+            .arg("--output")
+            .arg(format!("letters={}", out.join("letters").display()))
+            .output()
+            .unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        fs::write(out.join("stdout.json"), &o.stdout).unwrap();
+    }
+    let (one, four) = (tree(&d.join("j1")), tree(&d.join("j4")));
+    assert!(one.len() > 30, "{} files", one.len());
+    assert_eq!(
+        one.iter().map(|f| &f.0).collect::<Vec<_>>(),
+        four.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    for ((name, a), (_, b)) in one.iter().zip(&four) {
+        assert!(a == b, "{name} differs between -j1 and -j4");
+    }
+}
