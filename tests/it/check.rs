@@ -247,29 +247,7 @@ fn a_broken_rule_pack_exits_2_pointing_into_the_pack() {
 #[test]
 fn a_custom_pack_with_a_cel_expression_applies_when_named() {
     let dir = tempfile::tempdir().unwrap();
-    let pack = r#"
-[pack]
-name = "ids"
-title = "Id conventions"
-document = "Local guidance"
-
-[[rule]]
-id = "ID001"
-statement = "unit ids start with the city's prefix"
-severity = "warning"
-kind = "expr"
-given = "unit"
-expr = "unit.id.startsWith('jm-') || unit.level != 'prefecture'"
-at = "unit.id"
-message = "unit `{unit}` does not use the `jm-` prefix"
-help = "rename the id"
-rationale = "Ids are easier to read with a prefix."
-example_fail = 'id = "psb"'
-example_pass = 'id = "jm-psb"'
-[rule.citation]
-document = "Local guidance"
-provenance = "text"
-"#;
+    let pack = ID_PACK;
     write(dir.path(), "ids.toml", pack.as_bytes());
     let plan =
         std::fs::read_to_string(JIANGMEN)

@@ -57,3 +57,28 @@ pub fn jiangmen() -> String {
     .unwrap();
     t[t.find("format = 1").unwrap()..].to_string()
 }
+
+/// A user's pack (`--rules`): one CEL rule on unit ids, ID001.
+pub const ID_PACK: &str = r#"
+[pack]
+name = "ids"
+title = "Id conventions"
+document = "Local guidance"
+
+[[rule]]
+id = "ID001"
+statement = "unit ids start with the city's prefix"
+severity = "warning"
+kind = "expr"
+given = "unit"
+expr = "unit.id.startsWith('jm-') || unit.level != 'prefecture'"
+at = "unit.id"
+message = "unit `{unit}` does not use the `jm-` prefix"
+help = "rename the id"
+rationale = "Ids are easier to read with a prefix."
+example_fail = 'id = "psb"'
+example_pass = 'id = "jm-psb"'
+[rule.citation]
+document = "Local guidance"
+provenance = "text"
+"#;

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::common::{jiangmen, json};
+use crate::common::{jiangmen, json, ID_PACK};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -502,23 +502,7 @@ fn a_waivable_finding_offers_a_waiver_skeleton() {
 fn a_loader_fix_is_a_quick_fix() {
     // A misspelt key with one close match: its fix renames it.
     let text = jiangmen().replacen("rank = \"deputy\"", "rnak = \"deputy\"", 1);
-    let (dir, uri) = setup(&text);
-    let mut c = Client::start(dir.path(), &[]);
-    c.initialize(json!({}));
-    c.open(&uri, &text);
-    let at = pos(&text, "rnak", 1);
-    let actions = c.request(
-        "textDocument/codeAction",
-        json!({"textDocument": {"uri": uri}, "range": {"start": at, "end": at},
-               "context": {"diagnostics": []}}),
-    );
-    let fix = actions
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["title"].as_str().unwrap().contains("rank"))
-        .unwrap_or_else(|| panic!("{actions:?}"))
-        .clone();
+    let (uri, fix) = quick_fix(&text, "rnak", "rank");
     assert_eq!(fix["isPreferred"], true);
     let edit = &fix["edit"]["changes"][&uri][0];
     assert_eq!(edit["newText"], "rank");
@@ -526,8 +510,9 @@ fn a_loader_fix_is_a_quick_fix() {
     assert_eq!(edit["range"]["end"], pos(&text, "rnak", 4));
 }
 
-/// The quick fix whose title contains `word`, among the actions at `needle`.
-fn quick_fix(text: &str, needle: &str, word: &str) -> Value {
+/// The quick fix whose title contains `word`, among the actions at
+/// `needle`, with the document's URI.
+fn quick_fix(text: &str, needle: &str, word: &str) -> (String, Value) {
     let (dir, uri) = setup(text);
     let mut c = Client::start(dir.path(), &[]);
     c.initialize(json!({}));
@@ -545,46 +530,31 @@ fn quick_fix(text: &str, needle: &str, word: &str) -> Value {
         .find(|a| a["title"].as_str().unwrap().contains(word))
         .unwrap_or_else(|| panic!("no `{word}` action at {needle}: {actions:?}"))
         .clone();
-    found
+    (uri, found)
 }
 
 #[test]
 fn quick_fixes_for_a_chinese_date_an_enum_case_and_a_missing_key() {
     // A Chinese date becomes a TOML date: the quotes go with it.
     let text = jiangmen().replacen("published = 2021-08-25", "published = \"2021年8月25日\"", 1);
-    let fix = quick_fix(&text, "\"2021年8月25日\"", "2021-08-25");
+    let (uri, fix) = quick_fix(&text, "\"2021年8月25日\"", "2021-08-25");
     assert_eq!(fix["isPreferred"], true);
-    let edit = &fix["edit"]["changes"]
-        .as_object()
-        .unwrap()
-        .values()
-        .next()
-        .unwrap()[0];
+    let edit = &fix["edit"]["changes"][&uri][0];
     assert_eq!(edit["newText"], "2021-08-25");
     assert_eq!(edit["range"]["start"], pos(&text, "\"2021年8月25日\"", 0));
 
     // An enum value in the wrong case.
     let text = jiangmen().replacen("rank = \"deputy\"", "rank = \"Deputy\"", 1);
-    let fix = quick_fix(&text, "\"Deputy\"", "deputy");
-    let edit = &fix["edit"]["changes"]
-        .as_object()
-        .unwrap()
-        .values()
-        .next()
-        .unwrap()[0];
+    let (uri, fix) = quick_fix(&text, "\"Deputy\"", "deputy");
+    let edit = &fix["edit"]["changes"][&uri][0];
     assert_eq!(edit["newText"], "\"deputy\"");
 
     // A missing required key gets a placeholder, offered but not preferred
     // (the planner must supply the value).
     let text = jiangmen().replacen("rank = \"deputy\"\n", "", 1);
-    let fix = quick_fix(&text, "[unit.cdo]", "rank");
+    let (uri, fix) = quick_fix(&text, "[unit.cdo]", "rank");
     assert_ne!(fix["isPreferred"], true);
-    let edit = &fix["edit"]["changes"]
-        .as_object()
-        .unwrap()
-        .values()
-        .next()
-        .unwrap()[0];
+    let edit = &fix["edit"]["changes"][&uri][0];
     assert!(
         edit["newText"].as_str().unwrap().contains("rank = \"<"),
         "{edit}"
@@ -671,29 +641,7 @@ fn other_toml_files_get_no_diagnostics() {
 #[test]
 fn rules_packs_are_honoured_and_have_no_doc_link() {
     let dir = tempfile::tempdir().unwrap();
-    let pack = r#"
-[pack]
-name = "ids"
-title = "Id conventions"
-document = "Local guidance"
-
-[[rule]]
-id = "ID001"
-statement = "unit ids start with the city's prefix"
-severity = "warning"
-kind = "expr"
-given = "unit"
-expr = "unit.id.startsWith('jm-') || unit.level != 'prefecture'"
-at = "unit.id"
-message = "unit `{unit}` does not use the `jm-` prefix"
-help = "rename the id"
-rationale = "Ids are easier to read with a prefix."
-example_fail = 'id = "psb"'
-example_pass = 'id = "jm-psb"'
-[rule.citation]
-document = "Local guidance"
-provenance = "text"
-"#;
+    let pack = ID_PACK;
     std::fs::write(dir.path().join("ids.toml"), pack).unwrap();
     let text = jiangmen()
         .replacen("id = \"jm-psb\"", "id = \"psb\"", 1)
