@@ -4,7 +4,7 @@
 //! plans is ever held at once.
 
 use std::io::{self, Write};
-use std::sync::{mpsc, Arc};
+use std::sync::mpsc;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
@@ -37,31 +37,17 @@ pub(crate) struct Settings<'a> {
     pub plan_rows: bool,
 }
 
-/// The output on standard output: written by the thread that runs the
-/// check, which holds standard output's lock.
-pub(crate) struct Primary<'a> {
+/// One output: a format and where it goes.
+pub(crate) struct Output<'a> {
     pub emitter: Box<dyn Emitter + 'a>,
     pub writer: Box<dyn Write + 'a>,
 }
 
-/// An extra output (`--output`, letters, the job summary): with more than
-/// one job each is fed on a thread of its own.
-pub(crate) struct Output<'a> {
-    pub emitter: Box<dyn Emitter + Send + 'a>,
-    pub writer: Box<dyn Write + Send + 'a>,
-}
-
 /// Checks every input and feeds every output; returns the totals.
-pub(crate) fn run(
-    inputs: &[Input],
-    s: &Settings,
-    primary: &mut Primary,
-    extras: &mut [Output],
-) -> io::Result<Totals> {
+pub(crate) fn run(inputs: &[Input], s: &Settings, outputs: &mut [Output]) -> io::Result<Totals> {
     let bar = progress(s.progress, inputs.len());
     let mut sink = Sink {
-        primary,
-        extras: Vec::new(),
+        outputs,
         totals: Totals {
             stale: s.baseline.as_ref().map(|_| Vec::new()),
             keep_plans: s.plan_rows,
@@ -75,16 +61,13 @@ pub(crate) fn run(
         for input in inputs {
             let (report, db) = check_file(s, input);
             sink.emit(&report, &db)?;
-            for out in extras.iter_mut() {
-                out.emitter.file(&mut out.writer, &report, &db)?;
-            }
         }
     } else {
-        std::thread::scope(|scope| feed_apart(scope, inputs, s, &mut sink, extras))?;
+        parallel(inputs, s, &mut sink)?;
     }
     bar.finish_and_clear();
     let Sink {
-        primary,
+        outputs,
         totals,
         roll,
         ..
@@ -94,67 +77,16 @@ pub(crate) fn run(
         totals: &totals,
         portfolio: &portfolio,
     };
-    primary.emitter.finish(&mut primary.writer, &end)?;
-    primary.writer.flush()?;
-    for out in extras.iter_mut() {
+    for out in outputs.iter_mut() {
         out.emitter.finish(&mut out.writer, &end)?;
         out.writer.flush()?;
     }
     Ok(totals)
 }
 
-/// Checked chunks, shared by the threads that write them.
-type Chunk = Arc<Vec<(FileReport, SourceDb)>>;
-
-/// Checks in parallel with each extra output written on a thread of its
-/// own: a report, a workbook and letters cost more to write than the
-/// plans to check, and one thread writing them all would hold the run up.
-/// Every output still gets the files in path order.
-fn feed_apart<'s>(
-    scope: &'s std::thread::Scope<'s, '_>,
-    inputs: &[Input],
-    s: &Settings,
-    sink: &mut Sink,
-    extras: &'s mut [Output],
-) -> io::Result<()> {
-    let writers: Vec<_> = extras
-        .iter_mut()
-        .map(|out| {
-            let (tx, rx) = mpsc::sync_channel::<Chunk>(AHEAD);
-            let handle = scope.spawn(move || -> io::Result<()> {
-                for chunk in rx {
-                    for (report, db) in chunk.iter() {
-                        out.emitter.file(&mut out.writer, report, db)?;
-                    }
-                }
-                Ok(())
-            });
-            (tx, handle)
-        })
-        .collect();
-    let (feeds, handles): (Vec<_>, Vec<_>) = writers.into_iter().unzip();
-    sink.extras = feeds;
-    let checked = parallel(inputs, s, sink);
-    // Closing the feeds ends each writer; a writer's error or panic comes
-    // back here, before anything is finished.
-    sink.extras.clear();
-    let mut result = checked;
-    for handle in handles {
-        let written = handle
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        if result.is_ok() {
-            result = written;
-        }
-    }
-    result
-}
-
 /// Where checked plans go, in path order.
 struct Sink<'o, 'w, 'r> {
-    primary: &'o mut Primary<'w>,
-    /// The writer threads of the extra outputs, when they have their own.
-    extras: Vec<mpsc::SyncSender<Chunk>>,
+    outputs: &'o mut [Output<'w>],
     totals: Totals,
     roll: portfolio::Roll<'r>,
     bar: &'o ProgressBar,
@@ -162,8 +94,9 @@ struct Sink<'o, 'w, 'r> {
 
 impl Sink<'_, '_, '_> {
     fn emit(&mut self, report: &FileReport, db: &SourceDb) -> io::Result<()> {
-        let out = &mut *self.primary;
-        out.emitter.file(&mut out.writer, report, db)?;
+        for out in self.outputs.iter_mut() {
+            out.emitter.file(&mut out.writer, report, db)?;
+        }
         self.totals.add(report);
         self.roll.add(report);
         self.bar.inc(1);
@@ -175,10 +108,9 @@ impl Sink<'_, '_, '_> {
 /// chunk before: writing never holds the workers up, at most
 /// [`AHEAD`] chunks are held at once, and the output is in path order
 /// whatever the thread count.
-/// Chunks in flight: one being written, one being checked.
-const AHEAD: usize = 2;
-
 fn parallel(inputs: &[Input], s: &Settings, sink: &mut Sink) -> io::Result<()> {
+    /// Chunks in flight: one being written, one being checked.
+    const AHEAD: usize = 2;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(s.jobs)
         .build()
@@ -219,16 +151,6 @@ fn parallel(inputs: &[Input], s: &Settings, sink: &mut Sink) -> io::Result<()> {
                 }
                 for (report, db) in &checked {
                     sink.emit(report, db)?;
-                }
-                if !sink.extras.is_empty() {
-                    let chunk = Arc::new(checked);
-                    for feed in &sink.extras {
-                        // Closed only when its writer failed: stop, and
-                        // the writer's error is reported.
-                        if feed.send(Arc::clone(&chunk)).is_err() {
-                            return Ok(());
-                        }
-                    }
                 }
                 next += 1;
             }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::baseline::Baseline;
-use crate::check::{self, Output, Primary, Settings};
+use crate::check::{self, Output, Settings};
 use crate::discover::{self, Input, Walk};
 use crate::error::Error;
 use crate::eval::Options;
@@ -910,11 +910,11 @@ fn check(
         color: false,
         ..cfg
     };
-    let mut wanted: Vec<(Box<dyn render::Emitter + Send>, &Path)> = args
+    let mut wanted: Vec<(Box<dyn render::Emitter>, &Path)> = args
         .outputs
         .iter()
         .map(|(format, path)| {
-            let emitter: Box<dyn render::Emitter + Send> = match format {
+            let emitter: Box<dyn render::Emitter> = match format {
                 Format::Human => Box::new(Human::new(plain).verbose(args.verbose)),
                 _ => render::emitter(*format, plain),
             };
@@ -947,13 +947,16 @@ fn check(
         Ok(opened) => opened,
         Err(e) => return fail(err, e, lang),
     };
-    let mut primary = Primary {
-        emitter: match format {
-            Format::Human => Box::new(Human::new(cfg).verbose(args.verbose)),
-            _ => render::emitter(format, cfg),
+    outputs.insert(
+        0,
+        Output {
+            emitter: match format {
+                Format::Human => Box::new(Human::new(cfg).verbose(args.verbose)),
+                _ => render::emitter(format, cfg),
+            },
+            writer: Box::new(&mut *out),
         },
-        writer: Box::new(&mut *out),
-    };
+    );
     for dir in letter_dirs {
         outputs.push(Output {
             emitter: Box::new(render::letters::Letters::new(plain, dir)),
@@ -970,8 +973,8 @@ fn check(
         Err(e) => return fail(err, e, lang),
     }
     let settings = settings(&args, (rules, sources), baseline, inputs.len());
-    let totals = check::run(&inputs, &settings, &mut primary, &mut outputs)?;
-    drop((primary, outputs));
+    let totals = check::run(&inputs, &settings, &mut outputs)?;
+    drop(outputs);
     for (f, path) in files {
         if let Err(e) = f.commit(true) {
             let e = Error::Output {
@@ -982,7 +985,7 @@ fn check(
         }
     }
     let written = written
-        .and_then(|w| w.lock().ok().and_then(|w| *w))
+        .and_then(|w| w.get())
         .zip(args.write_baseline.as_deref());
     if let Some((w, path)) = written {
         baseline_written(&w, path, lang, err)?;

@@ -108,7 +108,7 @@ pub(crate) fn job_summary(github: bool) -> Result<Option<Named<std::fs::File>>, 
 /// Opens a file for each extra output; an error names the file.
 #[allow(clippy::type_complexity)]
 pub(crate) fn open_outputs<'a, 'p>(
-    wanted: Vec<(Box<dyn render::Emitter + Send + 'a>, &'p Path)>,
+    wanted: Vec<(Box<dyn render::Emitter + 'a>, &'p Path)>,
 ) -> Result<(Vec<Output<'a>>, Vec<(AtomicFile, &'p Path)>), Error> {
     let mut outputs = Vec::new();
     let mut files = Vec::new();

@@ -96,7 +96,7 @@ pub trait Emitter {
 }
 
 /// The emitter for a format.
-pub fn emitter<'a>(format: Format, cfg: Config<'a>) -> Box<dyn Emitter + Send + 'a> {
+pub fn emitter<'a>(format: Format, cfg: Config<'a>) -> Box<dyn Emitter + 'a> {
     let machine = Config {
         lang: cfg.machine_lang,
         ..cfg
