@@ -12,7 +12,7 @@
 //! Printed: the median, p90 and maximum; exits 1 when the median is over
 //! 50 ms (`CDOCHECK_LSP_MAX_MS` changes the bound).
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -76,26 +76,8 @@ fn main() {
     let (tx, rx) = mpsc::channel::<Value>();
     std::thread::spawn(move || {
         let mut r = BufReader::new(stdout);
-        loop {
-            let mut len = 0;
-            loop {
-                let mut line = String::new();
-                if r.read_line(&mut line).unwrap_or(0) == 0 {
-                    return;
-                }
-                let line = line.trim_end();
-                if line.is_empty() {
-                    break;
-                }
-                if let Some(n) = line.strip_prefix("Content-Length: ") {
-                    len = n.parse().unwrap_or(0);
-                }
-            }
-            let mut body = vec![0; len];
-            if r.read_exact(&mut body).is_err() {
-                return;
-            }
-            if tx.send(serde_json::from_slice(&body).unwrap()).is_err() {
+        while let Ok(Some(m)) = lsp_server::Message::read(&mut r) {
+            if tx.send(serde_json::to_value(m).unwrap()).is_err() {
                 return;
             }
         }

@@ -2,7 +2,7 @@
 //! and output, as an editor does. Every read has a timeout, so a server that
 //! hangs fails its test instead of hanging the suite.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
@@ -41,26 +41,12 @@ impl Client {
         let stdin = child.stdin.take().unwrap();
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = mpsc::channel();
+        // Frames read by the protocol crate the server itself uses: a
+        // malformed frame ends the reader, and the test fails on its wait.
         std::thread::spawn(move || {
             let mut r = BufReader::new(stdout);
-            loop {
-                let mut len = None;
-                loop {
-                    let mut line = String::new();
-                    if r.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let line = line.trim_end();
-                    if line.is_empty() {
-                        break;
-                    }
-                    if let Some(n) = line.strip_prefix("Content-Length: ") {
-                        len = n.parse::<usize>().ok();
-                    }
-                }
-                let mut body = vec![0; len.expect("Content-Length")];
-                r.read_exact(&mut body).unwrap();
-                let v: Value = serde_json::from_slice(&body).expect("JSON-RPC body");
+            while let Ok(Some(m)) = lsp_server::Message::read(&mut r) {
+                let v = serde_json::to_value(m).expect("a message as JSON");
                 if tx.send(v).is_err() {
                     return;
                 }
