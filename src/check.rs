@@ -16,7 +16,7 @@ use crate::finding::{Code, Location, Severity};
 use crate::message::Message;
 use crate::plan::Plan;
 use crate::portfolio;
-use crate::render::{Emitter, Finish};
+use crate::render::{audit, Emitter, Finish, Part, Prepare};
 use crate::report::{FileReport, PlanFacts, Totals};
 use crate::rules::Rules;
 use crate::source::{Source, SourceDb};
@@ -41,6 +41,27 @@ pub(crate) struct Settings<'a> {
 pub(crate) struct Output<'a> {
     pub emitter: Box<dyn Emitter + 'a>,
     pub writer: Box<dyn Write + 'a>,
+    /// The part of its work done on the workers, if any.
+    pub prepare: Option<Box<dyn Prepare + 'a>>,
+}
+
+/// A checked file and what each output's preparer made of it.
+type Checked = (FileReport, SourceDb, Vec<Part>);
+
+/// Checks the `index`th input and runs the outputs' preparers on it.
+fn check_and_prepare(
+    s: &Settings,
+    preps: &[Option<&dyn Prepare>],
+    index: usize,
+    input: &Input,
+) -> Checked {
+    let (report, db) = check_file(s, input);
+    let view = audit::Shared::default();
+    let parts = preps
+        .iter()
+        .map(|p| p.map_or(Part::None, |p| p.prepare(index, &report, &db, &view)))
+        .collect();
+    (report, db, parts)
 }
 
 /// Checks every input and feeds every output; returns the totals.
@@ -56,14 +77,16 @@ pub(crate) fn run(inputs: &[Input], s: &Settings, outputs: &mut [Output]) -> io:
         roll: portfolio::Roll::new(s.rules),
         bar: &bar,
     };
+    let preps: Vec<Option<Box<dyn Prepare>>> =
+        sink.outputs.iter_mut().map(|o| o.prepare.take()).collect();
+    let preps: Vec<Option<&dyn Prepare>> = preps.iter().map(|p| p.as_deref()).collect();
     if s.jobs <= 1 {
         // One thread: no pool to start, each plan written as it is checked.
-        for input in inputs {
-            let (report, db) = check_file(s, input);
-            sink.emit(&report, &db)?;
+        for (i, input) in inputs.iter().enumerate() {
+            sink.emit(check_and_prepare(s, &preps, i, input))?;
         }
     } else {
-        parallel(inputs, s, &mut sink)?;
+        parallel(inputs, s, &preps, &mut sink)?;
     }
     bar.finish_and_clear();
     let Sink {
@@ -93,12 +116,12 @@ struct Sink<'o, 'w, 'r> {
 }
 
 impl Sink<'_, '_, '_> {
-    fn emit(&mut self, report: &FileReport, db: &SourceDb) -> io::Result<()> {
-        for out in self.outputs.iter_mut() {
-            out.emitter.file(&mut out.writer, report, db)?;
+    fn emit(&mut self, (report, db, parts): Checked) -> io::Result<()> {
+        for (out, part) in self.outputs.iter_mut().zip(parts) {
+            out.emitter.prepared(&mut out.writer, &report, &db, part)?;
         }
-        self.totals.add(report);
-        self.roll.add(report);
+        self.totals.add(&report);
+        self.roll.add(&report);
         self.bar.inc(1);
         Ok(())
     }
@@ -108,7 +131,12 @@ impl Sink<'_, '_, '_> {
 /// chunk before: writing never holds the workers up, at most
 /// [`AHEAD`] chunks are held at once, and the output is in path order
 /// whatever the thread count.
-fn parallel(inputs: &[Input], s: &Settings, sink: &mut Sink) -> io::Result<()> {
+fn parallel(
+    inputs: &[Input],
+    s: &Settings,
+    preps: &[Option<&dyn Prepare>],
+    sink: &mut Sink,
+) -> io::Result<()> {
     /// Chunks in flight: one being written, one being checked.
     const AHEAD: usize = 2;
     let pool = rayon::ThreadPoolBuilder::new()
@@ -116,7 +144,8 @@ fn parallel(inputs: &[Input], s: &Settings, sink: &mut Sink) -> io::Result<()> {
         .build()
         .map_err(io::Error::other)?;
     // Enough work per chunk to keep every core busy, few enough plans held.
-    let chunks: Vec<&[Input]> = inputs.chunks(s.jobs * 16).collect();
+    let size = s.jobs * 16;
+    let chunks: Vec<&[Input]> = inputs.chunks(size).collect();
     pool.in_place_scope(|scope| {
         let (tx, rx) = mpsc::channel();
         let spawn = |i: usize| {
@@ -127,7 +156,8 @@ fn parallel(inputs: &[Input], s: &Settings, sink: &mut Sink) -> io::Result<()> {
                 let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     batch
                         .par_iter()
-                        .map(|i| check_file(s, i))
+                        .enumerate()
+                        .map(|(k, input)| check_and_prepare(s, preps, i * size + k, input))
                         .collect::<Vec<_>>()
                 }));
                 // The receiver is gone only when writing failed.
@@ -149,8 +179,8 @@ fn parallel(inputs: &[Input], s: &Settings, sink: &mut Sink) -> io::Result<()> {
                     spawn(spawned);
                     spawned += 1;
                 }
-                for (report, db) in &checked {
-                    sink.emit(report, db)?;
+                for c in checked {
+                    sink.emit(c)?;
                 }
                 next += 1;
             }

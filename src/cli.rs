@@ -910,7 +910,7 @@ fn check(
         color: false,
         ..cfg
     };
-    let mut wanted: Vec<(Box<dyn render::Emitter>, &Path)> = args
+    let mut wanted: Vec<outputs::Wanted> = args
         .outputs
         .iter()
         .map(|(format, path)| {
@@ -918,7 +918,7 @@ fn check(
                 Format::Human => Box::new(Human::new(plain).verbose(args.verbose)),
                 _ => render::emitter(*format, plain),
             };
-            (emitter, path.as_path())
+            (emitter, render::preparer(*format, plain), path.as_path())
         })
         .collect();
     let baseline = match args.baseline.as_deref().map(load_baseline).transpose() {
@@ -941,7 +941,7 @@ fn check(
         };
         let writer = render::baseline::Writer::new(path, old, args.prune_baseline);
         written = Some(writer.written());
-        wanted.push((Box::new(writer), path));
+        wanted.push((Box::new(writer), None, path));
     }
     let (mut outputs, files) = match outputs::open_outputs(wanted) {
         Ok(opened) => opened,
@@ -955,12 +955,14 @@ fn check(
                 _ => render::emitter(format, cfg),
             },
             writer: Box::new(&mut *out),
+            prepare: render::preparer(format, cfg),
         },
     );
     for dir in letter_dirs {
         outputs.push(Output {
-            emitter: Box::new(render::letters::Letters::new(plain, dir)),
+            emitter: Box::new(render::letters::Letters::new(plain, dir.clone())),
             writer: Box::new(io::sink()),
+            prepare: Some(Box::new(render::letters::Prep { cfg: plain, dir })),
         });
     }
     let github = format == Format::Github || args.outputs.iter().any(|(f, _)| *f == Format::Github);
@@ -968,6 +970,7 @@ fn check(
         Ok(Some(file)) => outputs.push(Output {
             emitter: Box::new(render::summary::JobSummary::new(cfg)),
             writer: Box::new(file),
+            prepare: None,
         }),
         Ok(None) => {}
         Err(e) => return fail(err, e, lang),

@@ -105,14 +105,21 @@ pub(crate) fn job_summary(github: bool) -> Result<Option<Named<std::fs::File>>, 
     }))
 }
 
+/// An extra output: its emitter, its preparer, its file.
+pub(crate) type Wanted<'a, 'p> = (
+    Box<dyn render::Emitter + 'a>,
+    Option<Box<dyn render::Prepare + 'a>>,
+    &'p Path,
+);
+
 /// Opens a file for each extra output; an error names the file.
 #[allow(clippy::type_complexity)]
 pub(crate) fn open_outputs<'a, 'p>(
-    wanted: Vec<(Box<dyn render::Emitter + 'a>, &'p Path)>,
+    wanted: Vec<Wanted<'a, 'p>>,
 ) -> Result<(Vec<Output<'a>>, Vec<(AtomicFile, &'p Path)>), Error> {
     let mut outputs = Vec::new();
     let mut files = Vec::new();
-    for (emitter, path) in wanted {
+    for (emitter, prepare, path) in wanted {
         let cannot = |e: io::Error| Error::Output {
             path: path.display().to_string(),
             detail: e.to_string(),
@@ -125,6 +132,7 @@ pub(crate) fn open_outputs<'a, 'p>(
         outputs.push(Output {
             emitter,
             writer: Box::new(io::BufWriter::new(named)),
+            prepare,
         });
         files.push((file, path));
     }

@@ -98,13 +98,44 @@ pub(crate) fn xml(s: &str) -> Cow<'_, str> {
     let bad = |c: char| {
         matches!(c, '\u{fffe}' | '\u{ffff}') || (c < ' ' && !matches!(c, '\t' | '\n' | '\r'))
     };
-    if !s.chars().any(bad) {
+    // Most text has no control and no U+FFFE/U+FFFF (`EF BF BE`/`BF`):
+    // answered from the bytes.
+    let b = s.as_bytes();
+    let clean = b.iter().enumerate().all(|(i, &c)| match c {
+        0xef => b.get(i + 1) != Some(&0xbf) || !matches!(b.get(i + 2), Some(0xbe | 0xbf)),
+        b'\t' | b'\n' | b'\r' => true,
+        c => c >= 0x20,
+    });
+    if clean {
         return s.into();
     }
     s.chars()
         .map(|c| if bad(c) { '\u{fffd}' } else { c })
         .collect::<String>()
         .into()
+}
+
+/// `s` with each byte that `escape` names replaced by its escape, in one
+/// pass that copies the runs between them whole. `escape` must name ASCII
+/// bytes only (never part of a multi-byte character), so every cut falls
+/// on a character boundary.
+pub(crate) fn escape_ascii(s: &str, escape: impl Fn(u8) -> Option<&'static str>) -> Cow<'_, str> {
+    let bytes = s.as_bytes();
+    let Some(first) = bytes.iter().position(|&b| escape(b).is_some()) else {
+        return s.into();
+    };
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut from = 0;
+    for (i, &b) in bytes.iter().enumerate().skip(first) {
+        if let Some(e) = escape(b) {
+            debug_assert!(b.is_ascii());
+            out.push_str(&s[from..i]);
+            out.push_str(e);
+            from = i + 1;
+        }
+    }
+    out.push_str(&s[from..]);
+    out.into()
 }
 
 /// A TOML basic string holding `s`: written into files (`init`), where a
@@ -169,6 +200,14 @@ mod tests {
             xml("a\tb\nc\rd\u{fffd}\u{10000}"),
             "a\tb\nc\rd\u{fffd}\u{10000}"
         );
+    }
+
+    #[test]
+    fn ascii_escapes_copy_what_lies_between() {
+        let amp = |b: u8| (b == b'&').then_some("&amp;");
+        assert_eq!(escape_ascii("深&圳&", amp), "深&amp;圳&amp;");
+        assert_eq!(escape_ascii("&", amp), "&amp;");
+        assert!(matches!(escape_ascii("深圳", amp), Cow::Borrowed("深圳")));
     }
 
     #[test]

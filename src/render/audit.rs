@@ -68,6 +68,27 @@ pub fn plan(r: &FileReport, lang: Lang) -> PlanView {
     }
 }
 
+/// A file as the auditor's outputs show it: its line and its findings.
+#[derive(Clone, Debug)]
+pub struct FileView {
+    pub plan: PlanView,
+    pub findings: Vec<FindingView>,
+}
+
+/// One file's [`FileView`], built once for all the auditor outputs of a
+/// run (they share the reader's language) by the first that asks.
+#[derive(Default)]
+pub struct Shared(std::sync::OnceLock<FileView>);
+
+impl Shared {
+    pub fn get(&self, r: &FileReport, rules: &Rules, lang: Lang) -> &FileView {
+        self.0.get_or_init(|| FileView {
+            plan: plan(r, lang),
+            findings: r.findings.iter().map(|l| finding(l, rules, lang)).collect(),
+        })
+    }
+}
+
 /// A citation as the auditor's outputs show it.
 #[derive(Clone, Debug)]
 pub struct CiteView {

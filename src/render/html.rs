@@ -14,8 +14,8 @@ use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, BufWriter, Seek, Write};
 
-use super::audit::{self, FindingView, PlanView, PortfolioView, Snippet};
-use super::{Config, Emitter, Finish};
+use super::audit::{self, FindingView, PlanView, PortfolioView, Shared, Snippet};
+use super::{Config, Emitter, Finish, Part, Prepare};
 use crate::lang::Lang;
 use crate::report::{FileReport, Status, Summary};
 use crate::source::SourceDb;
@@ -39,29 +39,18 @@ impl<'a> Html<'a> {
             plans: Vec::new(),
         }
     }
-
-    fn say(&self, id: &'static str) -> String {
-        esc(&audit::say(id, self.cfg.lang)).into_owned()
-    }
 }
 
 /// HTML text and attribute values: the five characters that matter.
 pub fn esc(s: &str) -> Cow<'_, str> {
-    if !s.contains(['&', '<', '>', '"', '\'']) {
-        return s.into();
-    }
-    let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out.into()
+    crate::text::escape_ascii(s, |b| match b {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'\'' => Some("&#39;"),
+        _ => None,
+    })
 }
 
 /// The anchor of the `i`th plan (0-based, path order).
@@ -69,44 +58,80 @@ fn anchor(i: usize) -> String {
     format!("p-{}", i + 1)
 }
 
+/// One plan's section of the page and its row of the index, rendered on
+/// the worker that checked the plan ([`Prep`]).
+pub struct Section {
+    plan: PlanView,
+    bytes: Vec<u8>,
+}
+
+/// Renders plans' sections on the workers.
+pub struct Prep<'a>(pub Config<'a>);
+
+impl Prepare for Prep<'_> {
+    fn prepare(&self, i: usize, report: &FileReport, db: &SourceDb, view: &Shared) -> Part {
+        Part::Html(section(self.0, i, report, db, view))
+    }
+}
+
+/// The `i`th plan's section (0-based, path order).
+fn section(cfg: Config, i: usize, report: &FileReport, db: &SourceDb, view: &Shared) -> Section {
+    let lang = cfg.lang;
+    let v = view.get(report, cfg.rules, lang);
+    let mut s = String::new();
+    plan_section(&mut s, i, &v.plan, lang);
+    if v.findings.is_empty() {
+        s.push_str(&format!(
+            "<p class=\"muted\">{}</p>\n",
+            say("html.no-findings", lang)
+        ));
+    } else {
+        s.push_str("<ol class=\"findings\">\n");
+        for (l, f) in report.findings.iter().zip(&v.findings) {
+            finding_item(
+                &mut s,
+                &v.plan.path,
+                f,
+                audit::snippet(l, db).as_ref(),
+                lang,
+            );
+        }
+        s.push_str("</ol>\n");
+    }
+    waivers(&mut s, &report.waivers, lang);
+    s.push_str("</section>\n");
+    Section {
+        plan: v.plan.clone(),
+        bytes: s.into_bytes(),
+    }
+}
+
 impl Emitter for Html<'_> {
-    fn file(&mut self, _: &mut dyn Write, report: &FileReport, db: &SourceDb) -> io::Result<()> {
+    fn file(&mut self, w: &mut dyn Write, report: &FileReport, db: &SourceDb) -> io::Result<()> {
+        let i = self.plans.len();
+        let part = Part::Html(section(self.cfg, i, report, db, &Shared::default()));
+        self.prepared(w, report, db, part)
+    }
+
+    fn prepared(
+        &mut self,
+        w: &mut dyn Write,
+        report: &FileReport,
+        db: &SourceDb,
+        part: Part,
+    ) -> io::Result<()> {
+        let Part::Html(section) = part else {
+            return self.file(w, report, db);
+        };
         if self.spool.is_none() {
             self.spool = Some(BufWriter::new(tempfile::tempfile()?));
-        }
-        let lang = self.cfg.lang;
-        let view = audit::plan(report, lang);
-        let i = self.plans.len();
-        let mut s = String::new();
-        plan_section(&mut s, i, &view, lang);
-        let n = report.findings.len();
-        if n == 0 {
-            s.push_str(&format!(
-                "<p class=\"muted\">{}</p>\n",
-                self.say("html.no-findings")
-            ));
-        } else {
-            s.push_str("<ol class=\"findings\">\n");
         }
         let spool = self
             .spool
             .as_mut()
             .ok_or_else(|| io::Error::other("spool"))?;
-        spool.write_all(s.as_bytes())?;
-        for l in &report.findings {
-            let f = audit::finding(l, self.cfg.rules, lang);
-            let mut s = String::new();
-            finding_item(&mut s, &view.path, &f, audit::snippet(l, db).as_ref(), lang);
-            spool.write_all(s.as_bytes())?;
-        }
-        if n > 0 {
-            spool.write_all(b"</ol>\n")?;
-        }
-        let mut s = String::new();
-        waivers(&mut s, &report.waivers, lang);
-        s.push_str("</section>\n");
-        spool.write_all(s.as_bytes())?;
-        self.plans.push(view);
+        spool.write_all(&section.bytes)?;
+        self.plans.push(section.plan);
         Ok(())
     }
 

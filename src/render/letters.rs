@@ -18,8 +18,8 @@ use std::path::{Component, Path, PathBuf};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
-use super::audit::{self, FindingView, PlanView};
-use super::{Config, Emitter, Finish};
+use super::audit::{self, FindingView, PlanView, Shared};
+use super::{Config, Emitter, Finish, Part, Prepare};
 use crate::lang::Lang;
 use crate::report::{FileReport, Status};
 use crate::source::SourceDb;
@@ -141,22 +141,57 @@ pub fn files(dir: &Path, path: &str) -> [PathBuf; 2] {
     [with(".docx"), with(".md")]
 }
 
+/// One plan's letter: its files and their bytes, built on the worker
+/// that checked the plan ([`Prep`]).
+pub struct Files([Job; 2]);
+
+/// Builds letters on the workers.
+pub struct Prep<'a> {
+    pub cfg: Config<'a>,
+    pub dir: PathBuf,
+}
+
+impl Prepare for Prep<'_> {
+    fn prepare(&self, _: usize, report: &FileReport, _: &SourceDb, view: &Shared) -> Part {
+        Part::Letter(build(self.cfg, &self.dir, report, view))
+    }
+}
+
+/// The letter of a failing plan; `None` for one that passes.
+fn build(cfg: Config, dir: &Path, report: &FileReport, view: &Shared) -> io::Result<Option<Files>> {
+    if report.status != Status::Fail {
+        return Ok(None);
+    }
+    let lang = cfg.lang;
+    let v = view.get(report, cfg.rules, lang);
+    let letter = letter(&v.plan, &v.findings, cfg.run, lang);
+    let [docx_path, md_path] = files(dir, &report.path);
+    Ok(Some(Files([
+        (docx_path, docx(&letter, lang)?),
+        (md_path, markdown(&letter).into_bytes()),
+    ])))
+}
+
 impl Emitter for Letters<'_> {
-    fn file(&mut self, _: &mut dyn Write, report: &FileReport, _: &SourceDb) -> io::Result<()> {
-        if report.status != Status::Fail {
-            return Ok(());
+    fn file(&mut self, w: &mut dyn Write, report: &FileReport, db: &SourceDb) -> io::Result<()> {
+        let part = Part::Letter(build(self.cfg, &self.dir, report, &Shared::default()));
+        self.prepared(w, report, db, part)
+    }
+
+    fn prepared(
+        &mut self,
+        w: &mut dyn Write,
+        report: &FileReport,
+        db: &SourceDb,
+        part: Part,
+    ) -> io::Result<()> {
+        match part {
+            Part::Letter(letter) => match letter? {
+                Some(Files(jobs)) => jobs.into_iter().try_for_each(|j| self.send(j)),
+                None => Ok(()),
+            },
+            _ => self.file(w, report, db),
         }
-        let lang = self.cfg.lang;
-        let plan = audit::plan(report, lang);
-        let findings: Vec<FindingView> = report
-            .findings
-            .iter()
-            .map(|l| audit::finding(l, self.cfg.rules, lang))
-            .collect();
-        let letter = letter(&plan, &findings, self.cfg.run, lang);
-        let [docx_path, md_path] = files(&self.dir, &report.path);
-        self.send((docx_path, docx(&letter, lang)?))?;
-        self.send((md_path, markdown(&letter).into_bytes()))
     }
 
     fn finish(&mut self, _: &mut dyn Write, _: &Finish) -> io::Result<()> {
@@ -368,21 +403,26 @@ fn date_in(iso: &str, lang: Lang) -> String {
 /// and values) markup characters are escaped, so a plan cannot inject
 /// headings, links or HTML into the letter; inside them nothing needs it.
 fn md_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+    let mut out = String::with_capacity(s.len() + 8);
     let mut code = false;
-    for c in s.chars() {
-        if c == '`' {
+    // Runs without a backtick or markup are copied whole: all these
+    // characters are ASCII, so every cut is a character boundary.
+    let mut from = 0;
+    for (i, b) in s.bytes().enumerate() {
+        if b == b'`' {
             code = !code;
         } else if !code
             && matches!(
-                c,
-                '\\' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '!' | '~'
+                b,
+                b'\\' | b'*' | b'_' | b'[' | b']' | b'<' | b'>' | b'#' | b'|' | b'!' | b'~'
             )
         {
+            out.push_str(&s[from..i]);
             out.push('\\');
+            from = i;
         }
-        out.push(c);
     }
+    out.push_str(&s[from..]);
     if code {
         // An unbalanced backtick from plan text: close the span.
         out.push('`');
@@ -393,18 +433,19 @@ fn md_text(s: &str) -> String {
 pub fn markdown(letter: &[Para]) -> String {
     let mut out = String::new();
     for p in letter {
-        let line = match p {
-            Para::Title(t) => format!("# {}\n", md_text(t)),
-            Para::Heading(t) => format!("## {}\n", md_text(t)),
-            Para::Rule(t) => format!("### {}\n", md_text(t)),
-            Para::Body(t) => format!("{}\n", md_text(t)),
-            Para::Item(t) => format!("**{}**\n", md_text(t)),
-            Para::Detail(t) => format!("- {}\n", md_text(t)),
-            Para::Quote(t) => format!("> {}\n", md_text(t)),
-            Para::Placeholder(t) => format!("{}\n", md_text(t)),
+        let (open, text, close) = match p {
+            Para::Title(t) => ("# ", t, ""),
+            Para::Heading(t) => ("## ", t, ""),
+            Para::Rule(t) => ("### ", t, ""),
+            Para::Body(t) | Para::Placeholder(t) => ("", t, ""),
+            Para::Item(t) => ("**", t, "**"),
+            Para::Detail(t) => ("- ", t, ""),
+            Para::Quote(t) => ("> ", t, ""),
         };
-        out.push_str(&line);
-        out.push('\n');
+        out.push_str(open);
+        out.push_str(&md_text(text));
+        out.push_str(close);
+        out.push_str("\n\n");
     }
     out
 }
@@ -412,17 +453,14 @@ pub fn markdown(letter: &[Para]) -> String {
 /// XML text: escaped, and the characters XML forbids replaced.
 fn xml(s: &str) -> String {
     let s = crate::text::xml(s);
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::text::escape_ascii(&s, |b| match b {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        _ => None,
+    })
+    .into_owned()
 }
 
 const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -463,10 +501,13 @@ pub fn document_xml(letter: &[Para], lang: Lang) -> String {
         } else {
             ""
         };
-        out.push_str(&format!(
-            r#"<w:p><w:pPr><w:pStyle w:val="{style}"/>{ind}</w:pPr><w:r><w:t xml:space="preserve">{}</w:t></w:r></w:p>"#,
-            xml(text)
-        ));
+        out.push_str(r#"<w:p><w:pPr><w:pStyle w:val=""#);
+        out.push_str(style);
+        out.push_str(r#""/>"#);
+        out.push_str(ind);
+        out.push_str(r#"</w:pPr><w:r><w:t xml:space="preserve">"#);
+        out.push_str(&xml(text));
+        out.push_str("</w:t></w:r></w:p>");
     }
     out.push_str(r#"<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1588" w:header="851" w:footer="992" w:gutter="0"/></w:sectPr></w:body></w:document>"#);
     out

@@ -20,9 +20,10 @@ use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format as Style, Workbook, Worksheet, XlsxError,
 };
 
-use super::audit::{self, PlanView, PortfolioView};
-use super::{Config, Emitter, Finish};
+use super::audit::{self, PortfolioView, Shared};
+use super::{Config, Emitter, Finish, Part, Prepare};
 use crate::lang::Lang;
+use crate::report::FileReport;
 use crate::source::SourceDb;
 
 /// Excel's limits.
@@ -193,29 +194,6 @@ impl<'a> Xlsx<'a> {
         Ok(())
     }
 
-    fn plan_row(&mut self, p: &PlanView) -> io::Result<()> {
-        let lang = self.cfg.lang;
-        let level = p.level.as_deref().map(|l| audit::level_word(l, lang));
-        let status = status(p.status, lang);
-        let packs = p.packs.join(", ");
-        self.row(
-            PLANS,
-            &[
-                V::S(&p.path),
-                p.jurisdiction.as_deref().map_or(V::Empty, V::S),
-                level.as_deref().map_or(V::Empty, V::S),
-                V::S(&packs),
-                V::S(&status),
-                V::N(p.errors),
-                V::N(p.warnings),
-                V::N(p.infos),
-                V::N(p.waived),
-                V::N(p.baselined),
-                p.sha256.as_deref().map_or(V::Empty, V::S),
-            ],
-        )
-    }
-
     fn portfolio(&mut self, pf: &PortfolioView) -> io::Result<()> {
         let lang = self.cfg.lang;
         let pilot_word = audit::say("xlsx.entry.pilot", lang);
@@ -334,56 +312,125 @@ fn put(ws: &mut Worksheet, r: u32, values: &[V]) -> io::Result<()> {
     Ok(())
 }
 
-impl Emitter for Xlsx<'_> {
-    fn file(
-        &mut self,
-        _: &mut dyn Write,
-        report: &crate::report::FileReport,
-        _: &SourceDb,
-    ) -> io::Result<()> {
-        let lang = self.cfg.lang;
-        let view = audit::plan(report, lang);
-        self.plan_row(&view)?;
-        for l in &report.findings {
-            let f = audit::finding(l, self.cfg.rules, lang);
-            let citation = f.citation.as_ref().map(|c| c.line.as_str());
-            self.row(
-                FINDINGS,
-                &[
-                    V::S(&view.path),
-                    V::N(f.line),
-                    V::N(f.column),
-                    V::S(&f.code),
-                    V::S(&f.severity_word),
-                    V::B(f.waiver.is_some()),
-                    V::B(f.baselined),
-                    f.unit.as_deref().map_or(V::Empty, V::S),
-                    f.key.as_deref().map_or(V::Empty, V::S),
-                    V::S(&f.message),
-                    f.help.as_deref().map_or(V::Empty, V::S),
-                    citation.map_or(V::Empty, V::S),
-                ],
-            )?;
+/// A cell of a row built on a worker, owning its text.
+pub enum Cell {
+    S(String),
+    N(usize),
+    I(i64),
+    B(bool),
+    Empty,
+}
+
+impl Cell {
+    fn text(s: Option<&str>) -> Cell {
+        s.map_or(Cell::Empty, |s| Cell::S(s.to_string()))
+    }
+
+    fn value(&self) -> V<'_> {
+        match self {
+            Cell::S(s) => V::S(s),
+            Cell::N(n) => V::N(*n),
+            Cell::I(n) => V::I(*n),
+            Cell::B(b) => V::B(*b),
+            Cell::Empty => V::Empty,
         }
-        for e in &report.waivers {
-            fn text(s: &Option<String>) -> V<'_> {
-                s.as_deref().map_or(V::Empty, V::S)
-            }
-            let state = crate::register::state_word(e.state).get(lang);
-            self.row(
-                WAIVERS,
-                &[
-                    V::S(&view.path),
-                    V::N(e.line),
-                    text(&e.rule),
-                    text(&e.unit),
-                    text(&e.reason),
-                    text(&e.approved_by),
-                    text(&e.expires),
-                    e.days_left.map_or(V::Empty, V::I),
-                    V::S(&state),
-                ],
-            )?;
+    }
+}
+
+/// One plan's rows: its line in Plans, its findings, its waivers; each
+/// with its sheet.
+pub struct Rows(Vec<(usize, Vec<Cell>)>);
+
+/// Builds plans' rows on the workers.
+pub struct Prep<'a>(pub Config<'a>);
+
+impl Prepare for Prep<'_> {
+    fn prepare(&self, _: usize, report: &FileReport, _: &SourceDb, view: &Shared) -> Part {
+        Part::Xlsx(rows(self.0, report, view))
+    }
+}
+
+fn rows(cfg: Config, report: &FileReport, view: &Shared) -> Rows {
+    let lang = cfg.lang;
+    let v = view.get(report, cfg.rules, lang);
+    let p = &v.plan;
+    let mut rows = Vec::with_capacity(1 + v.findings.len() + report.waivers.len());
+    rows.push((
+        PLANS,
+        vec![
+            Cell::S(p.path.clone()),
+            Cell::text(p.jurisdiction.as_deref()),
+            p.level
+                .as_deref()
+                .map_or(Cell::Empty, |l| Cell::S(audit::level_word(l, lang))),
+            Cell::S(p.packs.join(", ")),
+            Cell::S(status(p.status, lang)),
+            Cell::N(p.errors),
+            Cell::N(p.warnings),
+            Cell::N(p.infos),
+            Cell::N(p.waived),
+            Cell::N(p.baselined),
+            Cell::text(p.sha256.as_deref()),
+        ],
+    ));
+    for f in &v.findings {
+        let citation = f.citation.as_ref().map(|c| c.line.as_str());
+        rows.push((
+            FINDINGS,
+            vec![
+                Cell::S(p.path.clone()),
+                Cell::N(f.line),
+                Cell::N(f.column),
+                Cell::S(f.code.clone()),
+                Cell::S(f.severity_word.clone()),
+                Cell::B(f.waiver.is_some()),
+                Cell::B(f.baselined),
+                Cell::text(f.unit.as_deref()),
+                Cell::text(f.key.as_deref()),
+                Cell::S(f.message.clone()),
+                Cell::text(f.help.as_deref()),
+                Cell::text(citation),
+            ],
+        ));
+    }
+    for e in &report.waivers {
+        rows.push((
+            WAIVERS,
+            vec![
+                Cell::S(p.path.clone()),
+                Cell::N(e.line),
+                Cell::text(e.rule.as_deref()),
+                Cell::text(e.unit.as_deref()),
+                Cell::text(e.reason.as_deref()),
+                Cell::text(e.approved_by.as_deref()),
+                Cell::text(e.expires.as_deref()),
+                e.days_left.map_or(Cell::Empty, Cell::I),
+                Cell::S(crate::register::state_word(e.state).get(lang)),
+            ],
+        ));
+    }
+    Rows(rows)
+}
+
+impl Emitter for Xlsx<'_> {
+    fn file(&mut self, w: &mut dyn Write, report: &FileReport, db: &SourceDb) -> io::Result<()> {
+        let part = Part::Xlsx(rows(self.cfg, report, &Shared::default()));
+        self.prepared(w, report, db, part)
+    }
+
+    fn prepared(
+        &mut self,
+        w: &mut dyn Write,
+        report: &FileReport,
+        db: &SourceDb,
+        part: Part,
+    ) -> io::Result<()> {
+        let Part::Xlsx(Rows(rows)) = part else {
+            return self.file(w, report, db);
+        };
+        for (sheet, cells) in rows {
+            let values: Vec<V> = cells.iter().map(Cell::value).collect();
+            self.row(sheet, &values)?;
         }
         Ok(())
     }
