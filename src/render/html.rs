@@ -2,9 +2,10 @@
 //! director. CSS and script are inline (`assets/`), nothing is fetched (a
 //! Content-Security-Policy forbids it), and the fonts are the reader's own
 //! Chinese fonts. The first screen is the portfolio, known only at the end
-//! of a run, so each plan's section is rendered as its report arrives into
-//! an anonymous temporary file and copied after the portfolio at the end:
-//! memory holds a small row per plan, never the findings' text.
+//! of a run, so each plan's section is rendered on the worker that checked
+//! it ([`Prep`]), appended to an anonymous temporary file in path order and
+//! copied after the portfolio at the end: memory holds a small row per
+//! plan, never the findings' text.
 //!
 //! Every text from a plan, a path or a pack is escaped ([`esc`]) after
 //! being made safe ([`safe`]); the page holds no timestamp, so the same

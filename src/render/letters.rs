@@ -7,9 +7,9 @@
 //! A letter is a list of paragraphs ([`Para`]) rendered twice: as
 //! Markdown and as a minimal WordprocessingML package written here with
 //! the `zip` crate (document, styles, relationships; no template). Each is
-//! built as its plan's report arrives and written whole and atomically by
-//! a writer thread (at most 64 files queued): nothing is kept for the end
-//! of the run.
+//! built on the worker that checked its plan ([`Prep`]) and written whole
+//! and atomically by a writer thread (at most 64 files queued): nothing is
+//! kept for the end of the run.
 
 use std::collections::BTreeMap;
 use std::io::{self, Cursor, Write};
