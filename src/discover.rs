@@ -549,17 +549,29 @@ pub(crate) fn text_not_a_plan(text: &str) -> bool {
     })
 }
 
-/// What makes two entries the same file: the canonical path of a file that
-/// can be read; otherwise (a dangling link, an entry with a problem) its
-/// spelling.
+/// What makes two entries the same file: the device and inode of a file
+/// that can be looked at (whatever the spelling, symlink or hard link);
+/// elsewhere its canonical path; otherwise (a dangling link, an entry with
+/// a problem) its spelling.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 enum Identity {
+    #[cfg_attr(not(unix), allow(dead_code))]
+    Inode(u64, u64),
+    #[cfg_attr(unix, allow(dead_code))]
     File(PathBuf),
     Spelling(String),
 }
 
 fn identity(i: &Input) -> Identity {
     if i.problem.is_none() {
+        // One `stat`, where resolving the path took a `readlink` per
+        // component: a large scan spends its system time on such calls.
+        #[cfg(unix)]
+        if let Ok(m) = std::fs::metadata(&i.path) {
+            use std::os::unix::fs::MetadataExt;
+            return Identity::Inode(m.dev(), m.ino());
+        }
+        #[cfg(not(unix))]
         if let Ok(canon) = std::fs::canonicalize(&i.path) {
             return Identity::File(canon);
         }
