@@ -95,10 +95,9 @@ struct Tail<'a> {
 pub struct Json {
     files: usize,
     lang: Lang,
-    /// One file's entry, serialised, then indented: kept between files so
-    /// that a run reuses two buffers, and each file is one write.
-    pretty: Vec<u8>,
-    indented: Vec<u8>,
+    /// One file's entry, serialised: kept between files so that a run
+    /// reuses one buffer, and each file is one write.
+    entry: Vec<u8>,
     run: Option<RunInfo>,
 }
 
@@ -107,8 +106,7 @@ impl Json {
         Json {
             files: 0,
             lang: cfg.lang,
-            pretty: Vec::new(),
-            indented: Vec::new(),
+            entry: Vec::new(),
             run: cfg.run.cloned(),
         }
     }
@@ -118,9 +116,10 @@ impl Json {
         write!(w, "{{\n  \"version\": 1,\n  \"tool\": {{ \"name\": \"cdocheck\", \"version\": \"{version}\" }},\n")?;
         if let Some(run) = &self.run {
             w.write_all(b"  \"run\": ")?;
-            let text = serde_json::to_string_pretty(run)?;
-            // Indented to sit inside the document, as the files are.
-            w.write_all(text.replace('\n', "\n  ").as_bytes())?;
+            run.serialize(&mut serde_json::Serializer::with_formatter(
+                &mut *w,
+                Nested::at(1),
+            ))?;
             w.write_all(b",\n")?;
         }
         write!(w, "  \"files\": [")
@@ -132,9 +131,12 @@ impl Emitter for Json {
         if self.files == 0 {
             self.head(w)?;
         }
-        self.indented.clear();
-        self.indented
-            .extend_from_slice(if self.files == 0 { b"\n" } else { b",\n" });
+        self.entry.clear();
+        self.entry.extend_from_slice(if self.files == 0 {
+            b"\n    "
+        } else {
+            b",\n    "
+        });
         self.files += 1;
         let file = File {
             path: &report.path,
@@ -148,10 +150,9 @@ impl Emitter for Json {
                 .map(|l| diag(&report.path, l, self.lang, db))
                 .collect(),
         };
-        self.pretty.clear();
-        serde_json::to_writer_pretty(&mut self.pretty, &file)?;
-        indent(&self.pretty, b"    ", &mut self.indented);
-        w.write_all(&self.indented)
+        let mut ser = serde_json::Serializer::with_formatter(&mut self.entry, Nested::at(2));
+        file.serialize(&mut ser)?;
+        w.write_all(&self.entry)
     }
 
     fn finish(&mut self, w: &mut dyn Write, end: &Finish) -> io::Result<()> {
@@ -192,16 +193,77 @@ impl Write for SkipOpening<'_> {
     }
 }
 
-/// Pretty JSON, each line indented to sit inside the document. A line
-/// break in pretty JSON is always a raw `\n` (strings escape theirs).
-fn indent(pretty: &[u8], indent: &[u8], out: &mut Vec<u8>) {
-    out.reserve(pretty.len() + pretty.len() / 4);
-    for (i, line) in pretty.split(|b| *b == b'\n').enumerate() {
-        if i > 0 {
-            out.push(b'\n');
+/// serde_json's pretty format (two spaces a level), its lines indented
+/// `level` levels deep to sit inside the document: an entry of `files` is
+/// written indented in one pass, not indented again after.
+struct Nested {
+    level: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn at(level: usize) -> Self {
+        Nested {
+            level,
+            has_value: false,
         }
-        out.extend_from_slice(indent);
-        out.extend_from_slice(line);
+    }
+
+    fn line<W: ?Sized + Write>(&self, w: &mut W, start: &[u8]) -> io::Result<()> {
+        w.write_all(start)?;
+        (0..self.level).try_for_each(|_| w.write_all(b"  "))
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            self.line(w, b"\n")?;
+        }
+        w.write_all(b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.line(w, if first { b"\n" } else { b",\n" })
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            self.line(w, b"\n")?;
+        }
+        w.write_all(b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.line(w, if first { b"\n" } else { b",\n" })
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
 }
 

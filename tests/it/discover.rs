@@ -241,7 +241,11 @@ fn a_hard_link_given_beside_its_file_is_checked_once() {
     std::fs::hard_link(dir.path().join("a.toml"), dir.path().join("b.toml")).unwrap();
     let (v, code) = json_in(dir.path(), &["b.toml", "a.toml"]);
     assert_eq!(code, 0, "{v}");
-    assert_eq!(paths(&v), ["b.toml"], "one file, the first spelling given: {v}");
+    assert_eq!(
+        paths(&v),
+        ["b.toml"],
+        "one file, the first spelling given: {v}"
+    );
     // Two files with the same bytes are two plans.
     write(dir.path(), "c.toml", &plan());
     let (v, _) = json_in(dir.path(), &["a.toml", "c.toml"]);
