@@ -76,17 +76,22 @@ impl From<Message> for Arg {
 }
 
 impl Arg {
-    fn render(&self, lang: Lang) -> String {
-        let join = |items: &[Arg], separator: &'static str| {
-            let parts: Vec<String> = items.iter().map(|a| a.render(lang)).collect();
-            parts.join(&Message::new(separator).get(lang))
+    /// Appends the value in a language to `out`.
+    fn render_into(&self, lang: Lang, out: &mut String) {
+        let join = |items: &[Arg], separator: &'static str, out: &mut String| {
+            for (i, a) in items.iter().enumerate() {
+                if i > 0 {
+                    Message::new(separator).get_into(lang, out);
+                }
+                a.render_into(lang, out);
+            }
         };
         match self {
-            Arg::Plain(s) => s.clone(),
-            Arg::Message(m) => m.get(lang),
-            Arg::Text(t) => t.get(lang).to_string(),
-            Arg::List(items) => join(items, "list.separator"),
-            Arg::Clauses(items) => join(items, "clauses.separator"),
+            Arg::Plain(s) => out.push_str(s),
+            Arg::Message(m) => m.get_into(lang, out),
+            Arg::Text(t) => out.push_str(t.get(lang)),
+            Arg::List(items) => join(items, "list.separator", out),
+            Arg::Clauses(items) => join(items, "clauses.separator", out),
         }
     }
 }
@@ -145,25 +150,28 @@ impl Message {
 
     /// The message in a language.
     pub fn get(&self, lang: Lang) -> String {
-        let rendered: Vec<(&str, String)> = self
-            .args
-            .iter()
-            .map(|(k, a)| (*k, a.render(lang)))
-            .collect();
-        let value = |name: &str| {
-            rendered
-                .iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.as_str())
+        let mut out = String::new();
+        self.get_into(lang, &mut out);
+        out
+    }
+
+    /// Appends the message in a language to `out`: each value is written
+    /// where the words use it, and only then (a finding's message carries
+    /// values its words may not use).
+    fn get_into(&self, lang: Lang, out: &mut String) {
+        let var = |name: &str, out: &mut String| {
+            if let Some((_, a)) = self.args.iter().find(|(k, _)| *k == name) {
+                a.render_into(lang, out);
+            }
         };
         match &self.words {
-            Words::Plain(s) => s.to_string(),
-            Words::Text(t) => t.get(lang).to_string(),
-            Words::Pack(t) => t.get(lang).fill(value),
+            Words::Plain(s) => out.push_str(s),
+            Words::Text(t) => out.push_str(t.get(lang)),
+            Words::Pack(t) => t.get(lang).fill_into(out, var),
             Words::Catalogue(id) => match catalogue().get(lang, id) {
-                Some(t) => t.fill(value),
+                Some(t) => t.fill_into(out, var),
                 // Unreachable while the catalogue test passes; say which id.
-                None => (*id).to_string(),
+                None => out.push_str(id),
             },
         }
     }

@@ -78,13 +78,21 @@ impl Template {
     /// left empty.
     pub fn fill<'v>(&self, value: impl Fn(&str) -> Option<&'v str>) -> String {
         let mut out = String::new();
+        self.fill_into(&mut out, |name, out| {
+            out.push_str(value(name).unwrap_or_default())
+        });
+        out
+    }
+
+    /// Appends the template to `out`, each variable written by `var`
+    /// straight into it.
+    pub fn fill_into(&self, out: &mut String, mut var: impl FnMut(&str, &mut String)) {
         for p in &self.parts {
             match p {
                 Part::Lit(s) => out.push_str(s),
-                Part::Var(name) => out.push_str(value(name).unwrap_or_default()),
+                Part::Var(name) => var(name, out),
             }
         }
-        out
     }
 
     /// The variables it uses, in order.
