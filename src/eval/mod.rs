@@ -140,6 +140,10 @@ fn supersede(applied: &[&Rule], findings: &mut Findings) -> Vec<(String, Option<
                 .filter(|e| e.code == rule.id)
                 .map(|e| e.element),
         );
+        if elements.is_empty() {
+            // The superseding rule found nothing: nothing to drop.
+            continue;
+        }
         let superseded = |code: &str| rule.supersedes.iter().any(|s| code == s);
         let mut gone_extra = Vec::new();
         findings.retain(

@@ -217,9 +217,9 @@ impl Table {
 /// spelt out until a path is asked for: an element's identity is read
 /// then, so building the index allocates only its two vectors.
 pub struct KeyIndex<'t> {
-    /// Each indexed node's span and place in `steps`, sorted by span; for
-    /// one span, the first claim first.
-    by_span: Vec<(usize, usize, u32)>,
+    /// Each indexed node's span, depth and place in `steps`, sorted by
+    /// span; for one span, the deepest first.
+    by_span: Vec<(usize, usize, std::cmp::Reverse<u32>, u32)>,
     /// Each indexed node: its parent (`u32::MAX` at the top) and its step.
     steps: Vec<(u32, Step<'t>)>,
 }
@@ -276,16 +276,18 @@ impl<'t> KeyIndex<'t> {
             steps: Vec::new(),
         };
         for e in &root.entries {
-            ix.add(TOP, Step::Key(e.key), &e.node);
+            ix.add(TOP, 0, Step::Key(e.key), &e.node);
         }
-        // Stable: children were pushed before their node, and an array of
-        // tables shares its span with its first element's header, where the
+        // Nodes were pushed in document order, mostly, so this sort finds
+        // long runs already in order. Deepest first: an array of tables
+        // shares its span with its first element's header, where the
         // element is the better name.
-        ix.by_span.sort_by_key(|&(start, end, _)| (start, end));
+        ix.by_span
+            .sort_by_key(|&(start, end, depth, _)| (start, end, depth));
         ix
     }
 
-    fn add(&mut self, parent: u32, step: Step<'t>, node: &'t Node) {
+    fn add(&mut self, parent: u32, depth: u32, step: Step<'t>, node: &'t Node) {
         let Ok(me) = u32::try_from(self.steps.len()) else {
             return;
         };
@@ -294,27 +296,29 @@ impl<'t> KeyIndex<'t> {
             Step::Elem { .. } => "",
         };
         self.steps.push((parent, step));
+        let (start, end) = (node.span.start, node.span.end);
+        self.by_span
+            .push((start, end, std::cmp::Reverse(depth), me));
         match &node.value {
             Value::Table(t) => {
                 for e in &t.entries {
-                    self.add(me, Step::Key(e.key), &e.node);
+                    self.add(me, depth + 1, Step::Key(e.key), &e.node);
                 }
             }
             Value::List(items) => {
                 for (index, n) in items.iter().enumerate() {
                     let table = n.as_table();
-                    self.add(me, Step::Elem { list, index, table }, n);
+                    self.add(me, depth + 1, Step::Elem { list, index, table }, n);
                 }
             }
             _ => {}
         }
-        self.by_span.push((node.span.start, node.span.end, me));
     }
 
     pub fn key_at(&self, span: &Span) -> Option<String> {
         let want = (span.start, span.end);
-        let first = self.by_span.partition_point(|&(s, e, _)| (s, e) < want);
-        let &(s, e, mut at) = self.by_span.get(first)?;
+        let first = self.by_span.partition_point(|&(s, e, ..)| (s, e) < want);
+        let &(s, e, _, mut at) = self.by_span.get(first)?;
         if (s, e) != want {
             return None;
         }
