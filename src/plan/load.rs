@@ -165,9 +165,11 @@ struct Ctx<'a> {
     parent: Option<&'a Ctx<'a>>,
     key: &'a str,
     unit: Option<&'a str>,
-    /// For an element of a list of tables: its identity (or position), so
-    /// that two elements' diagnostics have different keys.
-    elem: Option<&'a str>,
+    /// For an element of a list of tables (its node and position): its
+    /// identity, or its position, names it in key paths so that two
+    /// elements' diagnostics have different keys. Spelt out only for a
+    /// diagnostic: most elements have none.
+    elem: Option<(&'a Doc<'a>, NodeId, usize)>,
 }
 
 impl<'a> Ctx<'a> {
@@ -206,9 +208,11 @@ impl<'a> Ctx<'a> {
             Some(p) if p.is_empty() => self.key.to_string(),
             Some(p) => format!("{p}.{}", self.key),
         };
-        if let Some(e) = self.elem {
+        if let Some((doc, item, i)) = self.elem {
+            let raw = |k: &str| doc.get(item, k).and_then(|v| de_scalar(&v.value));
+            let id = element_identity(self.key, raw).unwrap_or_else(|| i.to_string());
             p.push('[');
-            p.push_str(e);
+            p.push_str(&id);
             p.push(']');
         }
         p
@@ -526,10 +530,8 @@ impl Loader<'_> {
             let span = node.span.clone();
             let value = match &node.value {
                 RawValue::Table(_) => {
-                    let raw = |k: &str| doc.get(item, k).and_then(|v| de_scalar(&v.value));
-                    let id = element_identity(ctx.key, raw).unwrap_or_else(|| i.to_string());
                     let mut ctx = *ctx;
-                    ctx.elem = Some(&id);
+                    ctx.elem = Some((doc, item, i));
                     if ctx.key == "unit" && ctx.parent.is_some_and(|p| p.parent.is_none()) {
                         ctx.unit = doc.get(item, "id").and_then(|v| match &v.value {
                             RawValue::String(s) => Some(&**s),
