@@ -111,8 +111,8 @@ pub trait Emitter {
 /// file: the auditor outputs' text (an HTML section, a workbook's rows, a
 /// letter), built on the worker thread that checked the file, so on every
 /// core, and handed to [`Emitter::prepared`] in path order. Rendering
-/// the auditor outputs costs as much as checking; on the one writing
-/// thread it held a run of 10,000 plans to a third of the cores' speed.
+/// the auditor outputs costs about as much CPU as checking the plans: on
+/// the one writing thread it left the workers waiting for it.
 pub trait Prepare: Sync {
     /// `index`: the file's place in path order; `view`: the auditor's view
     /// of the file, built by the first output that asks for it.
