@@ -984,11 +984,12 @@ mod tests {
             assert_eq!(read, compiled, "{}", p.name);
         }
         // A lookup compiles only the pack that has the rule.
-        let mut db = SourceDb::default();
-        let rules = Rules::builtin(&mut db).unwrap_or_else(|e| panic!("{e:?}"));
-        let id = rules.packs[1].rules().first().map(|r| r.id.clone());
         let rules = Rules::builtin(&mut SourceDb::default()).unwrap_or_else(|e| panic!("{e:?}"));
-        let id = id.unwrap_or_default();
+        let d = rules.packs[1].deferred.as_ref().expect("a shipped pack");
+        let id = raw::rule_ids(d.text, d.head)
+            .into_iter()
+            .next()
+            .unwrap_or_default();
         assert!(rules.rule(&id).is_some());
         assert!(rules.rule("NOPE999").is_none());
         let compiled: Vec<&str> = rules
