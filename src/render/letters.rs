@@ -12,13 +12,11 @@
 //! kept for the end of the run.
 
 use std::collections::BTreeMap;
-use std::io::{self, Cursor, Write};
+use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipWriter};
-
 use super::audit::{self, FindingView, PlanView, Shared};
+use super::package::Zip;
 use super::{Config, Emitter, Finish, Part, Prepare};
 use crate::lang::Lang;
 use crate::report::{FileReport, Status};
@@ -515,14 +513,12 @@ pub fn document_xml(letter: &[Para], lang: Lang) -> String {
 
 /// The .docx package: the same bytes for the same letter.
 pub fn docx(letter: &[Para], lang: Lang) -> io::Result<Vec<u8>> {
-    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+    let document = document_xml(letter, lang);
+    let mut out = Vec::with_capacity(document.len() + 8192);
+    let mut zip = Zip::new(&mut out);
     // Stored, not deflated: a letter is a few kilobytes, and a compressor's
     // state (hundreds of kilobytes) per part fragmented the heap of long
     // runs that also write the HTML report.
-    let opts = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Stored)
-        .last_modified_time(DateTime::default());
-    let document = document_xml(letter, lang);
     for (name, text) in [
         ("[Content_Types].xml", CONTENT_TYPES),
         ("_rels/.rels", RELS),
@@ -530,11 +526,10 @@ pub fn docx(letter: &[Para], lang: Lang) -> io::Result<Vec<u8>> {
         ("word/styles.xml", STYLES),
         ("word/document.xml", document.as_str()),
     ] {
-        zip.start_file(name, opts).map_err(io::Error::other)?;
-        zip.write_all(text.as_bytes())?;
+        zip.stored(name, text.as_bytes())?;
     }
-    let cursor = zip.finish().map_err(io::Error::other)?;
-    Ok(cursor.into_inner())
+    zip.finish()?;
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod letters;
+mod package;
 pub mod rules_md;
 pub mod rules_table;
 pub mod sarif;

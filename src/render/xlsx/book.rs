@@ -18,6 +18,7 @@ use flate2::write::DeflateEncoder;
 use flate2::Compression;
 
 use super::cells::{Rows, NUM, ROW};
+use crate::render::package::{Entry, Zip};
 
 /// Excel's limit on a sheet's rows.
 pub const MAX_ROWS: u32 = 1_048_576;
@@ -209,12 +210,16 @@ fn closing(sheet: &Sheet) -> String {
 pub(super) fn save(sheets: Vec<Sheet>, w: &mut dyn Write) -> io::Result<()> {
     let mut zip = Zip::new(w);
     let n = sheets.len();
-    zip.part("[Content_Types].xml", &content_types(n))?;
-    zip.part("_rels/.rels", RELS)?;
-    zip.part("xl/_rels/workbook.xml.rels", &workbook_rels(n))?;
-    zip.part("xl/theme/theme1.xml", THEME)?;
-    zip.part("xl/styles.xml", STYLES)?;
-    zip.part("xl/workbook.xml", &workbook(&sheets))?;
+    let part = |zip: &mut Zip, name: &str, text: &str| -> io::Result<()> {
+        let packed = deflate(text.as_bytes(), true)?;
+        zip.packed(name, text.as_bytes(), &packed)
+    };
+    part(&mut zip, "[Content_Types].xml", &content_types(n))?;
+    part(&mut zip, "_rels/.rels", RELS)?;
+    part(&mut zip, "xl/_rels/workbook.xml.rels", &workbook_rels(n))?;
+    part(&mut zip, "xl/theme/theme1.xml", THEME)?;
+    part(&mut zip, "xl/styles.xml", STYLES)?;
+    part(&mut zip, "xl/workbook.xml", &workbook(&sheets))?;
     let names: Vec<String> = sheets.iter().map(|s| s.name.clone()).collect();
     for (i, mut sheet) in sheets.into_iter().enumerate() {
         let close = closing(&sheet);
@@ -234,6 +239,7 @@ pub(super) fn save(sheets: Vec<Sheet>, w: &mut dyn Write) -> io::Result<()> {
         let packed = spool.stream_position()?;
         spool.rewind()?;
         let entry = Entry {
+            deflated: true,
             crc: crc.finalize(),
             size: open.len() as u64 + sheet.len,
             packed: head.len() as u64 + packed,
@@ -243,8 +249,8 @@ pub(super) fn save(sheets: Vec<Sheet>, w: &mut dyn Write) -> io::Result<()> {
             io::copy(&mut spool, w).map(drop)
         })?;
     }
-    zip.part("docProps/core.xml", CORE)?;
-    zip.part("docProps/app.xml", &app(&names))?;
+    part(&mut zip, "docProps/core.xml", CORE)?;
+    part(&mut zip, "docProps/app.xml", &app(&names))?;
     zip.finish()
 }
 
@@ -363,109 +369,3 @@ const STYLES: &str = concat!(
 
 /// Excel's default Office theme, which the fonts' colours refer to.
 const THEME: &str = include_str!("../assets/theme1.xml");
-
-/// A zip entry's checksum and sizes.
-struct Entry {
-    crc: u32,
-    size: u64,
-    packed: u64,
-}
-
-/// A zip archive written front to back: each entry's sizes are known
-/// before its data, so no data descriptors.
-struct Zip<'w> {
-    w: &'w mut dyn Write,
-    at: u64,
-    central: Vec<u8>,
-    entries: u16,
-}
-
-/// 1980-01-01 00:00 in MS-DOS form: time 0, date (0 << 9 | 1 << 5 | 1).
-const DOS_DATE: u16 = 0x21;
-
-impl<'w> Zip<'w> {
-    fn new(w: &'w mut dyn Write) -> Self {
-        Zip {
-            w,
-            at: 0,
-            central: Vec::new(),
-            entries: 0,
-        }
-    }
-
-    /// A small part, deflated whole.
-    fn part(&mut self, name: &str, text: &str) -> io::Result<()> {
-        let packed = deflate(text.as_bytes(), true)?;
-        let entry = Entry {
-            crc: crc32fast::hash(text.as_bytes()),
-            size: text.len() as u64,
-            packed: packed.len() as u64,
-        };
-        self.entry(name, entry, |w| w.write_all(&packed))
-    }
-
-    fn entry(
-        &mut self,
-        name: &str,
-        e: Entry,
-        data: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-    ) -> io::Result<()> {
-        let too_big = || io::Error::other(format!("the workbook's part {name} is over 4 GiB"));
-        let size = u32::try_from(e.size).map_err(|_| too_big())?;
-        let packed = u32::try_from(e.packed).map_err(|_| too_big())?;
-        let offset = u32::try_from(self.at).map_err(|_| too_big())?;
-        let name_len = name.len() as u16;
-        let mut local = Vec::with_capacity(30 + name.len());
-        local.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
-        common(&mut local, e.crc, packed, size, name_len);
-        local.extend_from_slice(name.as_bytes());
-        self.w.write_all(&local)?;
-        data(self.w)?;
-        self.at += local.len() as u64 + e.packed;
-
-        let c = &mut self.central;
-        c.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
-        // Made by: Unix, zip 2.0.
-        c.extend_from_slice(&(3u16 << 8 | 20).to_le_bytes());
-        common(c, e.crc, packed, size, name_len);
-        // Comment length, disk, internal attributes.
-        c.extend_from_slice(&[0; 6]);
-        // External attributes: a regular file, rw-r--r--.
-        c.extend_from_slice(&(0o100_644u32 << 16).to_le_bytes());
-        c.extend_from_slice(&offset.to_le_bytes());
-        c.extend_from_slice(name.as_bytes());
-        self.entries += 1;
-        Ok(())
-    }
-
-    fn finish(self) -> io::Result<()> {
-        let too_big = || io::Error::other("the workbook is over 4 GiB");
-        let offset = u32::try_from(self.at).map_err(|_| too_big())?;
-        let size = u32::try_from(self.central.len()).map_err(|_| too_big())?;
-        self.w.write_all(&self.central)?;
-        let mut end = Vec::with_capacity(22);
-        end.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
-        end.extend_from_slice(&[0; 4]);
-        end.extend_from_slice(&self.entries.to_le_bytes());
-        end.extend_from_slice(&self.entries.to_le_bytes());
-        end.extend_from_slice(&size.to_le_bytes());
-        end.extend_from_slice(&offset.to_le_bytes());
-        end.extend_from_slice(&[0; 2]);
-        self.w.write_all(&end)
-    }
-}
-
-/// The fields local and central headers share, from "version needed" to
-/// the extra field's length.
-fn common(out: &mut Vec<u8>, crc: u32, packed: u32, size: u32, name_len: u16) {
-    out.extend_from_slice(&20u16.to_le_bytes()); // version needed: 2.0
-    out.extend_from_slice(&0u16.to_le_bytes()); // flags
-    out.extend_from_slice(&8u16.to_le_bytes()); // deflated
-    out.extend_from_slice(&0u16.to_le_bytes()); // time
-    out.extend_from_slice(&DOS_DATE.to_le_bytes());
-    out.extend_from_slice(&crc.to_le_bytes());
-    out.extend_from_slice(&packed.to_le_bytes());
-    out.extend_from_slice(&size.to_le_bytes());
-    out.extend_from_slice(&name_len.to_le_bytes());
-    out.extend_from_slice(&0u16.to_le_bytes()); // extra field
-}
