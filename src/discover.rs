@@ -28,6 +28,9 @@ pub(crate) struct Input {
     pub problem: Option<Message>,
     /// The text already read: standard input (`-`), checked under `display`.
     pub bytes: Option<std::sync::Arc<Vec<u8>>>,
+    /// Device and inode, as found when telling entries apart (Unix), so
+    /// that outputs are told from inputs without looking again.
+    pub inode: Option<(u64, u64)>,
 }
 
 /// How to walk.
@@ -383,8 +386,12 @@ pub(crate) fn scan(paths: &[PathBuf], walk: &Walk) -> Result<Found, Error> {
     let mut seen = HashSet::new();
     // Which inputs were found by walking (not named), to tell plans apart.
     let mut walked = Vec::new();
-    let mut keep = |inputs: &mut Vec<Input>, i: Input, by_walking: bool| {
-        if seen.insert(identity(&i)) {
+    let mut keep = |inputs: &mut Vec<Input>, mut i: Input, by_walking: bool| {
+        let id = identity(&i);
+        if let Identity::Inode(dev, ino) = id {
+            i.inode = Some((dev, ino));
+        }
+        if seen.insert(id) {
             inputs.push(i);
             walked.push(by_walking);
         }
@@ -585,6 +592,7 @@ fn input(p: &Path, problem: Option<Message>) -> Input {
         display: display(p),
         problem,
         bytes: None,
+        inode: None,
     }
 }
 
@@ -651,6 +659,7 @@ pub(crate) fn stdin_input(
         display,
         problem,
         bytes,
+        inode: None,
     }))
 }
 

@@ -198,9 +198,20 @@ pub(crate) fn refuse_clashes(
         }
         if id.inode.is_some() {
             let known = known.get_or_insert_with(|| {
-                let plans = inputs
-                    .iter()
-                    .map(|i| (FileId::of(&i.path), i.display.clone()));
+                // An existing output and an input are one file exactly
+                // when they share an inode, which discovery has read: no
+                // need to resolve each input's path (a `readlink` per
+                // component, 10,000 times).
+                let plans = inputs.iter().map(|i| {
+                    let id = match i.inode {
+                        Some(inode) => FileId {
+                            inode: Some(inode),
+                            ..FileId::default()
+                        },
+                        None => FileId::existing(&i.path),
+                    };
+                    (id, i.display.clone())
+                });
                 let base = baseline.map(|b| (FileId::of(b), b.display().to_string()));
                 plans
                     .chain(base.map(|(id, b)| {
@@ -257,6 +268,23 @@ impl FileId {
                 ..FileId::default()
             };
         };
+        FileId {
+            canonical,
+            ..FileId::from_meta(&meta)
+        }
+    }
+
+    /// An existing file's identity, its path not resolved where the inode
+    /// tells (elsewhere, as [`FileId::of`]).
+    fn existing(path: &Path) -> FileId {
+        if cfg!(unix) {
+            std::fs::metadata(path).map_or_else(|_| FileId::default(), |m| FileId::from_meta(&m))
+        } else {
+            FileId::of(path)
+        }
+    }
+
+    fn from_meta(meta: &std::fs::Metadata) -> FileId {
         #[cfg(unix)]
         let inode = {
             use std::os::unix::fs::MetadataExt;
@@ -265,7 +293,7 @@ impl FileId {
         #[cfg(not(unix))]
         let inode = None;
         FileId {
-            canonical,
+            canonical: None,
             inode,
             dir: meta.is_dir(),
             device: !meta.is_dir() && !meta.is_file(),

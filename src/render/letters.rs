@@ -68,8 +68,11 @@ impl<'a> Letters<'a> {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Job>(QUEUE);
             self.queue = Some(tx);
             self.writer = Some(std::thread::spawn(move || {
+                // The folder last made: letters of one folder's plans
+                // arrive together, and making it again is two system calls.
+                let mut made = None;
                 for (path, bytes) in rx {
-                    write_letter(&path, &bytes)?;
+                    write_letter(&path, &bytes, &mut made)?;
                 }
                 Ok(())
             }));
@@ -93,10 +96,14 @@ impl<'a> Letters<'a> {
     }
 }
 
-/// One letter file, its folders made, written atomically.
-fn write_letter(path: &Path, bytes: &[u8]) -> io::Result<()> {
+/// One letter file, its folders made (unless `made` is its folder),
+/// written atomically.
+fn write_letter(path: &Path, bytes: &[u8], made: &mut Option<PathBuf>) -> io::Result<()> {
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| named(e, parent))?;
+        if made.as_deref() != Some(parent) {
+            std::fs::create_dir_all(parent).map_err(|e| named(e, parent))?;
+            *made = Some(parent.to_path_buf());
+        }
     }
     crate::atomic::write_unsynced(path, bytes).map_err(|e| named(e, path))
 }
