@@ -20,21 +20,60 @@ fn is_unsafe(c: char) -> bool {
         )
 }
 
-/// True when no byte of `s` can begin an unsafe character: no control but
-/// those in `allowed`, no DEL, and no lead byte of a C1 control (`0xC2`)
-/// or of the line and direction marks (`0xE2`). A quick answer for most
-/// text; `false` only means the characters must be looked at.
+/// True when `s` holds no unsafe character ([`is_unsafe`]) but those in
+/// `allowed` (ASCII controls). Decided from the bytes: most text has no
+/// byte that can begin one, and a lead byte that can (`0xC2` for the C1
+/// controls, `0xE2` for the separators and direction marks; both also
+/// begin common characters, `§` and `—`) is told by the bytes after it.
 fn plain(s: &str, allowed: &[u8]) -> bool {
-    s.bytes()
-        .all(|b| (b >= 0x20 && b != 0x7f && b != 0xc2 && b != 0xe2) || allowed.contains(&b))
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        i += 1;
+        if !LOOK[usize::from(c)] {
+            continue;
+        }
+        let next = b.get(i).copied().unwrap_or(0);
+        let third = b.get(i + 1).copied().unwrap_or(0);
+        let unsafe_here = match c {
+            // U+0080–U+009F.
+            0xC2 => (0x80..=0x9F).contains(&next),
+            // U+2028–U+202E, U+2066–U+2069.
+            0xE2 => {
+                (next == 0x80 && (0xA8..=0xAE).contains(&third))
+                    || (next == 0x81 && (0xA6..=0xA9).contains(&third))
+            }
+            0x7F => true,
+            c => !allowed.contains(&c),
+        };
+        if unsafe_here {
+            return false;
+        }
+    }
+    true
 }
+
+/// The bytes [`plain`] looks at: ASCII controls, DEL, `0xC2`, `0xE2`.
+const LOOK: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 0x20 {
+        t[c] = true;
+        c += 1;
+    }
+    t[0x7F] = true;
+    t[0xC2] = true;
+    t[0xE2] = true;
+    t
+};
 
 /// Makes text from a file (a plan value, a path, a pack's words) safe to
 /// show in human, concise and GitHub output: a newline becomes `\n`, every
 /// other unsafe character `\u{XX}` (`\u{1b}`, `\u{d}`), never sent raw. One
 /// value is then always one line.
 pub fn safe(s: &str) -> Cow<'_, str> {
-    if plain(s, b"\t") || !s.chars().any(is_unsafe) {
+    if plain(s, b"\t") {
         return s.into();
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -53,7 +92,7 @@ pub fn safe(s: &str) -> Cow<'_, str> {
 /// them, XML keeps them), where a value is carried as written.
 pub fn safe_multiline(s: &str) -> Cow<'_, str> {
     let keep = |c: char| matches!(c, '\n' | '\r') || !is_unsafe(c);
-    if plain(s, b"\t\n\r") || s.chars().all(keep) {
+    if plain(s, b"\t\n\r") {
         return s.into();
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -101,10 +140,13 @@ pub(crate) fn xml(s: &str) -> Cow<'_, str> {
     // Most text has no control and no U+FFFE/U+FFFF (`EF BF BE`/`BF`):
     // answered from the bytes.
     let b = s.as_bytes();
-    let clean = b.iter().enumerate().all(|(i, &c)| match c {
-        0xef => b.get(i + 1) != Some(&0xbf) || !matches!(b.get(i + 2), Some(0xbe | 0xbf)),
-        b'\t' | b'\n' | b'\r' => true,
-        c => c >= 0x20,
+    let clean = b.iter().enumerate().all(|(i, &c)| {
+        !XML_LOOK[usize::from(c)]
+            || match c {
+                0xef => b.get(i + 1) != Some(&0xbf) || !matches!(b.get(i + 2), Some(0xbe | 0xbf)),
+                b'\t' | b'\n' | b'\r' => true,
+                _ => false,
+            }
     });
     if clean {
         return s.into();
@@ -114,6 +156,18 @@ pub(crate) fn xml(s: &str) -> Cow<'_, str> {
         .collect::<String>()
         .into()
 }
+
+/// The bytes [`xml`] looks at: ASCII controls and `0xEF`.
+const XML_LOOK: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 0x20 {
+        t[c] = true;
+        c += 1;
+    }
+    t[0xEF] = true;
+    t
+};
 
 /// `s` with each byte that `escape` names replaced by its escape, in one
 /// pass that copies the runs between them whole. `escape` must name ASCII
@@ -160,6 +214,21 @@ pub fn quote(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_is_exactly_no_unsafe_character() {
+        let chars = (0..0x3000u32)
+            .chain(0xFEF0..0x10000)
+            .chain([0x1F600, 0x10FFFF])
+            .filter_map(char::from_u32);
+        for c in chars {
+            for text in [c.to_string(), format!("a{c}b"), format!("{c}{c}")] {
+                assert_eq!(plain(&text, b"\t"), !text.chars().any(is_unsafe), "{c:?}");
+                let keep = |c: char| matches!(c, '\n' | '\r') || !is_unsafe(c);
+                assert_eq!(plain(&text, b"\t\n\r"), text.chars().all(keep), "{c:?}");
+            }
+        }
+    }
 
     #[test]
     fn escape_sequences_never_pass_raw() {

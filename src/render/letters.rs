@@ -414,14 +414,12 @@ fn md_text(s: &str) -> String {
     // characters are ASCII, so every cut is a character boundary.
     let mut from = 0;
     for (i, b) in s.bytes().enumerate() {
+        if !MD_LOOK[usize::from(b)] {
+            continue;
+        }
         if b == b'`' {
             code = !code;
-        } else if !code
-            && matches!(
-                b,
-                b'\\' | b'*' | b'_' | b'[' | b']' | b'<' | b'>' | b'#' | b'|' | b'!' | b'~'
-            )
-        {
+        } else if !code {
             out.push_str(&s[from..i]);
             out.push('\\');
             from = i;
@@ -434,6 +432,18 @@ fn md_text(s: &str) -> String {
     }
     out
 }
+
+/// The bytes [`md_text`] looks at: the backtick and Markdown's markup.
+const MD_LOOK: [bool; 256] = {
+    let mut t = [false; 256];
+    let marks = b"`\\*_[]<>#|!~";
+    let mut i = 0;
+    while i < marks.len() {
+        t[marks[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
 
 pub fn markdown(letter: &[Para]) -> String {
     let mut out = String::new();

@@ -102,7 +102,12 @@ fn number(out: &mut Vec<u8>, n: f64) {
 
 /// An inline string cell's type and text, cut to [`MAX_CELL`] characters.
 fn text(out: &mut Vec<u8>, s: &str) {
-    let cut = s.char_indices().nth(MAX_CELL - 1).map(|(i, _)| i);
+    // Fewer bytes than the limit's characters: no need to count them.
+    let cut = if s.len() < MAX_CELL {
+        None
+    } else {
+        s.char_indices().nth(MAX_CELL - 1).map(|(i, _)| i)
+    };
     let body = cut.map_or(s, |i| &s[..i]);
     let ellipsis = if cut.is_some() { "…" } else { "" };
     let ws = |c: char| matches!(c, '\t' | '\n' | ' ');
@@ -131,8 +136,7 @@ fn escape(out: &mut Vec<u8>, s: &str) {
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
-        let special = c < 0x20 || matches!(c, b'&' | b'<' | b'>' | b'_' | 0xEF);
-        if !special {
+        if !SPECIAL[usize::from(c)] {
             i += 1;
             continue;
         }
@@ -182,6 +186,23 @@ fn escape(out: &mut Vec<u8>, s: &str) {
 }
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+/// The bytes [`escape`] looks at: controls, `&<>`, `_` (of `_xHHHH_`) and
+/// the first byte of U+FFFE and U+FFFF; one load per byte of text.
+const SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 0x20 {
+        t[c] = true;
+        c += 1;
+    }
+    t[b'&' as usize] = true;
+    t[b'<' as usize] = true;
+    t[b'>' as usize] = true;
+    t[b'_' as usize] = true;
+    t[0xEF] = true;
+    t
+};
 
 /// Whether `b` opens with `_xHHHH_`, which Excel would read as an escape.
 fn literal_escape(b: &[u8]) -> bool {
