@@ -55,18 +55,7 @@ fn plain(s: &str, allowed: &[u8]) -> bool {
 }
 
 /// The bytes [`plain`] looks at: ASCII controls, DEL, `0xC2`, `0xE2`.
-const LOOK: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut c = 0;
-    while c < 0x20 {
-        t[c] = true;
-        c += 1;
-    }
-    t[0x7F] = true;
-    t[0xC2] = true;
-    t[0xE2] = true;
-    t
-};
+const LOOK: [bool; 256] = byte_table(true, b"\x7f\xc2\xe2");
 
 /// Makes text from a file (a plan value, a path, a pack's words) safe to
 /// show in human, concise and GitHub output: a newline becomes `\n`, every
@@ -158,16 +147,24 @@ pub(crate) fn xml(s: &str) -> Cow<'_, str> {
 }
 
 /// The bytes [`xml`] looks at: ASCII controls and `0xEF`.
-const XML_LOOK: [bool; 256] = {
+const XML_LOOK: [bool; 256] = byte_table(true, b"\xef");
+
+/// A table of the bytes a scan stops at: the ASCII controls if
+/// `controls`, and `bytes`; a text's other bytes cost one load each.
+pub(crate) const fn byte_table(controls: bool, bytes: &[u8]) -> [bool; 256] {
     let mut t = [false; 256];
     let mut c = 0;
-    while c < 0x20 {
+    while controls && c < 0x20 {
         t[c] = true;
         c += 1;
     }
-    t[0xEF] = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        t[bytes[i] as usize] = true;
+        i += 1;
+    }
     t
-};
+}
 
 /// `s` with each byte that `escape` names replaced by its escape, in one
 /// pass that copies the runs between them whole. `escape` must name ASCII

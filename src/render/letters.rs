@@ -434,16 +434,7 @@ fn md_text(s: &str) -> String {
 }
 
 /// The bytes [`md_text`] looks at: the backtick and Markdown's markup.
-const MD_LOOK: [bool; 256] = {
-    let mut t = [false; 256];
-    let marks = b"`\\*_[]<>#|!~";
-    let mut i = 0;
-    while i < marks.len() {
-        t[marks[i] as usize] = true;
-        i += 1;
-    }
-    t
-};
+const MD_LOOK: [bool; 256] = crate::text::byte_table(false, b"`\\*_[]<>#|!~");
 
 pub fn markdown(letter: &[Para]) -> String {
     let mut out = String::new();

@@ -189,20 +189,7 @@ const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 /// The bytes [`escape`] looks at: controls, `&<>`, `_` (of `_xHHHH_`) and
 /// the first byte of U+FFFE and U+FFFF; one load per byte of text.
-const SPECIAL: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut c = 0;
-    while c < 0x20 {
-        t[c] = true;
-        c += 1;
-    }
-    t[b'&' as usize] = true;
-    t[b'<' as usize] = true;
-    t[b'>' as usize] = true;
-    t[b'_' as usize] = true;
-    t[0xEF] = true;
-    t
-};
+const SPECIAL: [bool; 256] = crate::text::byte_table(true, b"&<>_\xef");
 
 /// Whether `b` opens with `_xHHHH_`, which Excel would read as an escape.
 fn literal_escape(b: &[u8]) -> bool {
