@@ -15,8 +15,7 @@ pub(crate) struct Entry {
     pub(crate) packed: u64,
 }
 
-/// A zip archive written front to back: each entry's sizes are known
-/// before its data, so no data descriptors.
+/// An archive being written: entries, then the central directory.
 pub(crate) struct Zip<'w> {
     w: &'w mut dyn Write,
     at: u64,

@@ -7,9 +7,8 @@
 //! opening (its `<dimension>` names the last row) is known only at the
 //! end: it is compressed then, on its own and ended by a sync flush, and
 //! put before the rows' stream, which a deflate stream allows (pigz joins
-//! streams the same way); the CRC-32s are combined. The package is a zip
-//! archive of deflated entries, without zip64: a part over 4 GiB is an
-//! error, not a damaged file.
+//! streams the same way); the CRC-32s are combined. The zip archive
+//! around the parts is [`crate::render::package`].
 
 use std::fs::File;
 use std::io::{self, BufWriter, Seek, Write};
@@ -24,8 +23,8 @@ use crate::render::package::{Entry, Zip};
 pub const MAX_ROWS: u32 = 1_048_576;
 
 /// Spreadsheets are written once and read rarely: the fastest level
-/// writes files about a fifth larger than the default level, in half the
-/// time.
+/// writes files about half as large again as the default level (1.41 MB
+/// against 0.91 MB for 2,000 plans) for a fraction of the time.
 fn level() -> Compression {
     Compression::fast()
 }
