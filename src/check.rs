@@ -218,9 +218,12 @@ pub(crate) fn check_file(s: &Settings, input: &Input) -> (FileReport, SourceDb) 
             sha256 = Some(crate::evidence::sha256_hex(bytes));
             Plan::from_bytes(&mut db, &input.display, bytes)
         }
-        None => Plan::read_with(&mut db, &input.path, &input.display, s.max_bytes, |b| {
-            sha256 = Some(crate::evidence::sha256_hex(b));
-        }),
+        None => {
+            let (path, name) = (&input.path, &input.display);
+            Plan::read_with(&mut db, path, name, s.max_bytes, input.regular, |b| {
+                sha256 = Some(crate::evidence::sha256_hex(b));
+            })
+        }
     };
     let mut checked = eval::check(&plan, s.rules, &s.opts);
     // Read off the findings before a baseline marks or splits them.

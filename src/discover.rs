@@ -31,6 +31,9 @@ pub(crate) struct Input {
     /// Device and inode, as found when telling entries apart (Unix), so
     /// that outputs are told from inputs without looking again.
     pub inode: Option<(u64, u64)>,
+    /// Found to be a regular file when telling entries apart: reading it
+    /// need not look again before opening it.
+    pub regular: bool,
 }
 
 /// How to walk.
@@ -387,10 +390,11 @@ pub(crate) fn scan(paths: &[PathBuf], walk: &Walk) -> Result<Found, Error> {
     // Which inputs were found by walking (not named), to tell plans apart.
     let mut walked = Vec::new();
     let mut keep = |inputs: &mut Vec<Input>, mut i: Input, by_walking: bool| {
-        let id = identity(&i);
+        let (id, regular) = identity(&i);
         if let Identity::Inode(dev, ino) = id {
             i.inode = Some((dev, ino));
         }
+        i.regular = regular;
         if seen.insert(id) {
             inputs.push(i);
             walked.push(by_walking);
@@ -479,6 +483,17 @@ pub(crate) fn scan(paths: &[PathBuf], walk: &Walk) -> Result<Found, Error> {
     Ok(found)
 }
 
+/// Nearly every plan opens a `[plan]` table before any multi-line string
+/// (where a header is only text: rule packs quote plans): known without
+/// parsing it. Looks at the first 200 lines, so the first lines of a file
+/// answer as the whole file does.
+fn opens_a_plan_table(text: &str) -> bool {
+    text.lines()
+        .take_while(|l| !l.contains("\"\"\"") && !l.contains("'''"))
+        .take(200)
+        .any(plan_header)
+}
+
 /// The top-level keys of plan format v1.
 const PLAN_KEYS: [&str; 8] = [
     "format",
@@ -513,24 +528,46 @@ fn plan_header(line: &str) -> bool {
 /// at all (empty, comments only), is not plainly something else: it is
 /// checked, and its findings say what is wrong.
 pub(crate) fn not_a_plan(path: &Path, max_bytes: u64) -> bool {
+    // Most plans say so in their first lines: read those alone, and the
+    // whole file only when they do not.
+    if let Ok(head) = crate::read::head(path, HEAD_BYTES) {
+        if head.len() < HEAD_BYTES && head.len() as u64 <= max_bytes {
+            return bytes_not_a_plan(&head);
+        }
+        if head_is_a_plan(&head) {
+            return false;
+        }
+    }
     let Ok(bytes) = crate::read::read(path, max_bytes) else {
         return false;
     };
-    let Ok(text) = std::str::from_utf8(crate::read::without_bom(&bytes)) else {
+    bytes_not_a_plan(&bytes)
+}
+
+/// How much of a walked file is read first to tell whether it is a plan.
+const HEAD_BYTES: usize = 4096;
+
+fn bytes_not_a_plan(bytes: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(crate::read::without_bom(bytes)) else {
         return false;
     };
     text_not_a_plan(text)
 }
 
+/// Does the start of a file already show a plan's table header, where
+/// [`text_not_a_plan`] would find it in the whole text? Only the lines the
+/// start holds whole are looked at.
+fn head_is_a_plan(head: &[u8]) -> bool {
+    let whole = memchr::memrchr(b'\n', head).map_or(&[][..], |end| &head[..=end]);
+    match std::str::from_utf8(crate::read::without_bom(whole)) {
+        Ok(text) => opens_a_plan_table(text),
+        Err(_) => false,
+    }
+}
+
 /// [`not_a_plan`] on text already read (the language server's buffers).
 pub(crate) fn text_not_a_plan(text: &str) -> bool {
-    // Nearly every plan opens a `[plan]` table before any multi-line
-    // string (where a header is only text: rule packs quote plans): known
-    // without parsing it twice.
-    let before_strings = text
-        .lines()
-        .take_while(|l| !l.contains("\"\"\"") && !l.contains("'''"));
-    if before_strings.take(200).any(plan_header) {
+    if opens_a_plan_table(text) {
         return false;
     }
     let Ok(doc) = toml::de::DeTable::parse(text) else {
@@ -569,21 +606,22 @@ enum Identity {
     Spelling(String),
 }
 
-fn identity(i: &Input) -> Identity {
+/// And whether the entry is a regular file, as that one look found it.
+fn identity(i: &Input) -> (Identity, bool) {
     if i.problem.is_none() {
         // One `stat`, where resolving the path took a `readlink` per
         // component: a large scan spends its system time on such calls.
         #[cfg(unix)]
         if let Ok(m) = std::fs::metadata(&i.path) {
             use std::os::unix::fs::MetadataExt;
-            return Identity::Inode(m.dev(), m.ino());
+            return (Identity::Inode(m.dev(), m.ino()), m.is_file());
         }
         #[cfg(not(unix))]
         if let Ok(canon) = std::fs::canonicalize(&i.path) {
-            return Identity::File(canon);
+            return (Identity::File(canon), false);
         }
     }
-    Identity::Spelling(i.display.clone())
+    (Identity::Spelling(i.display.clone()), false)
 }
 
 fn input(p: &Path, problem: Option<Message>) -> Input {
@@ -593,6 +631,7 @@ fn input(p: &Path, problem: Option<Message>) -> Input {
         problem,
         bytes: None,
         inode: None,
+        regular: false,
     }
 }
 
@@ -660,6 +699,7 @@ pub(crate) fn stdin_input(
         problem,
         bytes,
         inode: None,
+        regular: false,
     }))
 }
 
@@ -667,6 +707,34 @@ pub(crate) fn stdin_input(
 mod tests {
     use super::*;
     use crate::lang::Lang;
+
+    #[test]
+    fn plans_are_told_from_their_first_lines_as_from_the_whole_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = |name: &str, text: &str| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, text).unwrap();
+            p
+        };
+        let long = "# a note\n".repeat(HEAD_BYTES / 9 + 10);
+        let max = 1 << 20;
+        // The header in the first lines, or only after them.
+        assert!(!not_a_plan(&file("a.toml", "format = 1\n[plan]\n"), max));
+        let late = file("b.toml", &format!("{long}[plan]\ntitle = \"x\"\n"));
+        assert!(!not_a_plan(&late, max));
+        // Other TOML, short and long.
+        assert!(not_a_plan(
+            &file("c.toml", "[package]\nname = \"x\"\n"),
+            max
+        ));
+        let pack = file("d.toml", &format!("{long}[pack]\nid = \"p\"\n"));
+        assert!(not_a_plan(&pack, max));
+        // A header the first lines cut in two is found in the whole file.
+        let cut = "#".repeat(HEAD_BYTES - 3) + "\n[plan]\n";
+        assert!(!not_a_plan(&file("e.toml", &cut), max));
+        // Over the cap, nothing is plainly something else: it is checked.
+        assert!(!not_a_plan(&file("f.toml", "[package]\nname = \"x\"\n"), 8));
+    }
 
     #[test]
     fn the_message_counts_each_reason() {

@@ -86,9 +86,16 @@ impl Kind {
 /// `max` of them.
 pub(crate) fn read(path: &Path, max: u64) -> Result<Vec<u8>, Refused> {
     // Looked at before opening, so a device is never even opened; and again
-    // on the handle, since another file may have been swapped in between.
-    let regular = |m: &Metadata| Kind::of(m).map_or(Ok(()), |k| Err(Refused::NotRegular(k)));
+    // on the handle ([`read_seen`]), since another file may have been
+    // swapped in between.
     regular(&std::fs::metadata(path).map_err(Refused::Io)?)?;
+    read_seen(path, max)
+}
+
+/// As [`read`], for a path just seen to be a regular file (discovery's
+/// `stat` of each input): not looked at again before opening, which in a
+/// large scan is a path lookup per file. The handle is still checked.
+pub(crate) fn read_seen(path: &Path, max: u64) -> Result<Vec<u8>, Refused> {
     let file = open(path).map_err(Refused::Io)?;
     let meta = file.metadata().map_err(Refused::Io)?;
     regular(&meta)?;
@@ -104,6 +111,19 @@ pub(crate) fn read(path: &Path, max: u64) -> Result<Vec<u8>, Refused> {
         return Err(Refused::TooLarge);
     }
     Ok(bytes)
+}
+
+/// At most the first `n` bytes of the file at `path`, which a walk has just
+/// seen to be a regular file: enough to tell most plans from other TOML
+/// files without reading them whole.
+pub(crate) fn head(path: &Path, n: usize) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(n);
+    open(path)?.take(n as u64).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+fn regular(m: &Metadata) -> Result<(), Refused> {
+    Kind::of(m).map_or(Ok(()), |k| Err(Refused::NotRegular(k)))
 }
 
 /// Opens without blocking: a FIFO swapped in after the first look opens at

@@ -541,6 +541,7 @@ impl Server {
             problem: too_large.then(|| Message::new("pf001.too-large").arg("max", max.to_string())),
             bytes: (!too_large).then(|| Arc::new(doc.text.as_bytes().to_vec())),
             inode: None,
+            regular: false,
         };
         let settings = Settings {
             rules: &ctx.rules,

@@ -58,19 +58,25 @@ impl Plan {
     /// cannot be read, is not a regular file (a FIFO, a device), is too
     /// large, binary or not UTF-8 becomes a plan with one PF001 and no tree.
     pub fn read(db: &mut SourceDb, path: &Path, name: &str, max_bytes: u64) -> Plan {
-        Plan::read_with(db, path, name, max_bytes, |_| ())
+        Plan::read_with(db, path, name, max_bytes, false, |_| ())
     }
 
     /// As [`Plan::read`], showing `seen` the bytes read (for their hash:
-    /// the evidence of what was checked), if any were.
+    /// the evidence of what was checked), if any were. `regular`: the path
+    /// was just seen to be a regular file ([`crate::read::read_seen`]).
     pub fn read_with(
         db: &mut SourceDb,
         path: &Path,
         name: &str,
         max_bytes: u64,
+        regular: bool,
         seen: impl FnOnce(&[u8]),
     ) -> Plan {
-        let why = match crate::read::read(path, max_bytes) {
+        let read = match regular {
+            true => crate::read::read_seen(path, max_bytes),
+            false => crate::read::read(path, max_bytes),
+        };
+        let why = match read {
             Ok(bytes) => {
                 seen(&bytes);
                 return Plan::from_bytes(db, name, &bytes);
