@@ -5,11 +5,13 @@
 //! folders"). No letter for a plan that passes.
 //!
 //! A letter is a list of paragraphs ([`Para`]) rendered twice: as
-//! Markdown and as a minimal WordprocessingML package written here with
-//! the `zip` crate (document, styles, relationships; no template). Each is
-//! built on the worker that checked its plan ([`Prep`]) and written whole
-//! and atomically by a writer thread (at most 64 files queued): nothing is
-//! kept for the end of the run.
+//! Markdown and as a minimal WordprocessingML package (document, styles,
+//! relationships; no template; [`super::package`]). Each is built on the
+//! worker that checked its plan ([`Prep`]) and written whole by a writer
+//! thread (at most 64 files queued): nothing is kept for the end of the
+//! run. A new letter is written in place (removed if the run is
+//! interrupted); one that replaces a file goes through a temporary file
+//! and a rename.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -97,7 +99,7 @@ impl<'a> Letters<'a> {
 }
 
 /// One letter file, its folders made (unless `made` is its folder),
-/// written atomically.
+/// never left half-written.
 fn write_letter(path: &Path, bytes: &[u8], made: &mut Option<PathBuf>) -> io::Result<()> {
     if let Some(parent) = path.parent() {
         if made.as_deref() != Some(parent) {
@@ -105,7 +107,7 @@ fn write_letter(path: &Path, bytes: &[u8], made: &mut Option<PathBuf>) -> io::Re
             *made = Some(parent.to_path_buf());
         }
     }
-    crate::atomic::write_unsynced(path, bytes).map_err(|e| named(e, path))
+    crate::atomic::write_new_unsynced(path, bytes).map_err(|e| named(e, path))
 }
 
 /// Where a plan's letter goes, without its extension: the reported path
