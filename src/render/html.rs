@@ -125,7 +125,8 @@ impl Emitter for Html<'_> {
             return self.file(w, report, db);
         };
         if self.spool.is_none() {
-            self.spool = Some(BufWriter::new(tempfile::tempfile()?));
+            let spool = tempfile::tempfile()?;
+            self.spool = Some(BufWriter::with_capacity(super::SPOOL_CHUNK, spool));
         }
         let spool = self
             .spool
@@ -156,7 +157,7 @@ impl Emitter for Html<'_> {
         if let Some(spool) = self.spool.take() {
             let mut file = spool.into_inner().map_err(|e| e.into_error())?;
             file.rewind()?;
-            io::copy(&mut file, w)?;
+            super::copy_spool(&mut file, w)?;
         }
         let mut s = String::from("</section>\n");
         if let Some(r) = self.cfg.run {

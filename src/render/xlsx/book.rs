@@ -245,7 +245,7 @@ pub(super) fn save(sheets: Vec<Sheet>, w: &mut dyn Write) -> io::Result<()> {
         };
         zip.entry(&format!("xl/worksheets/sheet{}.xml", i + 1), entry, |w| {
             w.write_all(&head)?;
-            io::copy(&mut spool, w).map(drop)
+            super::super::copy_spool(&mut spool, w)
         })?;
     }
     part(&mut zip, "docProps/core.xml", CORE)?;
