@@ -48,16 +48,18 @@ pub(crate) struct Output<'a> {
 /// A checked file and what each output's preparer made of it.
 type Checked = (FileReport, SourceDb, Vec<Part>);
 
+/// The outputs' preparers, and what they share across plans.
+struct Preparers<'p> {
+    each: Vec<Option<&'p dyn Prepare>>,
+    cites: audit::Cites,
+}
+
 /// Checks the `index`th input and runs the outputs' preparers on it.
-fn check_and_prepare(
-    s: &Settings,
-    preps: &[Option<&dyn Prepare>],
-    index: usize,
-    input: &Input,
-) -> Checked {
+fn check_and_prepare(s: &Settings, preps: &Preparers, index: usize, input: &Input) -> Checked {
     let (report, db) = check_file(s, input);
-    let view = audit::Shared::default();
+    let view = audit::Shared::with(&preps.cites);
     let parts = preps
+        .each
         .iter()
         .map(|p| p.map_or(Part::None, |p| p.prepare(index, &report, &db, &view)))
         .collect();
@@ -79,7 +81,10 @@ pub(crate) fn run(inputs: &[Input], s: &Settings, outputs: &mut [Output]) -> io:
     };
     let preps: Vec<Option<Box<dyn Prepare>>> =
         sink.outputs.iter_mut().map(|o| o.prepare.take()).collect();
-    let preps: Vec<Option<&dyn Prepare>> = preps.iter().map(|p| p.as_deref()).collect();
+    let preps = Preparers {
+        each: preps.iter().map(|p| p.as_deref()).collect(),
+        cites: audit::Cites::default(),
+    };
     if s.jobs <= 1 {
         // One thread: no pool to start, each plan written as it is checked.
         for (i, input) in inputs.iter().enumerate() {
@@ -131,12 +136,7 @@ impl Sink<'_, '_, '_> {
 /// chunk before: writing never holds the workers up, at most
 /// [`AHEAD`] chunks are held at once, and the output is in path order
 /// whatever the thread count.
-fn parallel(
-    inputs: &[Input],
-    s: &Settings,
-    preps: &[Option<&dyn Prepare>],
-    sink: &mut Sink,
-) -> io::Result<()> {
+fn parallel(inputs: &[Input], s: &Settings, preps: &Preparers, sink: &mut Sink) -> io::Result<()> {
     /// Chunks in flight: one being written, one being checked.
     const AHEAD: usize = 2;
     let pool = rayon::ThreadPoolBuilder::new()

@@ -5,7 +5,10 @@
 //! the output's language and made safe ([`safe`]); each format escapes for
 //! itself (HTML entities, XML).
 
-use crate::finding::Severity;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+
+use crate::finding::{Citation, Severity};
 use crate::lang::{Lang, Text};
 use crate::message::{Arg, Message};
 use crate::portfolio::{Pilot, PilotStatus, Portfolio};
@@ -78,14 +81,51 @@ pub struct FileView {
 /// One file's [`FileView`], built once for all the auditor outputs of a
 /// run (they share the reader's language) by the first that asks.
 #[derive(Default)]
-pub struct Shared(std::sync::OnceLock<FileView>);
+pub struct Shared<'c> {
+    view: OnceLock<FileView>,
+    cites: Option<&'c Cites>,
+}
 
-impl Shared {
+impl<'c> Shared<'c> {
+    /// A file's view, its citations taken from the run's `cites`.
+    pub fn with(cites: &'c Cites) -> Self {
+        Shared {
+            view: OnceLock::new(),
+            cites: Some(cites),
+        }
+    }
+
     pub fn get(&self, r: &FileReport, rules: &Rules, lang: Lang) -> &FileView {
-        self.0.get_or_init(|| FileView {
+        self.view.get_or_init(|| FileView {
             plan: plan(r, lang),
-            findings: r.findings.iter().map(|l| finding(l, rules, lang)).collect(),
+            findings: r
+                .findings
+                .iter()
+                .map(|l| finding(l, self.cites, rules, lang))
+                .collect(),
         })
+    }
+}
+
+/// The citations of a run as shown, each built once: every finding of a
+/// rule shares its rule's citation, and showing it (clause, source,
+/// quotes, each made safe) costs as much as the rest of the finding.
+#[derive(Default)]
+pub struct Cites(Mutex<HashMap<usize, Cited>>);
+
+/// A rule's citation, and how it is shown.
+type Cited = (Arc<Citation>, Arc<CiteView>);
+
+impl Cites {
+    fn get(&self, c: &Arc<Citation>, rules: &Rules, lang: Lang) -> Arc<CiteView> {
+        // Keyed by the rule's citation itself, which the entry keeps alive
+        // (so its address names no other while the run lasts).
+        let key = Arc::as_ptr(c) as usize;
+        let mut map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let (_, view) = map
+            .entry(key)
+            .or_insert_with(|| (c.clone(), Arc::new(cite_view(c, rules, lang))));
+        view.clone()
     }
 }
 
@@ -127,22 +167,18 @@ pub struct FindingView {
     pub key: Option<String>,
     pub message: String,
     pub help: Option<String>,
-    pub citation: Option<CiteView>,
+    pub citation: Option<Arc<CiteView>>,
     pub waiver: Option<WaiverView>,
     pub baselined: bool,
     /// Fails its plan at the run's `--fail-on`.
     pub fails: bool,
 }
 
-pub fn finding(l: &Located, rules: &Rules, lang: Lang) -> FindingView {
+pub fn finding(l: &Located, cites: Option<&Cites>, rules: &Rules, lang: Lang) -> FindingView {
     let f = &l.finding;
-    let citation = f.citation.as_deref().map(|c| CiteView {
-        clause: safe(cite::clause(c, rules.pack(&c.pack)).get(lang).trim()).into_owned(),
-        provenance: cite::provenance_word(c.provenance).get(lang),
-        provenance_token: c.provenance.as_str(),
-        source: cite::source(c, lang).map(|s| safe(s).into_owned()),
-        line: safe(&cite::line(c, rules, lang)).into_owned(),
-        quotes: quotes(c, lang),
+    let citation = f.citation.as_ref().map(|c| match cites {
+        Some(cites) => cites.get(c, rules, lang),
+        None => Arc::new(cite_view(c, rules, lang)),
     });
     FindingView {
         code: safe(&f.code).into_owned(),
@@ -166,8 +202,19 @@ pub fn finding(l: &Located, rules: &Rules, lang: Lang) -> FindingView {
     }
 }
 
+fn cite_view(c: &Citation, rules: &Rules, lang: Lang) -> CiteView {
+    CiteView {
+        clause: safe(cite::clause(c, rules.pack(&c.pack)).get(lang).trim()).into_owned(),
+        provenance: cite::provenance_word(c.provenance).get(lang),
+        provenance_token: c.provenance.as_str(),
+        source: cite::source(c, lang).map(|s| safe(s).into_owned()),
+        line: safe(&cite::line(c, rules, lang)).into_owned(),
+        quotes: quotes(c, lang),
+    }
+}
+
 /// The quoted words without [`cite::quotes`]' indentation and marks.
-fn quotes(c: &crate::finding::Citation, lang: Lang) -> Vec<String> {
+fn quotes(c: &Citation, lang: Lang) -> Vec<String> {
     cite::quotes(c, lang)
         .into_iter()
         .map(|q| {
