@@ -149,6 +149,43 @@ pub(crate) fn xml(s: &str) -> Cow<'_, str> {
 /// The bytes [`xml`] looks at: ASCII controls and `0xEF`.
 const XML_LOOK: [bool; 256] = byte_table(true, b"\xef");
 
+/// `s` as XML character data, appended to `out` in one pass: [`xml`]'s
+/// replacements, then `&`, `<`, `>` and `"` escaped.
+pub(crate) fn push_xml(out: &mut String, s: &str) {
+    let b = s.as_bytes();
+    let mut run = 0;
+    for (i, &c) in b.iter().enumerate() {
+        if !XML_ESCAPE[usize::from(c)] {
+            continue;
+        }
+        let rep = match c {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\t' | b'\n' | b'\r' => continue,
+            // U+FFFE and U+FFFF (`EF BF BE`/`BF`): the whole character.
+            0xef => match (b.get(i + 1), b.get(i + 2)) {
+                (Some(0xbf), Some(0xbe | 0xbf)) => {
+                    out.push_str(&s[run..i]);
+                    out.push('\u{fffd}');
+                    run = i + 3;
+                    continue;
+                }
+                _ => continue,
+            },
+            _ => "\u{fffd}",
+        };
+        out.push_str(&s[run..i]);
+        out.push_str(rep);
+        run = i + 1;
+    }
+    out.push_str(&s[run..]);
+}
+
+/// The bytes [`push_xml`] looks at.
+const XML_ESCAPE: [bool; 256] = byte_table(true, b"&<>\"\xef");
+
 /// A table of the bytes a scan stops at: the ASCII controls if
 /// `controls`, and `bytes`; a text's other bytes cost one load each.
 pub(crate) const fn byte_table(controls: bool, bytes: &[u8]) -> [bool; 256] {
@@ -254,6 +291,28 @@ mod tests {
             safe("粤办函〔2021〕63号：“二、试点范围”"),
             "粤办函〔2021〕63号：“二、试点范围”"
         );
+    }
+
+    #[test]
+    fn xml_is_pushed_as_it_is_made_and_escaped() {
+        let samples = [
+            "plain 文字",
+            "a & b < c > d \"e\"",
+            "ctl \u{1}\u{8}\t\n\r end",
+            "\u{fffe}x\u{ffff}\u{fffd}\u{feff}\u{ef}",
+            "",
+            "&",
+        ];
+        for t in samples {
+            let mut out = String::from(">");
+            push_xml(&mut out, t);
+            let want = xml(t)
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;");
+            assert_eq!(out, format!(">{want}"), "{t:?}");
+        }
     }
 
     #[test]

@@ -227,6 +227,21 @@ pub enum Para {
     Placeholder(String),
 }
 
+impl Para {
+    fn text(&self) -> &str {
+        match self {
+            Para::Title(t)
+            | Para::Heading(t)
+            | Para::Rule(t)
+            | Para::Body(t)
+            | Para::Item(t)
+            | Para::Detail(t)
+            | Para::Quote(t)
+            | Para::Placeholder(t) => t,
+        }
+    }
+}
+
 fn say(id: &'static str, lang: Lang) -> String {
     audit::say(id, lang)
 }
@@ -406,11 +421,10 @@ fn date_in(iso: &str, lang: Lang) -> String {
     }
 }
 
-/// Text in Markdown: outside `code spans` (which the messages use for keys
+/// Text in Markdown, appended to `out`: outside `code spans` (which the messages use for keys
 /// and values) markup characters are escaped, so a plan cannot inject
 /// headings, links or HTML into the letter; inside them nothing needs it.
-fn md_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
+fn push_md(out: &mut String, s: &str) {
     let mut code = false;
     // Runs without a backtick or markup are copied whole: all these
     // characters are ASCII, so every cut is a character boundary.
@@ -432,14 +446,13 @@ fn md_text(s: &str) -> String {
         // An unbalanced backtick from plan text: close the span.
         out.push('`');
     }
-    out
 }
 
-/// The bytes [`md_text`] looks at: the backtick and Markdown's markup.
+/// The bytes [`push_md`] looks at: the backtick and Markdown's markup.
 const MD_LOOK: [bool; 256] = crate::text::byte_table(false, b"`\\*_[]<>#|!~");
 
 pub fn markdown(letter: &[Para]) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(size(letter, 8));
     for p in letter {
         let (open, text, close) = match p {
             Para::Title(t) => ("# ", t, ""),
@@ -451,24 +464,11 @@ pub fn markdown(letter: &[Para]) -> String {
             Para::Quote(t) => ("> ", t, ""),
         };
         out.push_str(open);
-        out.push_str(&md_text(text));
+        push_md(&mut out, text);
         out.push_str(close);
         out.push_str("\n\n");
     }
     out
-}
-
-/// XML text: escaped, and the characters XML forbids replaced.
-fn xml(s: &str) -> String {
-    let s = crate::text::xml(s);
-    crate::text::escape_ascii(&s, |b| match b {
-        b'&' => Some("&amp;"),
-        b'<' => Some("&lt;"),
-        b'>' => Some("&gt;"),
-        b'"' => Some("&quot;"),
-        _ => None,
-    })
-    .into_owned()
 }
 
 const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -485,9 +485,16 @@ const DOC_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?
 const STYLES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="FangSong" w:cs="Times New Roman"/><w:sz w:val="32"/><w:szCs w:val="32"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="360" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style><w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:pPr><w:jc w:val="center"/><w:spacing w:before="240" w:after="360"/></w:pPr><w:rPr><w:rFonts w:eastAsia="SimHei"/><w:b/><w:sz w:val="44"/><w:szCs w:val="44"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:basedOn w:val="Normal"/><w:pPr><w:keepNext/><w:spacing w:before="240"/></w:pPr><w:rPr><w:rFonts w:eastAsia="SimHei"/><w:b/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Heading2"><w:name w:val="heading 2"/><w:basedOn w:val="Normal"/><w:pPr><w:keepNext/><w:spacing w:before="120"/><w:ind w:left="320"/></w:pPr><w:rPr><w:rFonts w:eastAsia="KaiTi"/><w:b/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Item"><w:name w:val="Item"/><w:basedOn w:val="Normal"/><w:pPr><w:keepNext/><w:spacing w:before="120"/></w:pPr><w:rPr><w:b/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Detail"><w:name w:val="Detail"/><w:basedOn w:val="Normal"/><w:pPr><w:ind w:left="640"/></w:pPr></w:style><w:style w:type="paragraph" w:styleId="Quote"><w:name w:val="Quote"/><w:basedOn w:val="Normal"/><w:pPr><w:ind w:left="1280"/></w:pPr><w:rPr><w:rFonts w:eastAsia="KaiTi"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Placeholder"><w:name w:val="Placeholder"/><w:basedOn w:val="Normal"/><w:rPr><w:highlight w:val="yellow"/></w:rPr></w:style></w:styles>"#;
 
+/// About how long a letter's text is with `per` bytes of markup around
+/// each paragraph: enough to write it without growing the buffer often.
+fn size(letter: &[Para], per: usize) -> usize {
+    letter.iter().map(|p| p.text().len() + per).sum()
+}
+
 /// The body of `word/document.xml`.
 pub fn document_xml(letter: &[Para], lang: Lang) -> String {
-    let mut out = String::from(
+    let mut out = String::with_capacity(size(letter, 140) + 512);
+    out.push_str(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>"#,
     );
@@ -514,7 +521,8 @@ pub fn document_xml(letter: &[Para], lang: Lang) -> String {
         out.push_str(r#""/>"#);
         out.push_str(ind);
         out.push_str(r#"</w:pPr><w:r><w:t xml:space="preserve">"#);
-        out.push_str(&xml(text));
+        // Escaped, and the characters XML forbids replaced.
+        crate::text::push_xml(&mut out, text);
         out.push_str("</w:t></w:r></w:p>");
     }
     out.push_str(r#"<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1588" w:header="851" w:footer="992" w:gutter="0"/></w:sectPr></w:body></w:document>"#);
@@ -555,6 +563,12 @@ mod tests {
         assert_eq!(target(d, "/abs/sz.toml"), Path::new("out/abs/sz"));
         assert_eq!(target(d, ""), Path::new("out/plan"));
         assert_eq!(files(d, "a.b.toml")[0], Path::new("out/a.b.docx"));
+    }
+
+    fn md_text(s: &str) -> String {
+        let mut out = String::new();
+        push_md(&mut out, s);
+        out
     }
 
     #[test]
