@@ -101,7 +101,7 @@ impl Plan {
     /// so that it counts for no column. Binary or not UTF-8: one PF001.
     pub fn from_bytes(db: &mut SourceDb, name: &str, bytes: &[u8]) -> Plan {
         let bytes = crate::read::without_bom(bytes);
-        if let Some(at) = bytes.iter().position(|b| *b == 0) {
+        if let Some(at) = memchr::memchr(0, bytes) {
             let text = String::from_utf8_lossy(&bytes[..at]).into_owned();
             let why = (
                 Message::new("pf001.binary"),
