@@ -893,10 +893,9 @@ fn bound(d: &DateRef) -> Bound {
 /// Does a condition test a unit's name?
 fn reads_name(c: &Cond) -> bool {
     c.leaves().iter().any(|l| {
-        l.fields.iter().any(|p| {
-            p.scope == Scope::Element
-                && matches!(p.segs.as_slice(), [s] if s == "name" || s == "name_zh")
-        })
+        l.fields
+            .iter()
+            .any(|p| p.scope == Scope::Element && matches!(p.segs.as_slice(), ["name" | "name_zh"]))
     })
 }
 
@@ -909,7 +908,7 @@ struct Walk<'a> {
 impl Walk<'_> {
     /// A fact: a key the draft knows, not one the planner supplies.
     fn known_path(&self, p: &Path) -> bool {
-        let segs: Vec<&str> = p.segs.iter().map(String::as_str).collect();
+        let segs = &p.segs;
         match p.scope {
             Scope::Root => matches!(
                 segs.as_slice(),

@@ -957,20 +957,15 @@ fn scalar(s: &Scalar) -> String {
 
 /// The key of the plan a pack's `applies_when` first tests.
 fn first_fact(c: &Cond) -> Option<&'static str> {
-    c.leaves().iter().flat_map(|l| &l.fields).find_map(|p| {
-        match p
-            .segs
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .as_slice()
-        {
+    c.leaves()
+        .iter()
+        .flat_map(|l| &l.fields)
+        .find_map(|p| match p.segs.as_slice() {
             ["plan", "province"] => Some("province"),
             ["plan", "jurisdiction" | "jurisdiction_zh"] => Some("jurisdiction"),
             ["plan", k] => schema::lookup(&["plan", k]).map(|f| f.key),
             _ => None,
-        }
-    })
+        })
 }
 
 #[cfg(test)]

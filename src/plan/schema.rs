@@ -195,6 +195,23 @@ pub const ROOT: &[Field] = &[
 ];
 
 /// Looks a dotted path (`unit.cdo.rank`) up in the schema.
+/// The schema's own spelling of each key of `path` (`None` for a path
+/// that is no field): a plan's tables hold these very strings as their
+/// keys, so a lookup by them is a pointer comparison ([`super::tree::Table::get`]).
+pub fn keys(path: &[&str]) -> Option<Vec<&'static str>> {
+    let mut fields = ROOT;
+    let mut out = Vec::with_capacity(path.len());
+    for seg in path {
+        let field = fields.iter().find(|f| f.key == *seg)?;
+        out.push(field.key);
+        fields = match &field.ty {
+            Ty::Table(f) | Ty::Tables(f) => f,
+            _ => &[],
+        };
+    }
+    Some(out)
+}
+
 pub fn lookup(path: &[&str]) -> Option<&'static Field> {
     let mut fields = ROOT;
     let mut found = None;

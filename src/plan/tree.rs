@@ -166,7 +166,11 @@ pub struct Entry {
 
 impl Table {
     pub fn get(&self, key: &str) -> Option<&Node> {
-        self.entries.iter().find(|e| e.key == key).map(|e| &e.node)
+        // Rules name keys by the schema's own strings, which the entries
+        // hold too ([`super::schema::keys`]): the same pointer is the same
+        // key, found without comparing bytes.
+        let same = |e: &&Entry| std::ptr::eq(e.key, key) || e.key == key;
+        self.entries.iter().find(same).map(|e| &e.node)
     }
 
     pub fn str(&self, key: &str) -> Option<&str> {

@@ -19,8 +19,9 @@ pub enum Scope {
 pub struct Path {
     pub text: String,
     pub scope: Scope,
-    /// Segments below the scope: for `unit.cdo.rank` given `unit`, `cdo.rank`.
-    pub segs: Vec<String>,
+    /// Segments below the scope: for `unit.cdo.rank` given `unit`, `cdo.rank`;
+    /// the schema's own strings.
+    pub segs: Vec<&'static str>,
     /// The format requires the key, so its absence was already a PF004.
     pub required: bool,
 }
@@ -309,9 +310,12 @@ impl Compiler<'_> {
         } else {
             (Scope::Root, &segs[..])
         };
+        // The schema's spelling of each key: a plan's tables hold the same.
+        let keys = schema::keys(&segs).unwrap_or_default();
+        let from = segs.len() - rest.len();
         Some(Path {
             scope,
-            segs: rest.iter().map(|s| s.to_string()).collect(),
+            segs: keys.get(from..).unwrap_or_default().to_vec(),
             required: field.required,
             text,
         })
