@@ -209,16 +209,29 @@ fn closing(sheet: &Sheet) -> String {
 pub(super) fn save(sheets: Vec<Sheet>, w: &mut dyn Write) -> io::Result<()> {
     let mut zip = Zip::new(w);
     let n = sheets.len();
-    let part = |zip: &mut Zip, name: &str, text: &str| -> io::Result<()> {
-        let packed = deflate(text.as_bytes(), true)?;
+    // One compressor for the small parts: a new one zeroes a few hundred
+    // kilobytes of tables, each time.
+    let mut packer = DeflateEncoder::new(Vec::new(), level());
+    let part = |zip: &mut Zip, packer: &mut DeflateEncoder<Vec<u8>>, name: &str, text: &str| {
+        let packed = deflate(packer, text.as_bytes(), true)?;
         zip.packed(name, text.as_bytes(), &packed)
     };
-    part(&mut zip, "[Content_Types].xml", &content_types(n))?;
-    part(&mut zip, "_rels/.rels", RELS)?;
-    part(&mut zip, "xl/_rels/workbook.xml.rels", &workbook_rels(n))?;
-    part(&mut zip, "xl/theme/theme1.xml", THEME)?;
-    part(&mut zip, "xl/styles.xml", STYLES)?;
-    part(&mut zip, "xl/workbook.xml", &workbook(&sheets))?;
+    part(
+        &mut zip,
+        &mut packer,
+        "[Content_Types].xml",
+        &content_types(n),
+    )?;
+    part(&mut zip, &mut packer, "_rels/.rels", RELS)?;
+    part(
+        &mut zip,
+        &mut packer,
+        "xl/_rels/workbook.xml.rels",
+        &workbook_rels(n),
+    )?;
+    part(&mut zip, &mut packer, "xl/theme/theme1.xml", THEME)?;
+    part(&mut zip, &mut packer, "xl/styles.xml", STYLES)?;
+    part(&mut zip, &mut packer, "xl/workbook.xml", &workbook(&sheets))?;
     let names: Vec<String> = sheets.iter().map(|s| s.name.clone()).collect();
     for (i, mut sheet) in sheets.into_iter().enumerate() {
         let close = closing(&sheet);
@@ -226,7 +239,7 @@ pub(super) fn save(sheets: Vec<Sheet>, w: &mut dyn Write) -> io::Result<()> {
         sheet.crc.update(close.as_bytes());
         sheet.len += close.len() as u64;
         let open = opening(&sheet, i == 0);
-        let head = deflate(open.as_bytes(), false)?;
+        let head = deflate(&mut packer, open.as_bytes(), false)?;
         let mut crc = crc32fast::Hasher::new();
         crc.update(open.as_bytes());
         crc.combine(&sheet.crc);
@@ -248,22 +261,23 @@ pub(super) fn save(sheets: Vec<Sheet>, w: &mut dyn Write) -> io::Result<()> {
             super::super::copy_spool(&mut spool, w)
         })?;
     }
-    part(&mut zip, "docProps/core.xml", CORE)?;
-    part(&mut zip, "docProps/app.xml", &app(&names))?;
+    part(&mut zip, &mut packer, "docProps/core.xml", CORE)?;
+    part(&mut zip, &mut packer, "docProps/app.xml", &app(&names))?;
     zip.finish()
 }
 
-/// Raw deflate of `data`; `last` ends the stream, otherwise a sync flush
-/// leaves it open for the next part.
-fn deflate(data: &[u8], last: bool) -> io::Result<Vec<u8>> {
-    let mut e = DeflateEncoder::new(Vec::with_capacity(data.len() / 2 + 64), level());
+/// Raw deflate of `data` by `e`, reset first (the same bytes as a new
+/// encoder's); `last` ends the stream, otherwise a sync flush leaves it
+/// open for the next part.
+fn deflate(e: &mut DeflateEncoder<Vec<u8>>, data: &[u8], last: bool) -> io::Result<Vec<u8>> {
+    e.reset(Vec::with_capacity(data.len() / 2 + 64))?;
     e.write_all(data)?;
     if last {
-        e.finish()
+        e.try_finish()?;
     } else {
         e.flush()?;
-        Ok(std::mem::take(e.get_mut()))
     }
+    Ok(std::mem::take(e.get_mut()))
 }
 
 fn content_types(sheets: usize) -> String {
