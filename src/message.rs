@@ -150,7 +150,8 @@ impl Message {
 
     /// The message in a language.
     pub fn get(&self, lang: Lang) -> String {
-        let mut out = String::new();
+        // Room for most messages, which would otherwise grow four times.
+        let mut out = String::with_capacity(64);
         self.get_into(lang, &mut out);
         out
     }

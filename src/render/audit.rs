@@ -578,8 +578,12 @@ pub fn say(id: &'static str, lang: Lang) -> String {
 }
 
 /// A message with arguments.
-pub fn say_with(id: &'static str, args: &[(&'static str, String)], lang: Lang) -> String {
+pub fn say_with<const N: usize>(
+    id: &'static str,
+    args: [(&'static str, String); N],
+    lang: Lang,
+) -> String {
     Message::new(id)
-        .args(args.iter().map(|(k, v)| (*k, Arg::Plain(v.clone()))))
+        .args(args.map(|(k, v)| (k, Arg::Plain(v))))
         .get(lang)
 }

@@ -166,7 +166,7 @@ impl Emitter for Html<'_> {
         let tool = format!("cdocheck {}", env!("CARGO_PKG_VERSION"));
         s.push_str(&format!(
             "<footer>{}</footer>\n<script>{JS}</script>\n</body>\n</html>\n",
-            esc(&audit::say_with("html.footer", &[("tool", tool)], lang))
+            esc(&audit::say_with("html.footer", [("tool", tool)], lang))
         ));
         w.write_all(s.as_bytes())
     }
@@ -222,7 +222,11 @@ fn esc_safe(v: &str) -> Cow<'static, str> {
     Cow::Owned(esc(&super::safe(v)).into_owned())
 }
 
-fn say_with(id: &'static str, args: &[(&'static str, String)], lang: Lang) -> String {
+fn say_with<const N: usize>(
+    id: &'static str,
+    args: [(&'static str, String); N],
+    lang: Lang,
+) -> String {
     esc(&audit::say_with(id, args, lang)).into_owned()
 }
 
@@ -242,7 +246,7 @@ fn head(s: &mut String, lang: Lang) {
 fn summary(s: &mut String, t: &Summary, lang: Lang) {
     let line = say_with(
         "html.summary",
-        &[
+        [
             ("files", t.files.to_string()),
             ("passed", t.passed.to_string()),
             ("failed", t.failed.to_string()),
@@ -294,7 +298,7 @@ fn portfolio(s: &mut String, pf: &PortfolioView, plans: &Links, lang: Lang) {
         s.push_str(&format!(
             "<div class=\"notice\" data-pack=\"{}\">\n<h3>{}</h3>\n<table class=\"pilots\">\n<thead><tr>",
             esc(&n.pack),
-            say_with("html.notice", &[("notice", n.title.clone())], lang)
+            say_with("html.notice", [("notice", n.title.clone())], lang)
         ));
         for id in [
             "tables.pilots.pilot",
@@ -369,7 +373,7 @@ fn portfolio(s: &mut String, pf: &PortfolioView, plans: &Links, lang: Lang) {
         path_list(
             s,
             "opted-out",
-            say_with("html.opted-out", &[("pack", n.pack.clone())], lang),
+            say_with("html.opted-out", [("pack", n.pack.clone())], lang),
             &n.opted_out,
             plans,
         );
@@ -506,7 +510,7 @@ fn filters(s: &mut String, end: &Finish, pf: &PortfolioView, lang: Lang) {
          <button id=\"f-reset\" type=\"button\">{}</button>\n<span>{}</span>\n</div>\n",
         say("html.filter.search", lang),
         say("html.filter.reset", lang),
-        say_with("html.filter.shown", &[("count", "\u{0}".to_string())], lang).replace(
+        say_with("html.filter.shown", [("count", "\u{0}".to_string())], lang).replace(
             '\u{0}',
             &format!("<span id=\"f-count\">{}</span>", end.totals.summary.files)
         ),
@@ -537,13 +541,13 @@ fn plan_section(s: &mut String, i: usize, p: &PlanView, lang: Lang) {
     if !p.packs.is_empty() {
         meta.push(say_with(
             "html.packs",
-            &[("packs", p.packs.join(", "))],
+            [("packs", p.packs.join(", "))],
             lang,
         ));
     }
     meta.push(say_with(
         "html.counts",
-        &[
+        [
             ("errors", p.errors.to_string()),
             ("warnings", p.warnings.to_string()),
             ("infos", p.infos.to_string()),
@@ -667,7 +671,7 @@ fn finding_item(s: &mut String, path: &str, f: &FindingView, snip: Option<&Snipp
             "<p class=\"waiver\">{}</p>\n",
             say_with(
                 "html.waiver",
-                &[
+                [
                     ("reason", w.reason.clone()),
                     ("approved_by", w.approved_by.clone())
                 ],

@@ -246,7 +246,11 @@ fn say(id: &'static str, lang: Lang) -> String {
     audit::say(id, lang)
 }
 
-fn say_with(id: &'static str, args: &[(&'static str, String)], lang: Lang) -> String {
+fn say_with<const N: usize>(
+    id: &'static str,
+    args: [(&'static str, String); N],
+    lang: Lang,
+) -> String {
     audit::say_with(id, args, lang)
 }
 
@@ -264,8 +268,8 @@ pub fn letter(
         .clone()
         .unwrap_or_else(|| say("letter.issuer-unknown", lang));
     let mut out = vec![
-        Para::Title(say_with("letter.title", &[("title", title.clone())], lang)),
-        Para::Body(say_with("letter.to", &[("issuer", issuer)], lang)),
+        Para::Title(say_with("letter.title", [("title", title.clone())], lang)),
+        Para::Body(say_with("letter.to", [("issuer", issuer)], lang)),
     ];
     let number = plan
         .document_number
@@ -278,7 +282,7 @@ pub fn letter(
         .unwrap_or_else(|| say("letter.no-date", lang));
     out.push(Para::Body(say_with(
         "letter.opening",
-        &[
+        [
             ("title", title),
             ("number", number),
             ("date", date),
@@ -301,7 +305,7 @@ pub fn letter(
     for ((_, code), fs) in &groups {
         out.push(Para::Rule(say_with(
             "letter.rule",
-            &[
+            [
                 ("code", code.to_string()),
                 ("count", fs.len().to_string()),
                 ("severity", fs[0].severity_word.clone()),
@@ -312,7 +316,7 @@ pub fn letter(
             n += 1;
             out.push(Para::Item(say_with(
                 "letter.item",
-                &[
+                [
                     ("n", n.to_string()),
                     ("code", f.code.clone()),
                     ("message", f.message.clone()),
@@ -322,7 +326,7 @@ pub fn letter(
             let place = match &f.unit {
                 Some(u) => say_with(
                     "letter.where.unit",
-                    &[
+                    [
                         ("line", f.line.to_string()),
                         ("column", f.column.to_string()),
                         ("unit", u.clone()),
@@ -331,7 +335,7 @@ pub fn letter(
                 ),
                 None => say_with(
                     "letter.where",
-                    &[
+                    [
                         ("line", f.line.to_string()),
                         ("column", f.column.to_string()),
                     ],
@@ -346,7 +350,7 @@ pub fn letter(
                     .unwrap_or_else(|| say("letter.source-unknown", lang));
                 out.push(Para::Detail(say_with(
                     "letter.clause",
-                    &[
+                    [
                         ("clause", c.clause.clone()),
                         ("provenance", c.provenance.clone()),
                         ("source", source),
@@ -360,7 +364,7 @@ pub fn letter(
             if let Some(h) = &f.help {
                 out.push(Para::Detail(say_with(
                     "letter.correct",
-                    &[("help", h.clone())],
+                    [("help", h.clone())],
                     lang,
                 )));
             }
@@ -376,7 +380,7 @@ pub fn letter(
                 .unwrap_or_default();
             out.push(Para::Item(say_with(
                 "letter.waiver",
-                &[
+                [
                     ("n", (i + 1).to_string()),
                     ("code", f.code.clone()),
                     ("message", f.message.clone()),
@@ -397,7 +401,7 @@ pub fn letter(
         };
         out.push(Para::Body(say_with(
             id,
-            &[
+            [
                 ("today", date_in(&run.today, lang)),
                 ("packs", packs),
                 ("sha256", sha256.clone()),

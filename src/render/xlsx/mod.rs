@@ -371,7 +371,7 @@ impl Emitter for Xlsx<'_> {
             if sheet.dropped > 0 {
                 let note = audit::say_with(
                     "xlsx.rows-left-out",
-                    &[("count", sheet.dropped.to_string())],
+                    [("count", sheet.dropped.to_string())],
                     lang,
                 );
                 let mut row = cells::Rows::default();
