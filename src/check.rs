@@ -208,7 +208,7 @@ pub(crate) fn check_file(s: &Settings, input: &Input) -> (FileReport, SourceDb) 
         Some(why) => {
             let source = db.add(Source::new(input.display.clone(), ""));
             let f = Code::PF001
-                .at(Location { source, span: 0..0 }, why.clone())
+                .at(Location { source, span: 0..0 }, Message::clone(why))
                 .with_help(Message::new("pf001.entry.help"));
             Plan::unreadable(source, f)
         }

@@ -726,7 +726,7 @@ fn read_pack(f: &discover::Input) -> Result<(String, String), Message> {
     if let Some(why) = &f.problem {
         return Err(Message::new("rp001.unreadable")
             .arg("name", name)
-            .arg("error", why.clone()));
+            .arg("error", Message::clone(why)));
     }
     match crate::read::read(&f.path, max) {
         Ok(bytes) => Ok((

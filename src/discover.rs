@@ -24,8 +24,9 @@ pub(crate) struct Input {
     /// As given or found, with `/` separators.
     pub display: String,
     /// Why this entry cannot be checked (a symlink loop, an unreadable
-    /// directory), found while walking.
-    pub problem: Option<Message>,
+    /// directory), found while walking. Boxed: a scan holds an input per
+    /// file for the whole run, and nearly all have none.
+    pub problem: Option<Box<Message>>,
     /// The text already read: standard input (`-`), checked under `display`.
     pub bytes: Option<std::sync::Arc<Vec<u8>>>,
     /// Device and inode, as found when telling entries apart (Unix), so
@@ -628,7 +629,7 @@ fn input(p: &Path, problem: Option<Message>) -> Input {
     Input {
         path: p.to_path_buf(),
         display: display(p),
-        problem,
+        problem: problem.map(Box::new),
         bytes: None,
         inode: None,
         regular: false,
@@ -696,7 +697,7 @@ pub(crate) fn stdin_input(
     Ok(Some(Input {
         path: PathBuf::from("-"),
         display,
-        problem,
+        problem: problem.map(Box::new),
         bytes,
         inode: None,
         regular: false,

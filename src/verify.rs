@@ -71,7 +71,8 @@ pub(crate) fn verify(rules: &Rules, input: &Input, today: Date) -> Verdict {
     };
     // Read once, as a plan is (a regular file under the plans' size cap),
     // for its `# expect:` lines and its findings alike.
-    let bytes = match input.problem.clone().map_or_else(|| read(input), Err) {
+    let problem = input.problem.as_deref().cloned();
+    let bytes = match problem.map_or_else(|| read(input), Err) {
         Ok(b) => b,
         Err(why) => {
             v.broken = Some(why);

@@ -538,7 +538,8 @@ impl Server {
         let input = Input {
             path: path.clone().unwrap_or_default(),
             display: display.clone(),
-            problem: too_large.then(|| Message::new("pf001.too-large").arg("max", max.to_string())),
+            problem: too_large
+                .then(|| Box::new(Message::new("pf001.too-large").arg("max", max.to_string()))),
             bytes: (!too_large).then(|| Arc::new(doc.text.as_bytes().to_vec())),
             inode: None,
             regular: false,
