@@ -88,14 +88,14 @@ fn section(cfg: Config, i: usize, report: &FileReport, db: &SourceDb, view: &Sha
         ));
     } else {
         s.push_str("<ol class=\"findings\">\n");
+        let mut item = Item {
+            path: esc(&v.plan.path),
+            help: say("html.help", lang),
+            cites: Vec::new(),
+            lang,
+        };
         for (l, f) in report.findings.iter().zip(&v.findings) {
-            finding_item(
-                &mut s,
-                &v.plan.path,
-                f,
-                audit::snippet(l, db).as_ref(),
-                lang,
-            );
+            item.write(&mut s, f, audit::snippet(l, db).as_ref());
         }
         s.push_str("</ol>\n");
     }
@@ -617,69 +617,89 @@ fn run(s: &mut String, r: &audit::RunView, lang: Lang) {
     s.push_str("</tbody>\n</table>\n</section>\n");
 }
 
-fn finding_item(s: &mut String, path: &str, f: &FindingView, snip: Option<&Snippet>, lang: Lang) {
-    let mut class = format!("finding sev-{}", f.severity.as_str());
-    let mut tags = String::new();
-    if f.waiver.is_some() {
-        class.push_str(" waived");
-        tags.push_str(&format!(
-            "<span class=\"tag\">{}</span>",
-            say("html.waived", lang)
-        ));
-    } else if f.baselined {
-        class.push_str(" baselined");
-        tags.push_str(&format!(
-            "<span class=\"tag\">{}</span>",
-            say("html.baselined", lang)
-        ));
-    }
-    s.push_str(&format!(
-        "<li class=\"{class}\" data-code=\"{}\" data-severity=\"{}\">\n<div class=\"head\">\
-         <code class=\"code\">{}</code> <span class=\"sev\">{}</span> \
-         <span class=\"loc\">{}:{}:{}</span>{tags}</div>\n<p class=\"msg\">{}</p>\n",
-        esc(&f.code),
-        f.severity.as_str(),
-        esc(&f.code),
-        esc(&f.severity_word),
-        esc(path),
-        f.line,
-        f.column,
-        esc(&f.message),
-    ));
-    if let Some(snip) = snip {
-        source(s, snip);
-    }
-    if let Some(c) = &f.citation {
-        s.push_str(&format!(
-            "<p class=\"cite\" data-provenance=\"{}\">{}</p>\n",
-            c.provenance_token,
-            esc(&c.line)
-        ));
-        for q in &c.quotes {
-            s.push_str(&format!("<blockquote>{}</blockquote>\n", esc(q)));
+/// What a plan's findings share in its section: its path and the help
+/// label escaped once, and each rule's citation as rendered the first time
+/// (a rule's findings share their citation, [`audit::Cites`]).
+struct Item<'p> {
+    path: Cow<'p, str>,
+    help: String,
+    cites: Vec<(*const audit::CiteView, String)>,
+    lang: Lang,
+}
+
+impl Item<'_> {
+    fn write(&mut self, s: &mut String, f: &FindingView, snip: Option<&Snippet>) {
+        use std::fmt::Write as _;
+        let lang = self.lang;
+        let (class, tag) = if f.waiver.is_some() {
+            (" waived", Some("html.waived"))
+        } else if f.baselined {
+            (" baselined", Some("html.baselined"))
+        } else {
+            ("", None)
+        };
+        let code = esc(&f.code);
+        let sev = f.severity.as_str();
+        let _ = write!(
+            s,
+            "<li class=\"finding sev-{sev}{class}\" data-code=\"{code}\" data-severity=\"{sev}\">\n<div class=\"head\">\
+             <code class=\"code\">{code}</code> <span class=\"sev\">{}</span> \
+             <span class=\"loc\">{}:{}:{}</span>",
+            esc(&f.severity_word),
+            self.path,
+            f.line,
+            f.column,
+        );
+        if let Some(tag) = tag {
+            let _ = write!(s, "<span class=\"tag\">{}</span>", say(tag, lang));
         }
-    }
-    if let Some(h) = &f.help {
-        s.push_str(&format!(
-            "<p class=\"help\"><b>{}</b> {}</p>\n",
-            say("html.help", lang),
-            esc(h)
-        ));
-    }
-    if let Some(w) = &f.waiver {
-        s.push_str(&format!(
-            "<p class=\"waiver\">{}</p>\n",
-            say_with(
+        let _ = writeln!(s, "</div>\n<p class=\"msg\">{}</p>", esc(&f.message));
+        if let Some(snip) = snip {
+            source(s, snip);
+        }
+        if let Some(c) = &f.citation {
+            let key = std::sync::Arc::as_ptr(c);
+            match self.cites.iter().find(|(k, _)| *k == key) {
+                Some((_, html)) => s.push_str(html),
+                None => {
+                    let html = cite(c);
+                    s.push_str(&html);
+                    self.cites.push((key, html));
+                }
+            }
+        }
+        if let Some(h) = &f.help {
+            let _ = writeln!(s, "<p class=\"help\"><b>{}</b> {}</p>", self.help, esc(h));
+        }
+        if let Some(w) = &f.waiver {
+            let words = say_with(
                 "html.waiver",
                 [
                     ("reason", w.reason.clone()),
-                    ("approved_by", w.approved_by.clone())
+                    ("approved_by", w.approved_by.clone()),
                 ],
-                lang
-            )
-        ));
+                lang,
+            );
+            let _ = writeln!(s, "<p class=\"waiver\">{words}</p>");
+        }
+        s.push_str("</li>\n");
     }
-    s.push_str("</li>\n");
+}
+
+/// A citation's line and its quotes.
+fn cite(c: &audit::CiteView) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "<p class=\"cite\" data-provenance=\"{}\">{}</p>",
+        c.provenance_token,
+        esc(&c.line)
+    );
+    for q in &c.quotes {
+        let _ = writeln!(s, "<blockquote>{}</blockquote>", esc(q));
+    }
+    s
 }
 
 /// The quoted plan lines, numbered, the span in `<mark>`.
