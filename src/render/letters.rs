@@ -425,9 +425,10 @@ fn date_in(iso: &str, lang: Lang) -> String {
     }
 }
 
-/// Text in Markdown, appended to `out`: outside `code spans` (which the messages use for keys
-/// and values) markup characters are escaped, so a plan cannot inject
-/// headings, links or HTML into the letter; inside them nothing needs it.
+/// Text in Markdown, appended to `out`: outside `code spans` (which the
+/// messages use for keys and values) markup characters are escaped, so a
+/// plan cannot inject headings, links or HTML into the letter; inside them
+/// nothing needs it.
 fn push_md(out: &mut String, s: &str) {
     let mut code = false;
     // Runs without a backtick or markup are copied whole: all these
