@@ -131,7 +131,9 @@ pub(crate) fn open_outputs<'a, 'p>(
         };
         outputs.push(Output {
             emitter,
-            writer: Box::new(io::BufWriter::new(named)),
+            // Sections of an HTML report, a JSON report: tens of megabytes
+            // for a large scan, not 8 KB a system call.
+            writer: Box::new(io::BufWriter::with_capacity(1 << 16, named)),
             prepare,
         });
         files.push((file, path));

@@ -1,19 +1,22 @@
 //! `--output html=PATH`: one self-contained page for an auditor's
 //! director. CSS and script are inline (`assets/`), nothing is fetched (a
 //! Content-Security-Policy forbids it), and the fonts are the reader's own
-//! Chinese fonts. The first screen is the portfolio, known only at the end
-//! of a run, so each plan's section is rendered on the worker that checked
-//! it ([`Prep`]), appended to an anonymous temporary file in path order and
-//! copied after the portfolio at the end: memory holds a small row per
-//! plan, never the findings' text.
+//! Chinese fonts. Each plan's section is rendered on the worker that
+//! checked it ([`Prep`]) and written to the page in path order as it
+//! comes: memory holds a small row per plan, never the findings' text.
+//! The first screen is the portfolio, known only at the end of a run, so
+//! it is written after the sections (with the summary, the index and the
+//! filters, each marked `front`), and the page's script moves it before
+//! them; without script, CSS shows it first. A spool to put it first in
+//! the file cost a second copy of every section (tens of megabytes on a
+//! large scan).
 //!
 //! Every text from a plan, a path or a pack is escaped ([`esc`]) after
 //! being made safe ([`safe`]); the page holds no timestamp, so the same
 //! input and `--today` give the same bytes.
 
 use std::borrow::Cow;
-use std::fs::File;
-use std::io::{self, BufWriter, Seek, Write};
+use std::io::{self, Write};
 
 use super::audit::{self, FindingView, PlanView, PortfolioView, Shared, Snippet};
 use super::{Config, Emitter, Finish, Part, Prepare};
@@ -26,8 +29,8 @@ const JS: &str = include_str!("assets/report.js");
 
 pub struct Html<'a> {
     cfg: Config<'a>,
-    /// The plans' sections, in path order, until the end of the run.
-    spool: Option<BufWriter<File>>,
+    /// The page's head and the opening of the plans' sections written.
+    begun: bool,
     /// A row per plan for the index table.
     plans: Vec<PlanView>,
 }
@@ -36,7 +39,7 @@ impl<'a> Html<'a> {
     pub fn new(cfg: Config<'a>) -> Self {
         Html {
             cfg,
-            spool: None,
+            begun: false,
             plans: Vec::new(),
         }
     }
@@ -124,24 +127,17 @@ impl Emitter for Html<'_> {
         let Part::Html(section) = part else {
             return self.file(w, report, db);
         };
-        if self.spool.is_none() {
-            let spool = tempfile::tempfile()?;
-            self.spool = Some(BufWriter::with_capacity(super::SPOOL_CHUNK, spool));
-        }
-        let spool = self
-            .spool
-            .as_mut()
-            .ok_or_else(|| io::Error::other("spool"))?;
-        spool.write_all(&section.bytes)?;
+        self.begin(w)?;
+        w.write_all(&section.bytes)?;
         self.plans.push(section.plan);
         Ok(())
     }
 
     fn finish(&mut self, w: &mut dyn Write, end: &Finish) -> io::Result<()> {
+        self.begin(w)?;
         let lang = self.cfg.lang;
         let pf = audit::portfolio(end.portfolio, self.cfg.rules, lang);
-        let mut s = String::new();
-        head(&mut s, lang);
+        let mut s = String::from("</section>\n");
         summary(&mut s, &end.totals.summary, lang);
         let links: Links = self
             .plans
@@ -152,14 +148,6 @@ impl Emitter for Html<'_> {
         portfolio(&mut s, &pf, &links, lang);
         index(&mut s, &self.plans, lang);
         filters(&mut s, end, &pf, lang);
-        s.push_str("<section id=\"plans\">\n");
-        w.write_all(s.as_bytes())?;
-        if let Some(spool) = self.spool.take() {
-            let mut file = spool.into_inner().map_err(|e| e.into_error())?;
-            file.rewind()?;
-            super::copy_spool(&mut file, w)?;
-        }
-        let mut s = String::from("</section>\n");
         if let Some(r) = self.cfg.run {
             run(&mut s, &audit::run(r, lang), lang);
         }
@@ -169,6 +157,21 @@ impl Emitter for Html<'_> {
             esc(&audit::say_with("html.footer", [("tool", tool)], lang))
         ));
         w.write_all(s.as_bytes())
+    }
+}
+
+impl Html<'_> {
+    /// The page's head and the opening of the plans' sections, before the
+    /// first section (or at the end of a run without plans).
+    fn begin(&mut self, w: &mut dyn Write) -> io::Result<()> {
+        if !self.begun {
+            let mut s = String::new();
+            head(&mut s, self.cfg.lang);
+            s.push_str("<section id=\"plans\">\n");
+            w.write_all(s.as_bytes())?;
+            self.begun = true;
+        }
+        Ok(())
     }
 }
 
@@ -238,7 +241,7 @@ fn head(s: &mut String, lang: Lang) {
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
          style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n\
          <meta name=\"generator\" content=\"cdocheck\">\n<title>{title}</title>\n\
-         <style>\n{CSS}</style>\n</head>\n<body>\n<h1>{title}</h1>\n",
+         <style>\n{CSS}</style>\n</head>\n<body class=\"nojs\">\n<h1>{title}</h1>\n",
         lang.tag()
     ));
 }
@@ -257,7 +260,9 @@ fn summary(s: &mut String, t: &Summary, lang: Lang) {
         ],
         lang,
     );
-    s.push_str(&format!("<p class=\"summary\" id=\"summary\">{line}</p>\n"));
+    s.push_str(&format!(
+        "<p class=\"summary front\" id=\"summary\">{line}</p>\n"
+    ));
 }
 
 /// A link to a plan's section by its path; plain text for a path not
@@ -285,7 +290,7 @@ fn path_list(s: &mut String, class: &str, title: String, paths: &[String], plans
 
 fn portfolio(s: &mut String, pf: &PortfolioView, plans: &Links, lang: Lang) {
     s.push_str(&format!(
-        "<section id=\"portfolio\">\n<h2>{}</h2>\n",
+        "<section id=\"portfolio\" class=\"front\">\n<h2>{}</h2>\n",
         say("html.portfolio", lang)
     ));
     if pf.notices.is_empty() {
@@ -405,7 +410,7 @@ fn portfolio(s: &mut String, pf: &PortfolioView, plans: &Links, lang: Lang) {
 
 fn index(s: &mut String, plans: &[PlanView], lang: Lang) {
     s.push_str(&format!(
-        "<section id=\"index\">\n<h2>{}</h2>\n<table class=\"plans\">\n<thead><tr>",
+        "<section id=\"index\" class=\"front\">\n<h2>{}</h2>\n<table class=\"plans\">\n<thead><tr>",
         say("html.plans", lang)
     ));
     for id in [
@@ -456,7 +461,7 @@ fn option(s: &mut String, value: &str, label: &str) {
 fn filters(s: &mut String, end: &Finish, pf: &PortfolioView, lang: Lang) {
     let any = say("html.filter.any", lang);
     s.push_str(&format!(
-        "<h2>{}</h2>\n<div id=\"filters\" class=\"noprint\">\n",
+        "<h2 class=\"front\">{}</h2>\n<div id=\"filters\" class=\"front noprint\">\n",
         say("html.details", lang)
     ));
     s.push_str(&format!(

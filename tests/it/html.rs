@@ -339,6 +339,15 @@ fn renders_in_chromium() {
                 "{lang}: {state}"
             );
         }
+        // What is known only at the end of the run is written after the
+        // plans' sections; the script moves it before them, so the page
+        // reads in the order it shows.
+        assert!(!tag.contains("nojs"), "{lang}: {tag}");
+        let sections = dom.find("<section id=\"plans\"").unwrap();
+        for id in ["summary", "portfolio", "index", "filters"] {
+            let at = dom.find(&format!("id=\"{id}\"")).unwrap();
+            assert!(at < sections, "{lang}: #{id} after the plans");
+        }
         // Every plan is shown before any filter is chosen.
         let n = v["files"].as_array().unwrap().len();
         assert!(

@@ -10,6 +10,13 @@
   try {
     var $ = function (id) { return document.getElementById(id); };
     var all = function (root, sel) { return Array.prototype.slice.call(root.querySelectorAll(sel)); };
+    // What is known only at the end of a run (summary, portfolio, index,
+    // filters) is written after the plans' sections, in one pass: moved
+    // before them, so the page reads (and tabs, and prints) in the order
+    // it shows. Without script, CSS orders it (body.nojs).
+    var sections = $("plans");
+    all(document, "body > .front").forEach(function (e) { body.insertBefore(e, sections); });
+    body.classList.remove("nojs");
     var status = $("f-status"), rule = $("f-rule"), sev = $("f-severity"), pilot = $("f-pilot"), text = $("f-text");
     var plans = all(document, "section.plan");
     var apply = function () {
