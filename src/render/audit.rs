@@ -130,7 +130,7 @@ impl Cites {
 }
 
 /// A citation as the auditor's outputs show it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CiteView {
     /// `粤办函〔2021〕63号 §二 试点范围` / `《…》（…）“二、试点范围”`.
     pub clause: String,

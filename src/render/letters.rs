@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 
-use super::audit::{self, FindingView, PlanView, Shared};
+use super::audit::{self, CiteView, FindingView, PlanView, Shared};
 use super::package::Zip;
 use super::{Config, Emitter, Finish, Part, Prepare};
 use crate::lang::Lang;
@@ -312,6 +312,14 @@ pub fn letter(
             ],
             lang,
         )));
+        // A rule's findings rest on its one clause: quoted once, under the
+        // rule, not once per problem (a rule of nine findings quoted it nine
+        // times, a third of the letter).
+        let first = fs[0].citation.as_deref();
+        let shared = fs.iter().all(|f| f.citation.as_deref() == first);
+        if let (true, Some(c)) = (shared, first) {
+            clause(&mut out, c, lang);
+        }
         for f in fs {
             n += 1;
             out.push(Para::Item(say_with(
@@ -343,22 +351,9 @@ pub fn letter(
                 ),
             };
             out.push(Para::Detail(place));
-            if let Some(c) = &f.citation {
-                let source = c
-                    .source
-                    .clone()
-                    .unwrap_or_else(|| say("letter.source-unknown", lang));
-                out.push(Para::Detail(say_with(
-                    "letter.clause",
-                    [
-                        ("clause", c.clause.clone()),
-                        ("provenance", c.provenance.clone()),
-                        ("source", source),
-                    ],
-                    lang,
-                )));
-                for q in &c.quotes {
-                    out.push(Para::Quote(q.clone()));
+            if !shared {
+                if let Some(c) = &f.citation {
+                    clause(&mut out, c, lang);
                 }
             }
             if let Some(h) = &f.help {
@@ -414,6 +409,25 @@ pub fn letter(
     out.push(Para::Placeholder(say("letter.signature", lang)));
     out.push(Para::Placeholder(say("letter.date", lang)));
     out
+}
+
+/// The clause a problem rests on: the document and section, provenance and
+/// source, then the words quoted.
+fn clause(out: &mut Vec<Para>, c: &CiteView, lang: Lang) {
+    let source = c
+        .source
+        .clone()
+        .unwrap_or_else(|| say("letter.source-unknown", lang));
+    out.push(Para::Detail(say_with(
+        "letter.clause",
+        [
+            ("clause", c.clause.clone()),
+            ("provenance", c.provenance.clone()),
+            ("source", source),
+        ],
+        lang,
+    )));
+    out.extend(c.quotes.iter().cloned().map(Para::Quote));
 }
 
 /// A date as a letter writes it: `2021年8月9日` in Chinese, ISO in English.

@@ -94,6 +94,22 @@ fn a_letter_per_failing_plan_naming_every_unwaived_finding() {
             text.contains("Reply by: [date]"),
             "{path}: no reply placeholder"
         );
+        // Each rule's clause is quoted once, under the rule, however many
+        // problems rest on it.
+        let mut cited: Vec<&str> = f["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["waived"] != true && !d["citation"].is_null())
+            .map(|d| d["code"].as_str().unwrap())
+            .collect();
+        cited.sort_unstable();
+        cited.dedup();
+        assert_eq!(
+            md.matches("\n- Clause: ").count(),
+            cited.len(),
+            "{path}: a clause per rule cited:\n{md}"
+        );
     }
     let maoming = docx_text(&out.join("examples/maoming-draft.docx"));
     assert!(maoming.starts_with("Review of “Pilot Work Plan"));
@@ -222,4 +238,66 @@ fn climbing_paths_stay_inside() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(out.join("_up_/plans/m.docx").exists());
     assert!(!dir.path().join("plans/m.docx").exists());
+}
+
+/// A rule that fires twice: its clause is quoted once, under the rule,
+/// and each problem keeps its place and its correction.
+#[test]
+fn a_rule_s_clause_is_quoted_once_for_all_its_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("examples/foshan-2021.toml")).unwrap();
+    // Neither bureau FS006 names is in the scope any more.
+    let plan = text
+        .replace(
+            "Foshan Municipal Education Bureau",
+            "Foshan Municipal Culture Bureau",
+        )
+        .replace("佛山市教育局", "佛山市文化局")
+        .replace(
+            "Foshan Municipal Industry and Information Technology Bureau",
+            "Foshan Municipal Commerce Bureau",
+        )
+        .replace("佛山市工业和信息化局", "佛山市商务局");
+    let path = dir.path().join("foshan.toml");
+    std::fs::write(&path, plan).unwrap();
+    let out = dir.path().join("letters");
+    let spec = format!("letters={}", out.display());
+    let o = run(&[
+        "check",
+        "--today",
+        "2026-01-01",
+        "--output",
+        &spec,
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let md = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .unwrap();
+    let docx = md_to_docx_text(&out);
+    for text in [&md, &docx] {
+        let rule = text
+            .find("Rule FS006 (error, 2 found)")
+            .expect("FS006's group");
+        let group = &text[rule..];
+        let group = &group[..group[1..].find("Rule ").map_or(group.len(), |e| e + 1)];
+        assert_eq!(group.matches("Clause: ").count(), 1, "{group}");
+        assert_eq!(group.matches("Where: ").count(), 2, "{group}");
+        assert_eq!(group.matches("To correct: ").count(), 2, "{group}");
+        assert!(group.find("Clause: ") < group.find("FS006: "), "{group}");
+    }
+}
+
+/// The text of the one .docx letter under `dir`.
+fn md_to_docx_text(dir: &Path) -> String {
+    let docx = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| e.path().extension().is_some_and(|x| x == "docx"))
+        .unwrap();
+    docx_text(docx.path())
 }
