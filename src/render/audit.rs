@@ -96,13 +96,30 @@ impl<'c> Shared<'c> {
     }
 
     pub fn get(&self, r: &FileReport, rules: &Rules, lang: Lang) -> &FileView {
-        self.view.get_or_init(|| FileView {
-            plan: plan(r, lang),
-            findings: r
-                .findings
-                .iter()
-                .map(|l| finding(l, self.cites, rules, lang))
-                .collect(),
+        self.view.get_or_init(|| {
+            // A plan's findings cite a few rules, most several times: each
+            // citation looked up once per plan, not once per finding (the
+            // run's cache is behind a lock the workers share).
+            let mut cited: Vec<(*const Citation, Arc<CiteView>)> = Vec::new();
+            let mut cite = |c: &Arc<Citation>| {
+                if let Some((_, v)) = cited.iter().find(|(k, _)| *k == Arc::as_ptr(c)) {
+                    return v.clone();
+                }
+                let v = match self.cites {
+                    Some(cites) => cites.get(c, rules, lang),
+                    None => Arc::new(cite_view(c, rules, lang)),
+                };
+                cited.push((Arc::as_ptr(c), v.clone()));
+                v
+            };
+            FileView {
+                plan: plan(r, lang),
+                findings: r
+                    .findings
+                    .iter()
+                    .map(|l| finding(l, l.finding.citation.as_ref().map(&mut cite), lang))
+                    .collect(),
+            }
         })
     }
 }
@@ -174,12 +191,9 @@ pub struct FindingView {
     pub fails: bool,
 }
 
-pub fn finding(l: &Located, cites: Option<&Cites>, rules: &Rules, lang: Lang) -> FindingView {
+/// A finding as shown, with its citation's view.
+fn finding(l: &Located, citation: Option<Arc<CiteView>>, lang: Lang) -> FindingView {
     let f = &l.finding;
-    let citation = f.citation.as_ref().map(|c| match cites {
-        Some(cites) => cites.get(c, rules, lang),
-        None => Arc::new(cite_view(c, rules, lang)),
-    });
     FindingView {
         code: safe(&f.code).into_owned(),
         severity: f.severity,
