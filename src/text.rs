@@ -28,12 +28,12 @@ fn is_unsafe(c: char) -> bool {
 fn plain(s: &str, allowed: &[u8]) -> bool {
     let b = s.as_bytes();
     let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
+    loop {
+        i = next_in(b, i, &LOOK);
+        let Some(&c) = b.get(i) else {
+            return true;
+        };
         i += 1;
-        if !LOOK[usize::from(c)] {
-            continue;
-        }
         let next = b.get(i).copied().unwrap_or(0);
         let third = b.get(i + 1).copied().unwrap_or(0);
         let unsafe_here = match c {
@@ -51,7 +51,6 @@ fn plain(s: &str, allowed: &[u8]) -> bool {
             return false;
         }
     }
-    true
 }
 
 /// The bytes [`plain`] looks at: ASCII controls, DEL, `0xC2`, `0xE2`.
@@ -129,14 +128,22 @@ pub(crate) fn xml(s: &str) -> Cow<'_, str> {
     // Most text has no control and no U+FFFE/U+FFFF (`EF BF BE`/`BF`):
     // answered from the bytes.
     let b = s.as_bytes();
-    let clean = b.iter().enumerate().all(|(i, &c)| {
-        !XML_LOOK[usize::from(c)]
-            || match c {
-                0xef => b.get(i + 1) != Some(&0xbf) || !matches!(b.get(i + 2), Some(0xbe | 0xbf)),
-                b'\t' | b'\n' | b'\r' => true,
-                _ => false,
-            }
-    });
+    let mut i = 0;
+    let clean = loop {
+        i = next_in(b, i, &XML_LOOK);
+        let Some(&c) = b.get(i) else {
+            break true;
+        };
+        let fine = match c {
+            0xef => b.get(i + 1) != Some(&0xbf) || !matches!(b.get(i + 2), Some(0xbe | 0xbf)),
+            b'\t' | b'\n' | b'\r' => true,
+            _ => false,
+        };
+        if !fine {
+            break false;
+        }
+        i += 1;
+    };
     if clean {
         return s.into();
     }
@@ -154,31 +161,37 @@ const XML_LOOK: [bool; 256] = byte_table(true, b"\xef");
 pub(crate) fn push_xml(out: &mut String, s: &str) {
     let b = s.as_bytes();
     let mut run = 0;
-    for (i, &c) in b.iter().enumerate() {
-        if !XML_ESCAPE[usize::from(c)] {
-            continue;
-        }
+    let mut i = 0;
+    loop {
+        i = next_in(b, i, &XML_ESCAPE);
+        let Some(&c) = b.get(i) else {
+            break;
+        };
         let rep = match c {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
-            b'\t' | b'\n' | b'\r' => continue,
+            b'\t' | b'\n' | b'\r' => {
+                i += 1;
+                continue;
+            }
             // U+FFFE and U+FFFF (`EF BF BE`/`BF`): the whole character.
-            0xef => match (b.get(i + 1), b.get(i + 2)) {
-                (Some(0xbf), Some(0xbe | 0xbf)) => {
+            0xef => {
+                if let (Some(0xbf), Some(0xbe | 0xbf)) = (b.get(i + 1), b.get(i + 2)) {
                     out.push_str(&s[run..i]);
                     out.push('\u{fffd}');
                     run = i + 3;
-                    continue;
                 }
-                _ => continue,
-            },
+                i += 1;
+                continue;
+            }
             _ => "\u{fffd}",
         };
         out.push_str(&s[run..i]);
         out.push_str(rep);
-        run = i + 1;
+        i += 1;
+        run = i;
     }
     out.push_str(&s[run..]);
 }
@@ -186,8 +199,34 @@ pub(crate) fn push_xml(out: &mut String, s: &str) {
 /// The bytes [`push_xml`] looks at.
 const XML_ESCAPE: [bool; 256] = byte_table(true, b"&<>\"\xef");
 
+/// Where the first byte from `i` on that `table` names is (`b.len()` if
+/// none): eight bytes looked up at a time, one branch for all eight, since
+/// text runs long between the bytes an escape cares about.
+#[inline]
+pub(crate) fn next_in(b: &[u8], mut i: usize, table: &[bool; 256]) -> usize {
+    while let Some(w) = b.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+        let hit = table[usize::from(w[0])]
+            | table[usize::from(w[1])]
+            | table[usize::from(w[2])]
+            | table[usize::from(w[3])]
+            | table[usize::from(w[4])]
+            | table[usize::from(w[5])]
+            | table[usize::from(w[6])]
+            | table[usize::from(w[7])];
+        if hit {
+            break;
+        }
+        i += 8;
+    }
+    while b.get(i).is_some_and(|&c| !table[usize::from(c)]) {
+        i += 1;
+    }
+    i.min(b.len())
+}
+
 /// A table of the bytes a scan stops at: the ASCII controls if
-/// `controls`, and `bytes`; a text's other bytes cost one load each.
+/// `controls`, and `bytes`; the scan skips the others eight at a time
+/// ([`next_in`]).
 pub(crate) const fn byte_table(controls: bool, bytes: &[u8]) -> [bool; 256] {
     let mut t = [false; 256];
     let mut c = 0;
@@ -204,23 +243,30 @@ pub(crate) const fn byte_table(controls: bool, bytes: &[u8]) -> [bool; 256] {
 }
 
 /// `s` with each byte that `escape` names replaced by its escape, in one
-/// pass that copies the runs between them whole. `escape` must name ASCII
-/// bytes only (never part of a multi-byte character), so every cut falls
-/// on a character boundary.
-pub(crate) fn escape_ascii(s: &str, escape: impl Fn(u8) -> Option<&'static str>) -> Cow<'_, str> {
+/// pass that copies the runs between them whole; `look` holds every byte
+/// `escape` names (the scan skips the others eight at a time). `escape`
+/// must name ASCII bytes only (never part of a multi-byte character), so
+/// every cut falls on a character boundary.
+pub(crate) fn escape_ascii<'s>(
+    s: &'s str,
+    look: &[bool; 256],
+    escape: impl Fn(u8) -> Option<&'static str>,
+) -> Cow<'s, str> {
     let bytes = s.as_bytes();
-    let Some(first) = bytes.iter().position(|&b| escape(b).is_some()) else {
+    let mut i = next_in(bytes, 0, look);
+    if i == bytes.len() {
         return s.into();
-    };
+    }
     let mut out = String::with_capacity(s.len() + 16);
     let mut from = 0;
-    for (i, &b) in bytes.iter().enumerate().skip(first) {
+    while let Some(&b) = bytes.get(i) {
         if let Some(e) = escape(b) {
             debug_assert!(b.is_ascii());
             out.push_str(&s[from..i]);
             out.push_str(e);
             from = i + 1;
         }
+        i = next_in(bytes, i + 1, look);
     }
     out.push_str(&s[from..]);
     out.into()
@@ -330,9 +376,21 @@ mod tests {
     #[test]
     fn ascii_escapes_copy_what_lies_between() {
         let amp = |b: u8| (b == b'&').then_some("&amp;");
-        assert_eq!(escape_ascii("深&圳&", amp), "深&amp;圳&amp;");
-        assert_eq!(escape_ascii("&", amp), "&amp;");
-        assert!(matches!(escape_ascii("深圳", amp), Cow::Borrowed("深圳")));
+        let look = byte_table(false, b"&");
+        assert_eq!(escape_ascii("深&圳&", &look, amp), "深&amp;圳&amp;");
+        assert_eq!(escape_ascii("&", &look, amp), "&amp;");
+        assert!(matches!(
+            escape_ascii("深圳", &look, amp),
+            Cow::Borrowed("深圳")
+        ));
+        // Past the eight bytes looked up at a time, and at every place in them.
+        for n in 0..20 {
+            let text = format!("{}&{}", "a".repeat(n), "深".repeat(n));
+            let want = format!("{}&amp;{}", "a".repeat(n), "深".repeat(n));
+            assert_eq!(escape_ascii(&text, &look, amp), want);
+            assert_eq!(next_in(text.as_bytes(), 0, &look), n);
+            assert_eq!(next_in(text.as_bytes(), n + 1, &look), text.len());
+        }
     }
 
     #[test]

@@ -47,7 +47,7 @@ impl<'a> Html<'a> {
 
 /// HTML text and attribute values: the five characters that matter.
 pub fn esc(s: &str) -> Cow<'_, str> {
-    crate::text::escape_ascii(s, |b| match b {
+    crate::text::escape_ascii(s, &HTML_LOOK, |b| match b {
         b'&' => Some("&amp;"),
         b'<' => Some("&lt;"),
         b'>' => Some("&gt;"),
@@ -56,6 +56,9 @@ pub fn esc(s: &str) -> Cow<'_, str> {
         _ => None,
     })
 }
+
+/// The bytes [`esc`] escapes.
+const HTML_LOOK: [bool; 256] = crate::text::byte_table(false, b"&<>\"'");
 
 /// The anchor of the `i`th plan (0-based, path order).
 fn anchor(i: usize) -> String {

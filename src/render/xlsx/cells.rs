@@ -134,12 +134,11 @@ fn escape(out: &mut Vec<u8>, s: &str) {
     let b = s.as_bytes();
     let mut run = 0;
     let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if !SPECIAL[usize::from(c)] {
-            i += 1;
-            continue;
-        }
+    loop {
+        i = crate::text::next_in(b, i, &SPECIAL);
+        let Some(&c) = b.get(i) else {
+            break;
+        };
         let rep: Option<&[u8]> = match c {
             b'&' => Some(b"&amp;"),
             b'<' => Some(b"&lt;"),
@@ -188,7 +187,7 @@ fn escape(out: &mut Vec<u8>, s: &str) {
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 /// The bytes [`escape`] looks at: controls, `&<>`, `_` (of `_xHHHH_`) and
-/// the first byte of U+FFFE and U+FFFF; one load per byte of text.
+/// the first byte of U+FFFE and U+FFFF.
 const SPECIAL: [bool; 256] = crate::text::byte_table(true, b"&<>_\xef");
 
 /// Whether `b` opens with `_xHHHH_`, which Excel would read as an escape.
