@@ -75,6 +75,15 @@ pub fn safe(s: &str) -> Cow<'_, str> {
     out.into()
 }
 
+/// [`safe`] of a string already owned: kept as it is when nothing needs
+/// escaping, not copied.
+pub(crate) fn safe_owned(s: String) -> String {
+    match safe(&s) {
+        Cow::Borrowed(_) => s,
+        Cow::Owned(escaped) => escaped,
+    }
+}
+
 /// As [`safe`], but line breaks (`\n`, `\r`) stay as they are: for
 /// machine-read formats whose fields may hold several lines (CSV quotes
 /// them, XML keeps them), where a value is carried as written.

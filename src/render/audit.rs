@@ -17,6 +17,7 @@ use crate::rules::Rules;
 use crate::source::SourceDb;
 
 use super::{cite, safe, safe_source, tables};
+use crate::text::safe_owned;
 
 /// One plan's line: the Plans sheet, the HTML index and a letter's heading.
 #[derive(Clone, Debug)]
@@ -204,8 +205,8 @@ fn finding(l: &Located, citation: Option<Arc<CiteView>>, lang: Lang) -> FindingV
         end_column: l.end.column,
         unit: f.unit.as_deref().map(|s| safe(s).into_owned()),
         key: f.key.as_deref().map(|s| safe(s).into_owned()),
-        message: safe(&f.message.get(lang)).into_owned(),
-        help: f.help.as_ref().map(|h| safe(&h.get(lang)).into_owned()),
+        message: safe_owned(f.message.get(lang)),
+        help: f.help.as_ref().map(|h| safe_owned(h.get(lang))),
         citation,
         waiver: f.waived.as_ref().map(|w| WaiverView {
             reason: safe(&w.reason).into_owned(),
@@ -479,7 +480,7 @@ fn figure(id: &str, count: i64, rules: &Rules, lang: Lang) -> Figure {
         count,
         min,
         met: min.is_none_or(|m| count >= m),
-        text: safe(&text.get(lang)).into_owned(),
+        text: safe_owned(text.get(lang)),
     }
 }
 

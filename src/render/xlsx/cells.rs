@@ -34,6 +34,13 @@ pub(super) struct Rows {
 }
 
 impl Rows {
+    /// Rows for about `bytes` of XML, written without growing often.
+    pub(super) fn with_capacity(bytes: usize) -> Self {
+        Rows {
+            xml: Vec::with_capacity(bytes),
+        }
+    }
+
     /// Appends a row of cells; `bold` styles them as a header (the
     /// workbook's second cell format). A row with no value still takes a
     /// number, as it did in rust_xlsxwriter, which writes no element for it.
@@ -69,11 +76,14 @@ fn cell(out: &mut Vec<u8>, col: usize, v: &V, bold: bool) {
         }
         V::N(n) => {
             open(out);
-            number(out, *n as f64);
+            match i64::try_from(*n) {
+                Ok(n) => integer(out, n),
+                Err(_) => number(out, *n as f64),
+            }
         }
         V::I(n) => {
             open(out);
-            number(out, *n as f64);
+            integer(out, *n);
         }
         V::B(b) => {
             open(out);
@@ -97,6 +107,18 @@ fn number(out: &mut Vec<u8>, n: f64) {
     use std::io::Write;
     out.extend_from_slice(b"><v>");
     let _ = write!(out, "{n}");
+    out.extend_from_slice(b"</v></c>");
+}
+
+/// A whole number as [`number`] writes it, without formatting a float:
+/// below 2^53 in size, `f64` prints its digits.
+fn integer(out: &mut Vec<u8>, n: i64) {
+    const EXACT: i64 = 1 << 53;
+    if !(-EXACT..=EXACT).contains(&n) {
+        return number(out, n as f64);
+    }
+    out.extend_from_slice(b"><v>");
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
     out.extend_from_slice(b"</v></c>");
 }
 
@@ -213,5 +235,32 @@ mod tests {
         assert_eq!(esc("_x0041_ and _x00zz_"), "_x005F_x0041_ and _x00zz_");
         assert_eq!(esc("\u{fffe}\u{ffff}\u{fffd}"), "_xFFFE__xFFFF_\u{fffd}");
         assert_eq!(esc("加_x"), "加_x");
+    }
+
+    #[test]
+    fn whole_numbers_are_written_as_floats_print_them() {
+        let exact = 1_i64 << 53;
+        for n in [
+            0,
+            1,
+            -1,
+            7,
+            10,
+            99,
+            1_000_000,
+            -123_456,
+            exact - 1,
+            exact,
+            -exact,
+        ] {
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            integer(&mut a, n);
+            number(&mut b, n as f64);
+            assert_eq!(a, b, "{n}");
+        }
+        // Past 2^53 a float cannot hold every whole number: as it prints.
+        let mut a = Vec::new();
+        integer(&mut a, exact + 1);
+        assert_eq!(a, b"><v>9007199254740992</v></c>");
     }
 }

@@ -295,7 +295,19 @@ fn rows(cfg: Config, report: &FileReport, view: &Shared) -> Rows {
         ],
         false,
     );
-    let mut findings = cells::Rows::default();
+    // Each row's text and about 400 bytes of markup around its cells.
+    let text_len: usize = v
+        .findings
+        .iter()
+        .map(|f| {
+            p.path.len()
+                + f.message.len()
+                + f.help.as_ref().map_or(0, String::len)
+                + f.citation.as_ref().map_or(0, |c| c.line.len())
+                + 400
+        })
+        .sum();
+    let mut findings = cells::Rows::with_capacity(text_len);
     for f in &v.findings {
         findings.push(
             &[
