@@ -31,8 +31,12 @@ pub struct Html<'a> {
     cfg: Config<'a>,
     /// The page's head and the opening of the plans' sections written.
     begun: bool,
-    /// A row per plan for the index table.
-    plans: Vec<PlanView>,
+    /// Each plan's path (shown), in path order: the portfolio links to
+    /// its section.
+    paths: Vec<String>,
+    /// The index table's rows, made on the workers: one buffer, not a
+    /// view of every plan held to the end.
+    rows: String,
 }
 
 impl<'a> Html<'a> {
@@ -40,7 +44,8 @@ impl<'a> Html<'a> {
         Html {
             cfg,
             begun: false,
-            plans: Vec::new(),
+            paths: Vec::new(),
+            rows: String::new(),
         }
     }
 }
@@ -68,7 +73,8 @@ fn anchor(i: usize) -> String {
 /// One plan's section of the page and its row of the index, rendered on
 /// the worker that checked the plan ([`Prep`]).
 pub struct Section {
-    plan: PlanView,
+    path: String,
+    row: String,
     bytes: Vec<u8>,
 }
 
@@ -107,15 +113,18 @@ fn section(cfg: Config, i: usize, report: &FileReport, db: &SourceDb, view: &Sha
     }
     waivers(&mut s, &report.waivers, lang);
     s.push_str("</section>\n");
+    let mut row = String::new();
+    index_row(&mut row, i, &v.plan, lang);
     Section {
-        plan: v.plan.clone(),
+        path: v.plan.path.clone(),
+        row,
         bytes: s.into_bytes(),
     }
 }
 
 impl Emitter for Html<'_> {
     fn file(&mut self, w: &mut dyn Write, report: &FileReport, db: &SourceDb) -> io::Result<()> {
-        let i = self.plans.len();
+        let i = self.paths.len();
         let part = Part::Html(section(self.cfg, i, report, db, &Shared::default()));
         self.prepared(w, report, db, part)
     }
@@ -132,7 +141,8 @@ impl Emitter for Html<'_> {
         };
         self.begin(w)?;
         w.write_all(&section.bytes)?;
-        self.plans.push(section.plan);
+        self.paths.push(section.path);
+        self.rows.push_str(&section.row);
         Ok(())
     }
 
@@ -143,13 +153,13 @@ impl Emitter for Html<'_> {
         let mut s = String::from("</section>\n");
         summary(&mut s, &end.totals.summary, lang);
         let links: Links = self
-            .plans
+            .paths
             .iter()
             .enumerate()
-            .map(|(i, p)| (p.path.as_str(), i))
+            .map(|(i, p)| (p.as_str(), i))
             .collect();
         portfolio(&mut s, &pf, &links, lang);
-        index(&mut s, &self.plans, lang);
+        index(&mut s, &self.rows, lang);
         filters(&mut s, end, &pf, lang);
         if let Some(r) = self.cfg.run {
             run(&mut s, &audit::run(r, lang), lang);
@@ -411,7 +421,7 @@ fn portfolio(s: &mut String, pf: &PortfolioView, plans: &Links, lang: Lang) {
     s.push_str("</section>\n");
 }
 
-fn index(s: &mut String, plans: &[PlanView], lang: Lang) {
+fn index(s: &mut String, rows: &str, lang: Lang) {
     s.push_str(&format!(
         "<section id=\"index\" class=\"front\">\n<h2>{}</h2>\n<table class=\"plans\">\n<thead><tr>",
         say("html.plans", lang)
@@ -429,28 +439,31 @@ fn index(s: &mut String, plans: &[PlanView], lang: Lang) {
         s.push_str(&format!("<th>{}</th>", say(id, lang)));
     }
     s.push_str("</tr></thead>\n<tbody>\n");
-    for (i, p) in plans.iter().enumerate() {
-        let level = p
-            .level
-            .as_deref()
-            .map(|l| audit::level_word(l, lang))
-            .unwrap_or_else(|| "—".into());
-        s.push_str(&format!(
-            "<tr><td><a href=\"#{}\">{}</a></td><td>{}</td><td>{}</td><td class=\"status {}\">{}</td>\
-             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
-            anchor(i),
-            esc(&p.path),
-            esc(p.jurisdiction.as_deref().unwrap_or("—")),
-            esc(&level),
-            p.status.as_str(),
-            esc(&audit::status_word(p.status, lang)),
-            p.errors,
-            p.warnings,
-            p.infos,
-            p.waived,
-        ));
-    }
+    s.push_str(rows);
     s.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+/// The `i`th plan's row of the index table.
+fn index_row(s: &mut String, i: usize, p: &PlanView, lang: Lang) {
+    let level = p
+        .level
+        .as_deref()
+        .map(|l| audit::level_word(l, lang))
+        .unwrap_or_else(|| "—".into());
+    s.push_str(&format!(
+        "<tr><td><a href=\"#{}\">{}</a></td><td>{}</td><td>{}</td><td class=\"status {}\">{}</td>\
+         <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
+        anchor(i),
+        esc(&p.path),
+        esc(p.jurisdiction.as_deref().unwrap_or("—")),
+        esc(&level),
+        p.status.as_str(),
+        esc(&audit::status_word(p.status, lang)),
+        p.errors,
+        p.warnings,
+        p.infos,
+        p.waived,
+    ));
 }
 
 fn option(s: &mut String, value: &str, label: &str) {
