@@ -40,9 +40,41 @@ pub(crate) struct Settings<'a> {
 /// One output: a format and where it goes.
 pub(crate) struct Output<'a> {
     pub emitter: Box<dyn Emitter + 'a>,
-    pub writer: Box<dyn Write + 'a>,
+    pub writer: Dest<'a>,
     /// The part of its work done on the workers, if any.
     pub prepare: Option<Box<dyn Prepare + 'a>>,
+}
+
+/// Where an output's bytes go.
+pub(crate) enum Dest<'a> {
+    /// Standard output, which only this thread writes.
+    Here(Box<dyn Write + 'a>),
+    /// A file of its own (or nowhere): the end of its output, known once
+    /// every plan is in, may be written on a thread of its own.
+    Apart(Box<dyn Write + Send + 'a>),
+}
+
+impl Write for Dest<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Dest::Here(w) => w.write(buf),
+            Dest::Apart(w) => w.write(buf),
+        }
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match self {
+            Dest::Here(w) => w.write_all(buf),
+            Dest::Apart(w) => w.write_all(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Dest::Here(w) => w.flush(),
+            Dest::Apart(w) => w.flush(),
+        }
+    }
 }
 
 /// A checked file and what each output's preparer made of it.
@@ -105,11 +137,55 @@ pub(crate) fn run(inputs: &[Input], s: &Settings, outputs: &mut [Output]) -> io:
         totals: &totals,
         portfolio: &portfolio,
     };
-    for out in outputs.iter_mut() {
-        out.emitter.finish(&mut out.writer, &end)?;
-        out.writer.flush()?;
-    }
+    finish(outputs, &end, s.jobs > 1)?;
     Ok(totals)
+}
+
+/// Ends every output: the portfolio, the indexes, a workbook's last sheet
+/// and its package. With `apart`, each output with a file of its own ends
+/// on a thread of its own, so the ends (tens of milliseconds each on a
+/// large scan) take the time of the longest, not of all; the first error
+/// in output order is the run's.
+fn finish(outputs: &mut [Output], end: &Finish, apart: bool) -> io::Result<()> {
+    fn one(emitter: &mut dyn Emitter, w: &mut dyn Write, end: &Finish) -> io::Result<()> {
+        emitter.finish(w, end)?;
+        w.flush()
+    }
+    if !apart {
+        return outputs
+            .iter_mut()
+            .try_for_each(|o| one(&mut *o.emitter, &mut o.writer, end));
+    }
+    enum Ending<'o, 'a, T> {
+        Here(&'o mut (dyn Emitter + 'a), &'o mut Dest<'a>),
+        Apart(T),
+    }
+    std::thread::scope(|scope| {
+        let ending: Vec<_> = outputs
+            .iter_mut()
+            .map(
+                |Output {
+                     emitter, writer, ..
+                 }| match writer {
+                    Dest::Apart(w) => Ending::Apart(scope.spawn(|| one(&mut **emitter, w, end))),
+                    here => Ending::Here(&mut **emitter, here),
+                },
+            )
+            .collect();
+        let mut first = Ok(());
+        for e in ending {
+            let r = match e {
+                Ending::Here(emitter, w) => one(emitter, w, end),
+                Ending::Apart(thread) => thread
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            };
+            if first.is_ok() {
+                first = r;
+            }
+        }
+        first
+    })
 }
 
 /// Where checked plans go, in path order.

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::baseline::Baseline;
-use crate::check::{self, Output, Settings};
+use crate::check::{self, Dest, Output, Settings};
 use crate::discover::{self, Input, Walk};
 use crate::error::Error;
 use crate::eval::Options;
@@ -954,14 +954,14 @@ fn check(
                 Format::Human => Box::new(Human::new(cfg).verbose(args.verbose)),
                 _ => render::emitter(format, cfg),
             },
-            writer: Box::new(&mut *out),
+            writer: Dest::Here(Box::new(&mut *out)),
             prepare: render::preparer(format, cfg),
         },
     );
     for dir in letter_dirs {
         outputs.push(Output {
             emitter: Box::new(render::letters::Letters::new(plain, dir.clone())),
-            writer: Box::new(io::sink()),
+            writer: Dest::Apart(Box::new(io::sink())),
             prepare: Some(Box::new(render::letters::Prep { cfg: plain, dir })),
         });
     }
@@ -969,7 +969,7 @@ fn check(
     match outputs::job_summary(github) {
         Ok(Some(file)) => outputs.push(Output {
             emitter: Box::new(render::summary::JobSummary::new(cfg)),
-            writer: Box::new(file),
+            writer: Dest::Apart(Box::new(file)),
             prepare: None,
         }),
         Ok(None) => {}
@@ -988,7 +988,7 @@ fn check(
         }
     }
     let written = written
-        .and_then(|w| w.get())
+        .and_then(|w| w.get().copied())
         .zip(args.write_baseline.as_deref());
     if let Some((w, path)) = written {
         baseline_written(&w, path, lang, err)?;

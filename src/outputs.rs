@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use crate::atomic::AtomicFile;
-use crate::check::Output;
+use crate::check::{Dest, Output};
 use crate::discover::Input;
 use crate::error::Error;
 use crate::render::{self, Format};
@@ -133,7 +133,7 @@ pub(crate) fn open_outputs<'a, 'p>(
             emitter,
             // Sections of an HTML report, a JSON report: tens of megabytes
             // for a large scan, not 8 KB a system call.
-            writer: Box::new(io::BufWriter::with_capacity(1 << 16, named)),
+            writer: Dest::Apart(Box::new(io::BufWriter::with_capacity(1 << 16, named))),
             prepare,
         });
         files.push((file, path));

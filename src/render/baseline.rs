@@ -7,11 +7,10 @@
 //! to FILE's folder, sorted, one entry per line, so that a change to the
 //! baseline reads as a diff of the entries that changed.
 
-use std::cell::Cell;
 use std::collections::HashSet;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::{Arc, OnceLock};
 
 use super::{Emitter, Finish};
 
@@ -50,7 +49,7 @@ pub struct Writer {
     /// Entries of the old baseline for checked files that matched nothing.
     stale: Vec<Entry>,
     checked: HashSet<String>,
-    written: Rc<Cell<Option<Written>>>,
+    written: Arc<OnceLock<Written>>,
 }
 
 impl Default for Writer {
@@ -71,12 +70,12 @@ impl Writer {
             runs: Vec::new(),
             stale: Vec::new(),
             checked: HashSet::new(),
-            written: Rc::default(),
+            written: Arc::default(),
         }
     }
 
     /// Where the counts go once the baseline is written.
-    pub fn written(&self) -> Rc<Cell<Option<Written>>> {
+    pub fn written(&self) -> Arc<OnceLock<Written>> {
         self.written.clone()
     }
 }
@@ -168,7 +167,7 @@ impl Emitter for Writer {
             writeln!(w)?;
         }
         writeln!(w, "  ]\n}}")?;
-        self.written.set(Some(written));
+        let _ = self.written.set(written);
         Ok(())
     }
 }

@@ -89,7 +89,7 @@ pub struct Finish<'a> {
     pub portfolio: &'a Portfolio,
 }
 
-pub trait Emitter {
+pub trait Emitter: Send {
     /// One file, as soon as it is checked; `db` holds its text.
     fn file(&mut self, w: &mut dyn Write, report: &FileReport, db: &SourceDb) -> io::Result<()>;
     /// One file with what this output's [`Prepare`] made of it on the
