@@ -7,6 +7,7 @@
 use std::io::{self, Write};
 
 /// A zip entry's method, checksum and sizes.
+#[derive(Clone)]
 pub(crate) struct Entry {
     /// Deflated, or stored as it is.
     pub(crate) deflated: bool,
