@@ -23,6 +23,20 @@ pub fn run(args: &[&str]) -> Output {
     cdocheck().args(args).output().unwrap()
 }
 
+/// `check --today 2026-01-01 --output FORMAT=OUT PLAN`: one plan, one
+/// extra output.
+pub fn check_to(format: &str, out: &std::path::Path, plan: &std::path::Path) -> Output {
+    let spec = format!("{format}={}", out.display());
+    run(&[
+        "check",
+        "--today",
+        "2026-01-01",
+        "--output",
+        &spec,
+        plan.to_str().unwrap(),
+    ])
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
 }

@@ -107,15 +107,7 @@ fn hostile_plan_text_is_escaped() {
     let plan = dir.path().join("<b>evil.toml");
     std::fs::write(&plan, evil).unwrap();
     let out = dir.path().join("r.html");
-    let spec = format!("html={}", out.display());
-    let o = run(&[
-        "check",
-        "--today",
-        "2026-01-01",
-        "--output",
-        &spec,
-        plan.to_str().unwrap(),
-    ]);
+    let o = check_to("html", &out, &plan);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let page = std::fs::read_to_string(&out).unwrap();
     assert_eq!(
@@ -369,15 +361,7 @@ fn long_lines_are_quoted_in_part() {
     let plan = dir.path().join("long.toml");
     std::fs::write(&plan, evil).unwrap();
     let out = dir.path().join("r.html");
-    let spec = format!("html={}", out.display());
-    let o = run(&[
-        "check",
-        "--today",
-        "2026-01-01",
-        "--output",
-        &spec,
-        plan.to_str().unwrap(),
-    ]);
+    let o = check_to("html", &out, &plan);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let page = std::fs::read_to_string(&out).unwrap();
     assert!(

@@ -262,23 +262,10 @@ fn a_rule_s_clause_is_quoted_once_for_all_its_problems() {
     let path = dir.path().join("foshan.toml");
     std::fs::write(&path, plan).unwrap();
     let out = dir.path().join("letters");
-    let spec = format!("letters={}", out.display());
-    let o = run(&[
-        "check",
-        "--today",
-        "2026-01-01",
-        "--output",
-        &spec,
-        path.to_str().unwrap(),
-    ]);
+    let o = check_to("letters", &out, &path);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let md = walkdir::WalkDir::new(&out)
-        .into_iter()
-        .filter_map(Result::ok)
-        .find(|e| e.path().extension().is_some_and(|x| x == "md"))
-        .map(|e| std::fs::read_to_string(e.path()).unwrap())
-        .unwrap();
-    let docx = md_to_docx_text(&out);
+    let md = std::fs::read_to_string(only(&out, "md")).unwrap();
+    let docx = docx_text(&only(&out, "docx"));
     for text in [&md, &docx] {
         let rule = text
             .find("Rule FS006 (error, 2 found)")
@@ -292,12 +279,12 @@ fn a_rule_s_clause_is_quoted_once_for_all_its_problems() {
     }
 }
 
-/// The text of the one .docx letter under `dir`.
-fn md_to_docx_text(dir: &Path) -> String {
-    let docx = walkdir::WalkDir::new(dir)
+/// The one file under `dir` with the extension `ext`.
+fn only(dir: &Path, ext: &str) -> std::path::PathBuf {
+    walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
-        .find(|e| e.path().extension().is_some_and(|x| x == "docx"))
-        .unwrap();
-    docx_text(docx.path())
+        .find(|e| e.path().extension().is_some_and(|x| x == ext))
+        .unwrap()
+        .into_path()
 }

@@ -146,15 +146,7 @@ fn formulas_stay_text() {
     let plan = dir.path().join("p.toml");
     std::fs::write(&plan, evil).unwrap();
     let out = dir.path().join("r.xlsx");
-    let spec = format!("xlsx={}", out.display());
-    let o = run(&[
-        "check",
-        "--today",
-        "2026-01-01",
-        "--output",
-        &spec,
-        plan.to_str().unwrap(),
-    ]);
+    let o = check_to("xlsx", &out, &plan);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let mut book: Xlsx<_> = open_workbook(&out).unwrap();
     let formulas = book.worksheet_formula("Findings").unwrap();
