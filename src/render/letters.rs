@@ -8,10 +8,10 @@
 //! Markdown and as a minimal WordprocessingML package (document, styles,
 //! relationships; no template; [`super::package`]). Each is built on the
 //! worker that checked its plan ([`Prep`]) and written whole by a writer
-//! thread, 16 files at a time (at most 96 held): nothing is kept for the end of the
-//! run. A new letter is written in place (removed if the run is
-//! interrupted); one that replaces a file goes through a temporary file
-//! and a rename.
+//! thread, handed over 16 files at a time (at most 96 held): nothing is
+//! kept for the end of the run. A new letter is written in place (removed
+//! if the run is interrupted); one that replaces a file goes through a
+//! temporary file and a rename.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};

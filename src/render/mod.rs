@@ -230,29 +230,3 @@ pub fn severity_word(s: Severity) -> Message {
 pub fn code_description(c: Code) -> Message {
     c.describe()
 }
-
-/// How much of a spooled part (the HTML report's sections, a workbook's
-/// sheets) is taken or given back at a time: tens of megabytes for a large
-/// scan, which 8 KB at a time (the standard buffers) cost thousands of
-/// system calls each way.
-pub(crate) const SPOOL_CHUNK: usize = 1 << 20;
-
-/// A spool, from where it stands to its end, copied to `w`: any writer, so
-/// `io::copy` would go 8 KB at a time.
-pub(crate) fn copy_spool(spool: &mut std::fs::File, w: &mut dyn Write) -> io::Result<()> {
-    use std::io::{Read, Seek};
-    let left = spool
-        .metadata()?
-        .len()
-        .saturating_sub(spool.stream_position()?);
-    // A small spool (one plan's sheet) is not given a megabyte to fill.
-    let mut buf = vec![0; usize::try_from(left).map_or(SPOOL_CHUNK, |n| n.clamp(1, SPOOL_CHUNK))];
-    loop {
-        match spool.read(&mut buf) {
-            Ok(0) => return Ok(()),
-            Ok(n) => w.write_all(&buf[..n])?,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-}

@@ -258,7 +258,7 @@ pub(super) fn save(sheets: Vec<Sheet>, w: &mut dyn Write) -> io::Result<()> {
         };
         zip.entry(&format!("xl/worksheets/sheet{}.xml", i + 1), entry, |w| {
             w.write_all(&head)?;
-            super::super::copy_spool(&mut spool, w)
+            copy_spool(&mut spool, w)
         })?;
     }
     part(&mut zip, &mut packer, "docProps/core.xml", CORE)?;
@@ -382,3 +382,28 @@ const STYLES: &str = concat!(
 
 /// Excel's default Office theme, which the fonts' colours refer to.
 const THEME: &str = include_str!("../assets/theme1.xml");
+
+/// How much of a sheet's spool is given back at a time: megabytes for a
+/// large scan, which 8 KB at a time (the standard buffers) cost thousands
+/// of system calls.
+const SPOOL_CHUNK: usize = 1 << 20;
+
+/// A spool, from where it stands to its end, copied to `w`: any writer, so
+/// `io::copy` would go 8 KB at a time.
+fn copy_spool(spool: &mut std::fs::File, w: &mut dyn Write) -> io::Result<()> {
+    use std::io::{Read, Seek};
+    let left = spool
+        .metadata()?
+        .len()
+        .saturating_sub(spool.stream_position()?);
+    // A small spool (one plan's sheet) is not given a megabyte to fill.
+    let mut buf = vec![0; usize::try_from(left).map_or(SPOOL_CHUNK, |n| n.clamp(1, SPOOL_CHUNK))];
+    loop {
+        match spool.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => w.write_all(&buf[..n])?,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
