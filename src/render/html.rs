@@ -188,6 +188,18 @@ impl Html<'_> {
     }
 }
 
+/// A count with its noun in one or many, for the languages that tell
+/// them apart: `1 note`, `3 notes`.
+fn counted(n: usize, [one, many]: [&'static str; 2], lang: Lang) -> String {
+    let id = if n == 1 { one } else { many };
+    audit::say_with(id, [("count", n.to_string())], lang)
+}
+
+const PLANS: [&str; 2] = ["html.plans.one", "html.plans.many"];
+const ERRORS: [&str; 2] = ["html.errors.one", "html.errors.many"];
+const WARNINGS: [&str; 2] = ["html.warnings.one", "html.warnings.many"];
+const NOTES: [&str; 2] = ["html.notes.one", "html.notes.many"];
+
 fn say(id: &'static str, lang: Lang) -> String {
     esc(&audit::say(id, lang)).into_owned()
 }
@@ -263,13 +275,13 @@ fn summary(s: &mut String, t: &Summary, lang: Lang) {
     let line = say_with(
         "html.summary",
         [
-            ("files", t.files.to_string()),
             ("passed", t.passed.to_string()),
             ("failed", t.failed.to_string()),
-            ("errors", t.errors.to_string()),
-            ("warnings", t.warnings.to_string()),
-            ("infos", t.infos.to_string()),
             ("waived", t.waived.to_string()),
+            ("files_counted", counted(t.files, PLANS, lang)),
+            ("errors_counted", counted(t.errors, ERRORS, lang)),
+            ("warnings_counted", counted(t.warnings, WARNINGS, lang)),
+            ("infos_counted", counted(t.infos, NOTES, lang)),
         ],
         lang,
     );
@@ -569,10 +581,10 @@ fn plan_section(s: &mut String, i: usize, p: &PlanView, lang: Lang) {
     meta.push(say_with(
         "html.counts",
         [
-            ("errors", p.errors.to_string()),
-            ("warnings", p.warnings.to_string()),
-            ("infos", p.infos.to_string()),
             ("waived", p.waived.to_string()),
+            ("errors_counted", counted(p.errors, ERRORS, lang)),
+            ("warnings_counted", counted(p.warnings, WARNINGS, lang)),
+            ("infos_counted", counted(p.infos, NOTES, lang)),
         ],
         lang,
     ));

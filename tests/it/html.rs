@@ -83,6 +83,39 @@ fn self_contained_and_deterministic() {
     assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&again).unwrap());
 }
 
+/// The summary's counts agree with their nouns: `1 note`, never `1 notes`.
+#[test]
+fn counts_agree_with_their_nouns() {
+    let (_dir, out, v) = html("en");
+    let page = std::fs::read_to_string(&out).unwrap();
+    let s = &v["summary"];
+    let n = |k: &str| s[k].as_u64().unwrap();
+    let counted =
+        |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let line = format!(
+        "{} checked: {} pass, {} fail; {}, {}, {}, {} waived.",
+        counted(n("files"), "plan", "plans"),
+        n("passed"),
+        n("failed"),
+        counted(n("errors"), "error", "errors"),
+        counted(n("warnings"), "warning", "warnings"),
+        counted(n("infos"), "note", "notes"),
+        n("waived"),
+    );
+    assert!(page.contains(&line), "{line}");
+    // Foshan's plan has one warning.
+    assert!(page.contains("0 errors, 1 warning, 0 notes, 0 waived"));
+    for wrong in [
+        " 1 notes",
+        " 1 errors",
+        " 1 warnings",
+        ">1 errors",
+        ">1 warnings",
+    ] {
+        assert!(!page.contains(wrong), "{wrong}");
+    }
+}
+
 #[test]
 fn chinese_report() {
     let (_dir, out, _) = html("zh-CN");
