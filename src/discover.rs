@@ -469,13 +469,16 @@ pub(crate) fn scan(paths: &[PathBuf], walk: &Walk) -> Result<Found, Error> {
         }
     }
     if walk.plans_only {
-        // Read on every core: a big tree holds many files.
-        let not_plans: Vec<bool> = found
-            .inputs
-            .par_iter()
-            .zip(walked.par_iter())
-            .map(|(i, w)| *w && i.problem.is_none() && not_a_plan(&i.path, walk.max_bytes))
-            .collect();
+        let look = |(i, w): (&Input, &bool)| {
+            *w && i.problem.is_none() && not_a_plan(&i.path, walk.max_bytes)
+        };
+        // Read on every core when a big tree holds many files; a few are
+        // read here sooner than threads start (a third of a one-plan run).
+        let not_plans: Vec<bool> = if walked.iter().filter(|w| **w).count() < READ_APART_FROM {
+            found.inputs.iter().zip(&walked).map(look).collect()
+        } else {
+            found.inputs.par_iter().zip(&walked).map(look).collect()
+        };
         found.skipped.not_plans = not_plans.iter().filter(|n| **n).count();
         let mut flags = not_plans.into_iter();
         found.inputs.retain(|_| !flags.next().unwrap_or(false));
@@ -483,6 +486,9 @@ pub(crate) fn scan(paths: &[PathBuf], walk: &Walk) -> Result<Found, Error> {
     found.inputs.sort_by(|a, b| a.display.cmp(&b.display));
     Ok(found)
 }
+
+/// Walked files from which telling plans apart is worth the thread pool.
+const READ_APART_FROM: usize = 64;
 
 /// Nearly every plan opens a `[plan]` table before any multi-line string
 /// (where a header is only text: rule packs quote plans): known without

@@ -223,6 +223,35 @@ fn walked_files_that_are_not_plans_are_skipped_and_counted() {
     );
 }
 
+/// A big tree is told apart on every core, a small one on one thread
+/// (threads take longer to start than a few files to read): the same
+/// files are skipped either way.
+#[test]
+fn many_walked_files_are_told_apart_as_few_are() {
+    for (plans, others) in [(2, 3), (30, 50)] {
+        let dir = repo();
+        let d = dir.path();
+        for i in 0..plans {
+            write(d, &format!("plans/p{i:02}.toml"), &plan());
+        }
+        for i in 0..others {
+            write(
+                d,
+                &format!("tools/t{i:02}.toml"),
+                b"[tool]\nline-length = 80\n",
+            );
+        }
+        let (v, code, err) = json_in(d, &[]);
+        assert_eq!(code, 0, "{err}");
+        let want: Vec<String> = (0..plans).map(|i| format!("plans/p{i:02}.toml")).collect();
+        assert_eq!(paths(&v), want);
+        assert_eq!(
+            err,
+            format!("note: {others} files skipped: not plans (no key of the plan format); name one to check it\n")
+        );
+    }
+}
+
 #[test]
 fn this_projects_own_root_checks_only_plans() {
     let o = run(&["check", "--format", "json", "-q", "--today", "2026-01-01"]);
