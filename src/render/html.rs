@@ -543,12 +543,22 @@ fn filters(s: &mut String, end: &Finish, pf: &PortfolioView, lang: Lang) {
          <button id=\"f-reset\" type=\"button\">{}</button>\n<span>{}</span>\n</div>\n",
         say("html.filter.search", lang),
         say("html.filter.reset", lang),
-        say_with("html.filter.shown", [("count", "\u{0}".to_string())], lang).replace(
-            '\u{0}',
-            &format!("<span id=\"f-count\">{}</span>", end.totals.summary.files)
-        ),
+        shown(end.totals.summary.files, lang),
     ));
 }
+
+/// "N plans shown", the number in `#f-count`; the script says it again
+/// as the filters change, in the phrase its `data-one`/`data-many` give.
+fn shown(n: usize, lang: Lang) -> String {
+    let [one, many] = SHOWN.map(|id| say_with(id, [("count", "{count}".to_string())], lang));
+    let phrase = if n == 1 { &one } else { &many };
+    let (before, after) = phrase.split_once("{count}").unwrap_or((phrase, ""));
+    format!(
+        "<span id=\"f-shown\" data-one=\"{one}\" data-many=\"{many}\">{before}<span id=\"f-count\">{n}</span>{after}</span>"
+    )
+}
+
+const SHOWN: [&str; 2] = ["html.filter.shown.one", "html.filter.shown.many"];
 
 fn plan_section(s: &mut String, i: usize, p: &PlanView, lang: Lang) {
     s.push_str(&format!(

@@ -255,6 +255,12 @@ fn filters_work_in_chromium() {
     let url = format!("file://{}?q=mm-nr", out.display());
     let dom = dump(&browser, &profile, &url);
     assert!(dom.contains("<span id=\"f-count\">1</span>"));
+    // The phrase follows the number: one plan, not "1 plans".
+    assert!(
+        dom.contains("<span id=\"f-count\">1</span> plan shown</span>"),
+        "{}",
+        &dom[dom.find("id=\"f-shown\"").unwrap_or(0)..][..200]
+    );
 }
 
 /// The rendered DOM and a screenshot of the first screen.

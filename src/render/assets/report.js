@@ -44,7 +44,18 @@
         p.hidden = !ok;
         if (ok) { shown += 1; }
       });
-      $("f-count").textContent = String(shown);
+      say(shown);
+    };
+    // "1 plan shown", "2 plans shown": the phrase for the number, from
+    // the page's own words (data-one, data-many).
+    var shownAt = $("f-shown"), count = $("f-count");
+    var say = function (n) {
+      var parts = (shownAt.getAttribute(n === 1 ? "data-one" : "data-many") || "{count}").split("{count}");
+      count.textContent = String(n);
+      shownAt.textContent = "";
+      shownAt.appendChild(document.createTextNode(parts[0]));
+      shownAt.appendChild(count);
+      shownAt.appendChild(document.createTextNode(parts.slice(1).join("{count}")));
     };
     [status, rule, sev, pilot].forEach(function (e) { e.addEventListener("change", apply); });
     text.addEventListener("input", apply);
