@@ -7,6 +7,10 @@ use std::time::{Duration, Instant};
 /// One finished child process.
 pub struct Run {
     pub wall: Duration,
+    /// User and system time of the child.
+    // Each bench compiles this module; not every one reads every field.
+    #[allow(dead_code)]
+    pub cpu: Duration,
     /// Peak resident set size, in KiB.
     pub max_rss_kib: u64,
     /// The exit status, or minus the signal that ended it.
@@ -51,8 +55,10 @@ pub fn run(cmd: &mut Command, kill_after: Option<Duration>) -> Run {
     } else {
         -libc::WTERMSIG(status)
     };
+    let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
     Run {
         wall,
+        cpu: time(usage.ru_utime) + time(usage.ru_stime),
         max_rss_kib: usage.ru_maxrss as u64,
         code,
     }
