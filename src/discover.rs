@@ -473,7 +473,7 @@ pub(crate) fn scan(paths: &[PathBuf], walk: &Walk) -> Result<Found, Error> {
             *w && i.problem.is_none() && not_a_plan(&i.path, walk.max_bytes)
         };
         // Read on every core when a big tree holds many files; a few are
-        // read here sooner than threads start (a third of a one-plan run).
+        // read here sooner than threads start (a tenth of a one-plan run).
         let not_plans: Vec<bool> = if walked.iter().filter(|w| **w).count() < READ_APART_FROM {
             found.inputs.iter().zip(&walked).map(look).collect()
         } else {
