@@ -6,6 +6,11 @@ pub mod cond;
 pub mod expr;
 pub mod init_data;
 mod raw;
+/// The shipped packs' rules, read at build time (build.rs).
+mod shipped {
+    use super::raw;
+    include!(concat!(env!("OUT_DIR"), "/shipped_rules.rs"));
+}
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
@@ -96,6 +101,8 @@ impl Body {
 /// What compiling a shipped pack's rules later needs.
 struct Deferred {
     text: &'static str,
+    /// Its rules as build.rs read them: no TOML to parse at run time.
+    read: Option<fn() -> Vec<raw::Rule>>,
     /// Where the first `[[rule]]` starts: what comes before was read at start.
     head: usize,
     keywords: BTreeMap<String, Vec<String>>,
@@ -145,7 +152,11 @@ impl Pack {
             findings: Vec::new(),
             text: d.text.into(),
         };
-        let rules: Vec<Rule> = raw::parse_rules(d.text, d.head, &mut out)
+        let read = match d.read {
+            Some(read) => read(),
+            None => raw::parse_rules(d.text, d.head, &mut out),
+        };
+        let rules: Vec<Rule> = read
             .into_iter()
             .filter_map(|r| compile_rule(r, &self.name, self.source, &d.keywords, &mut out))
             .collect();
@@ -324,17 +335,23 @@ impl Rules {
         text: &'static str,
     ) -> Result<(), Vec<Finding>> {
         let source = db.add(Source::new(name, text));
-        let head = rules_start(text);
+        let head = raw::rules_start(text);
         let mut problems = Problems {
             source,
             findings: Vec::new(),
             text: text.into(),
         };
-        let pack = raw::parse(&text[..head], &mut problems).and_then(|(file, rules)| {
+        let read = shipped::shipped(name);
+        let file = match &read {
+            Some(read) => Some(((read.head)(), Vec::new())),
+            None => raw::parse(&text[..head], &mut problems),
+        };
+        let pack = file.and_then(|(file, rules)| {
             debug_assert!(rules.is_empty());
             let (mut pack, keywords) = self.compile_head(file, source, &mut problems)?;
             pack.deferred = Some(Deferred {
                 text,
+                read: read.map(|r| r.rules),
                 head,
                 keywords,
                 ids: OnceLock::new(),
@@ -550,20 +567,6 @@ impl Rules {
         }
         rules
     }
-}
-
-/// Where a shipped pack's first `[[rule]]` line starts (its length if none).
-/// The shipped packs put every other table before it; the test
-/// `shipped_packs_load_the_same_lazily` holds them to that.
-fn rules_start(text: &str) -> usize {
-    const RULE: &str = "[[rule]]";
-    if text.starts_with(RULE) {
-        return 0;
-    }
-    text.match_indices("\n[[rule]]")
-        .map(|(i, _)| i + 1)
-        .next()
-        .unwrap_or(text.len())
 }
 
 /// What a rule id looks like: one to ten capital ASCII letters, then one to
@@ -969,6 +972,37 @@ mod tests {
     /// The shipped packs, read whole and validated as packs of one's own
     /// are (ids unique across packs, supersedes), give the same packs and
     /// rules as the start-up's head-first reading, which trusts this test.
+    /// build.rs reads the shipped packs with this module's reader: what it
+    /// wrote is what reading each pack's text gives, span for span.
+    #[test]
+    fn shipped_rules_read_at_build_time_are_the_packs_own() {
+        for (name, text) in BUILTIN {
+            let read = shipped::shipped(name)
+                .unwrap_or_else(|| panic!("{name} is not among build.rs's packs"));
+            let mut out = Problems {
+                source: SourceId(0),
+                findings: Vec::new(),
+                text: (*text).into(),
+            };
+            let head = raw::rules_start(text);
+            let rules = raw::parse_rules(text, head, &mut out);
+            let file = raw::parse(&text[..head], &mut out).map(|(f, _)| f);
+            assert!(out.findings.is_empty(), "{name}");
+            assert!(!rules.is_empty(), "{name}");
+            assert_eq!(
+                format!("{:?}", (read.rules)()),
+                format!("{rules:?}"),
+                "{name}"
+            );
+            assert_eq!(
+                format!("{:?}", Some((read.head)())),
+                format!("{file:?}"),
+                "{name}"
+            );
+        }
+        assert!(shipped::shipped("rules/other.toml").is_none());
+    }
+
     #[test]
     fn shipped_rule_ids_are_read_without_compiling() {
         let mut db = SourceDb::default();
@@ -1035,7 +1069,7 @@ mod tests {
         };
         assert_eq!(shape(&eager), shape(&lazy));
         for (name, text) in BUILTIN {
-            let head = &text[..rules_start(text)];
+            let head = &text[..raw::rules_start(text)];
             assert!(!head.contains("[[rule]]"), "{name}");
         }
     }

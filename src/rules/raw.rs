@@ -258,6 +258,20 @@ pub(super) fn parse(text: &str, out: &mut Problems) -> Option<(PackFile, Vec<Rul
     Some((file?, rules))
 }
 
+/// Where a shipped pack's first `[[rule]]` line starts (its length if none).
+/// The shipped packs put every other table before it; the test
+/// `shipped_packs_load_the_same_lazily` holds them to that.
+pub(super) fn rules_start(text: &str) -> usize {
+    const RULE: &str = "[[rule]]";
+    if text.starts_with(RULE) {
+        return 0;
+    }
+    text.match_indices("\n[[rule]]")
+        .map(|(i, _)| i + 1)
+        .next()
+        .unwrap_or(text.len())
+}
+
 /// Only the `[[rule]]` tables of a shipped pack's text, its head (what comes
 /// before the first `[[rule]]`, read by [`parse`] when the binary starts)
 /// blanked out so that spans still point into the whole file.
