@@ -5,8 +5,8 @@
 //! of a one-plan run's own instructions (benches/README.md). Packs given
 //! with `--rules` are still read, and validated, at run time.
 //!
-//! The packs are the files `src/rules/mod.rs` embeds; a test holds every
-//! generated pack equal to the one read from its text.
+//! The packs are listed here ([`PACKS`]); the binary embeds the same list.
+//! A test holds every generated pack equal to the one read from its text.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -56,7 +56,8 @@ impl Problems {
     }
 }
 
-/// The shipped packs, as `src/rules/mod.rs` embeds them.
+/// The shipped packs, in the order runs list them: a new one is a line
+/// here (the binary embeds this list, `BUILTIN`).
 const PACKS: [&str; 5] = [
     "rules/core.toml",
     "rules/guangdong-2021.toml",
@@ -113,7 +114,16 @@ fn main() {
         rules.lit(&mut bodies);
         bodies.push_str("\n}\n");
     }
-    out.push_str("        _ => None,\n    }\n}\n");
+    out.push_str("        _ => None,\n    }\n}\n\n");
+    out.push_str("/// The packs shipped inside the binary: file name and text.\n");
+    out.push_str("pub(super) const BUILTIN: &[(&str, &str)] = &[\n");
+    for file in PACKS {
+        let _ = writeln!(
+            out,
+            "    ({file:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/{file}\"))),"
+        );
+    }
+    out.push_str("];\n");
     out.push_str(&bodies);
     let dir = std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR");
     let path = Path::new(&dir).join("shipped_rules.rs");

@@ -6,11 +6,12 @@ pub mod cond;
 pub mod expr;
 pub mod init_data;
 mod raw;
-/// The shipped packs' rules, read at build time (build.rs).
+/// The shipped packs, and what build.rs read of them.
 mod shipped {
     use super::raw;
     include!(concat!(env!("OUT_DIR"), "/shipped_rules.rs"));
 }
+use shipped::BUILTIN;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
@@ -25,27 +26,6 @@ use crate::message::{Message, Texts};
 use crate::plan::{schema, Date};
 use crate::source::{Source, SourceDb, SourceId, Span};
 use crate::template::Template;
-
-/// The packs shipped inside the binary.
-const BUILTIN: &[(&str, &str)] = &[
-    ("rules/core.toml", include_str!("../../rules/core.toml")),
-    (
-        "rules/guangdong-2021.toml",
-        include_str!("../../rules/guangdong-2021.toml"),
-    ),
-    (
-        "rules/shenzhen-2021.toml",
-        include_str!("../../rules/shenzhen-2021.toml"),
-    ),
-    (
-        "rules/foshan-2021.toml",
-        include_str!("../../rules/foshan-2021.toml"),
-    ),
-    (
-        "rules/beijing-2023.toml",
-        include_str!("../../rules/beijing-2023.toml"),
-    ),
-];
 
 /// Placeholders a message, help or label may use.
 const PLACEHOLDERS: &[&str] = &[
