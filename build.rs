@@ -1,9 +1,11 @@
-//! The shipped rule packs' `[[rule]]` tables, read at build time by the
-//! reader the binary uses (`src/rules/raw.rs`, compiled into this script)
-//! and written out as Rust that builds the same values. A run then compiles
-//! a shipped pack's rules without parsing their TOML, which was two thirds
-//! of a one-plan run's own instructions (benches/README.md). Packs given
-//! with `--rules` are still read, and validated, at run time.
+//! The shipped rule packs (their heads and `[[rule]]` tables), read at
+//! build time by the reader the binary uses (`src/rules/raw.rs`, compiled
+//! into this script) and written out as Rust that builds the same values,
+//! spans included. A run then compiles a shipped pack without parsing its
+//! TOML, which was two thirds of a one-plan run's own instructions
+//! (benches/README.md). Packs given with `--rules` are still read, and
+//! validated, at run time. A pack the reader finds a problem in fails the
+//! build, with the problem.
 //!
 //! The packs are listed here ([`PACKS`]); the binary embeds the same list.
 //! A test holds every generated pack equal to the one read from its text.
