@@ -53,8 +53,14 @@ impl Problems {
         self.push_help(code, span, msg, None);
     }
 
-    fn push_help(&mut self, code: Code, span: Span, msg: String, _help: Option<String>) {
-        self.findings.push(format!("{code:?} at {span:?}: {msg}"));
+    fn push_help(&mut self, code: Code, span: Span, msg: String, help: Option<String>) {
+        let before = self.text.get(..span.start).unwrap_or_default();
+        let line = before.matches('\n').count() + 1;
+        let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+        let help = help.map(|h| format!(" ({h})")).unwrap_or_default();
+        self.findings.push(format!(
+            "{code:?} at line {line}, column {column}: {msg}{help}"
+        ));
     }
 }
 
