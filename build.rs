@@ -230,17 +230,9 @@ impl Lit for toml::Value {
                 o.push(')');
             }
             toml::Value::Table(t) => {
-                if t.is_empty() {
-                    o.push_str("toml::Value::Table(toml::map::Map::new())");
-                    return;
-                }
-                o.push_str("toml::Value::Table({ let mut t = toml::map::Map::new(); ");
-                for (k, v) in t {
-                    let _ = write!(o, "t.insert(String::from({k:?}), ");
-                    v.lit(o);
-                    o.push_str("); ");
-                }
-                o.push_str("t })");
+                o.push_str("toml::Value::Table(");
+                map(o, "toml::map::Map::new()", t.iter());
+                o.push(')');
             }
         }
     }
@@ -287,18 +279,27 @@ impl Lit for toml::value::Datetime {
 
 impl<T: Lit> Lit for std::collections::BTreeMap<String, T> {
     fn lit(&self, o: &mut String) {
-        if self.is_empty() {
-            o.push_str("std::collections::BTreeMap::new()");
-            return;
-        }
-        o.push_str("{ let mut m = std::collections::BTreeMap::new(); ");
-        for (k, v) in self {
-            let _ = write!(o, "m.insert(String::from({k:?}), ");
-            v.lit(o);
-            o.push_str("); ");
-        }
-        o.push_str("m }");
+        map(o, "std::collections::BTreeMap::new()", self.iter());
     }
+}
+
+/// A map made by `new` and filled with the entries, in their order.
+fn map<'a, V: Lit + 'a>(
+    o: &mut String,
+    new: &str,
+    mut entries: impl ExactSizeIterator<Item = (&'a String, &'a V)>,
+) {
+    if entries.len() == 0 {
+        o.push_str(new);
+        return;
+    }
+    let _ = write!(o, "{{ let mut m = {new}; ");
+    for (k, v) in &mut entries {
+        let _ = write!(o, "m.insert(String::from({k:?}), ");
+        v.lit(o);
+        o.push_str("); ");
+    }
+    o.push_str("m }");
 }
 
 /// A struct of `raw`, field by field: a field left out here is a compile
