@@ -11,7 +11,7 @@ mod shipped {
     use super::raw;
     include!(concat!(env!("OUT_DIR"), "/shipped_rules.rs"));
 }
-use shipped::BUILTIN;
+use shipped::{Shipped, BUILTIN};
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
@@ -82,7 +82,7 @@ impl Body {
 struct Deferred {
     text: &'static str,
     /// Its rules as build.rs read them: no TOML to parse at run time.
-    read: Option<fn() -> Vec<raw::Rule>>,
+    rules: fn() -> Vec<raw::Rule>,
     /// Where the first `[[rule]]` starts: what comes before was read at start.
     head: usize,
     keywords: BTreeMap<String, Vec<String>>,
@@ -132,11 +132,7 @@ impl Pack {
             findings: Vec::new(),
             text: d.text.into(),
         };
-        let read = match d.read {
-            Some(read) => read(),
-            None => raw::parse_rules(d.text, d.head, &mut out),
-        };
-        let rules: Vec<Rule> = read
+        let rules: Vec<Rule> = (d.rules)()
             .into_iter()
             .filter_map(|r| compile_rule(r, &self.name, self.source, &d.keywords, &mut out))
             .collect();
@@ -291,8 +287,8 @@ impl Rules {
     /// in full was most of a one-plan run.
     pub fn builtin(db: &mut SourceDb) -> Result<Rules, Vec<Finding>> {
         let mut rules = Rules::default();
-        for (name, text) in BUILTIN {
-            rules.add_shipped(db, name, text)?;
+        for pack in BUILTIN {
+            rules.add_shipped(db, pack)?;
         }
         Ok(rules)
     }
@@ -302,42 +298,33 @@ impl Rules {
     #[cfg(test)]
     fn builtin_eager(db: &mut SourceDb) -> Result<Rules, Vec<Finding>> {
         let mut rules = Rules::default();
-        for (name, text) in BUILTIN {
-            rules.add(db, name, text)?;
+        for pack in BUILTIN {
+            rules.add(db, pack.file, pack.text)?;
         }
         Ok(rules)
     }
 
-    fn add_shipped(
-        &mut self,
-        db: &mut SourceDb,
-        name: &str,
-        text: &'static str,
-    ) -> Result<(), Vec<Finding>> {
-        let source = db.add(Source::new(name, text));
+    fn add_shipped(&mut self, db: &mut SourceDb, shipped: &Shipped) -> Result<(), Vec<Finding>> {
+        let text = shipped.text;
+        let source = db.add(Source::new(shipped.file, text));
         let head = raw::rules_start(text);
         let mut problems = Problems {
             source,
             findings: Vec::new(),
             text: text.into(),
         };
-        let read = shipped::shipped(name);
-        let file = match &read {
-            Some(read) => Some(((read.head)(), Vec::new())),
-            None => raw::parse(&text[..head], &mut problems),
-        };
-        let pack = file.and_then(|(file, rules)| {
-            debug_assert!(rules.is_empty());
-            let (mut pack, keywords) = self.compile_head(file, source, &mut problems)?;
-            pack.deferred = Some(Deferred {
-                text,
-                read: read.map(|r| r.rules),
-                head,
-                keywords,
-                ids: OnceLock::new(),
+        let pack = self
+            .compile_head((shipped.head)(), source, &mut problems)
+            .map(|(mut pack, keywords)| {
+                pack.deferred = Some(Deferred {
+                    text,
+                    rules: shipped.rules,
+                    head,
+                    keywords,
+                    ids: OnceLock::new(),
+                });
+                pack
             });
-            Some(pack)
-        });
         match pack {
             Some(pack) if problems.findings.is_empty() => {
                 self.packs.push(pack);
@@ -949,16 +936,12 @@ mod tests {
     use super::*;
     use crate::lang::Lang;
 
-    /// The shipped packs, read whole and validated as packs of one's own
-    /// are (ids unique across packs, supersedes), give the same packs and
-    /// rules as the start-up's head-first reading, which trusts this test.
     /// build.rs reads the shipped packs with this module's reader: what it
     /// wrote is what reading each pack's text gives, span for span.
     #[test]
     fn shipped_rules_read_at_build_time_are_the_packs_own() {
-        for (name, text) in BUILTIN {
-            let read = shipped::shipped(name)
-                .unwrap_or_else(|| panic!("{name} is not among build.rs's packs"));
+        for read in BUILTIN {
+            let (name, text) = (read.file, read.text);
             let mut out = Problems {
                 source: SourceId(0),
                 findings: Vec::new(),
@@ -980,7 +963,6 @@ mod tests {
                 "{name}"
             );
         }
-        assert!(shipped::shipped("rules/other.toml").is_none());
     }
 
     #[test]
@@ -1015,6 +997,9 @@ mod tests {
         assert_eq!(compiled, [rules.packs[1].name.as_str()]);
     }
 
+    /// The shipped packs, read whole and validated as packs of one's own
+    /// are (ids unique across packs, supersedes), give the same packs and
+    /// rules as the start-up's head-first reading, which trusts this test.
     #[test]
     fn shipped_packs_load_the_same_lazily() {
         let (mut db, mut lazy_db) = (SourceDb::default(), SourceDb::default());
@@ -1048,9 +1033,9 @@ mod tests {
             out
         };
         assert_eq!(shape(&eager), shape(&lazy));
-        for (name, text) in BUILTIN {
-            let head = &text[..raw::rules_start(text)];
-            assert!(!head.contains("[[rule]]"), "{name}");
+        for pack in BUILTIN {
+            let head = &pack.text[..raw::rules_start(pack.text)];
+            assert!(!head.contains("[[rule]]"), "{}", pack.file);
         }
     }
 
