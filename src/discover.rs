@@ -387,20 +387,10 @@ pub(crate) fn discover(paths: &[PathBuf], walk: &Walk) -> Result<Vec<Input>, Err
 /// then sorted by their spelling.
 pub(crate) fn scan(paths: &[PathBuf], walk: &Walk) -> Result<Found, Error> {
     let mut found = Found::default();
-    let mut seen = HashSet::new();
-    // Which inputs were found by walking (not named), to tell plans apart.
-    let mut walked = Vec::new();
-    let mut keep = |inputs: &mut Vec<Input>, mut i: Input, by_walking: bool| {
-        let (id, regular) = identity(&i);
-        if let Identity::Inode(dev, ino) = id {
-            i.inode = Some((dev, ino));
-        }
-        i.regular = regular;
-        if seen.insert(id) {
-            inputs.push(i);
-            walked.push(by_walking);
-        }
-    };
+    // Every entry in the order found, and whether it was found by walking
+    // (not named): told apart and looked at once all are in.
+    let mut all: Vec<(Input, bool)> = Vec::new();
+    let mut keep = |i: Input, by_walking: bool| all.push((i, by_walking));
     for p in paths {
         if let Err(e) = std::fs::symlink_metadata(p) {
             if matches!(
@@ -413,12 +403,12 @@ pub(crate) fn scan(paths: &[PathBuf], walk: &Walk) -> Result<Found, Error> {
             // a symlink loop): the entry's problem, with the real error, and
             // the other paths are still checked.
             let why = Message::new("pf001.unreadable").arg("error", e.to_string());
-            keep(&mut found.inputs, input(p, Some(why)), false);
+            keep(input(p, Some(why)), false);
             continue;
         }
         if !p.is_dir() {
             // A file named on the command line is checked whatever its name.
-            keep(&mut found.inputs, input(p, None), false);
+            keep(input(p, None), false);
             continue;
         }
         let mut ignores = Ignores::new(p, walk.no_ignore);
@@ -443,9 +433,7 @@ pub(crate) fn scan(paths: &[PathBuf], walk: &Walk) -> Result<Found, Error> {
                                 entries.skip_current_dir();
                             }
                         }
-                        None if e.file_type().is_file() => {
-                            keep(&mut found.inputs, input(e.path(), None), true)
-                        }
+                        None if e.file_type().is_file() => keep(input(e.path(), None), true),
                         None => {
                             if !walk.no_ignore {
                                 ignores.push(e.depth(), e.path());
@@ -463,25 +451,35 @@ pub(crate) fn scan(paths: &[PathBuf], walk: &Walk) -> Result<Found, Error> {
                                 .map_or_else(|| err.to_string(), ToString::to_string),
                         ),
                     };
-                    keep(&mut found.inputs, input(&path, Some(why)), false);
+                    keep(input(&path, Some(why)), false);
                 }
             }
         }
     }
-    if walk.plans_only {
-        let look = |(i, w): (&Input, &bool)| {
-            *w && i.problem.is_none() && not_a_plan(&i.path, walk.max_bytes)
-        };
-        // Read on every core when a big tree holds many files; a few are
-        // read here sooner than threads start (a tenth of a one-plan run).
-        let not_plans: Vec<bool> = if walked.iter().filter(|w| **w).count() < READ_APART_FROM {
-            found.inputs.iter().zip(&walked).map(look).collect()
-        } else {
-            found.inputs.par_iter().zip(&walked).map(look).collect()
-        };
-        found.skipped.not_plans = not_plans.iter().filter(|n| **n).count();
-        let mut flags = not_plans.into_iter();
-        found.inputs.retain(|_| !flags.next().unwrap_or(false));
+    // Each entry's identity, and whether a walked file is plainly not a
+    // plan: on every core when a big tree holds many files; a few are
+    // looked at here sooner than threads start (a tenth of a one-plan run).
+    let look =
+        |(i, by_walking): &(Input, bool)| look(i, *by_walking && walk.plans_only, walk.max_bytes);
+    let looks: Vec<Look> = if all.iter().filter(|(_, w)| *w).count() < READ_APART_FROM {
+        all.iter().map(look).collect()
+    } else {
+        all.par_iter().map(look).collect()
+    };
+    let mut seen = HashSet::new();
+    for ((mut i, _), look) in all.into_iter().zip(looks) {
+        if let Identity::Inode(dev, ino) = look.id {
+            i.inode = Some((dev, ino));
+        }
+        if !seen.insert(look.id) {
+            continue;
+        }
+        if look.not_a_plan {
+            found.skipped.not_plans += 1;
+            continue;
+        }
+        i.regular = look.regular;
+        found.inputs.push(i);
     }
     found.inputs.sort_by(|a, b| a.display.cmp(&b.display));
     Ok(found)
@@ -534,21 +532,26 @@ fn plan_header(line: &str) -> bool {
 /// edit from `unit`. Anything that cannot be read or parsed, or has no key
 /// at all (empty, comments only), is not plainly something else: it is
 /// checked, and its findings say what is wrong.
-pub(crate) fn not_a_plan(path: &Path, max_bytes: u64) -> bool {
-    // Most plans say so in their first lines: read those alone, and the
-    // whole file only when they do not.
-    if let Ok(head) = crate::read::head(path, HEAD_BYTES) {
-        if head.len() < HEAD_BYTES && head.len() as u64 <= max_bytes {
-            return bytes_not_a_plan(&head);
-        }
-        if head_is_a_plan(&head) {
-            return false;
-        }
-    }
-    let Ok(bytes) = crate::read::read(path, max_bytes) else {
+#[cfg(test)]
+fn not_a_plan(path: &Path, max_bytes: u64) -> bool {
+    crate::read::Peek::open(path).is_ok_and(|f| peek_not_a_plan(&f, max_bytes))
+}
+
+/// [`not_a_plan`] on a file opened to be looked at. Most plans say so in
+/// their first lines: those are read alone, and the whole file only when
+/// they do not.
+fn peek_not_a_plan(file: &crate::read::Peek, max_bytes: u64) -> bool {
+    let Some(head) = file.head(HEAD_BYTES) else {
         return false;
     };
-    bytes_not_a_plan(&bytes)
+    if head.len() < HEAD_BYTES && head.len() as u64 <= max_bytes {
+        return bytes_not_a_plan(&head);
+    }
+    if head_is_a_plan(&head) {
+        return false;
+    }
+    file.rest(head, max_bytes)
+        .is_some_and(|bytes| bytes_not_a_plan(&bytes))
 }
 
 /// How much of a walked file is read first to tell whether it is a plan.
@@ -613,7 +616,42 @@ enum Identity {
     Spelling(String),
 }
 
-/// And whether the entry is a regular file, as that one look found it.
+/// What one look at an entry found.
+struct Look {
+    id: Identity,
+    /// A regular file, as that look found it.
+    regular: bool,
+    /// A walked file plainly not a plan (only asked with `tell`).
+    not_a_plan: bool,
+}
+
+/// Looks at an entry once: with `tell`, a walked file is opened, its
+/// identity read from the handle and its first bytes from the same handle
+/// to tell whether it is a plan; otherwise one `stat`.
+fn look(i: &Input, tell: bool, max_bytes: u64) -> Look {
+    let peek = (tell && i.problem.is_none())
+        .then(|| crate::read::Peek::open(&i.path).ok())
+        .flatten();
+    let (id, regular) = match &peek {
+        #[cfg(unix)]
+        Some(f) => {
+            use std::os::unix::fs::MetadataExt;
+            (
+                Identity::Inode(f.meta.dev(), f.meta.ino()),
+                f.meta.is_file(),
+            )
+        }
+        _ => identity(i),
+    };
+    Look {
+        id,
+        regular,
+        not_a_plan: peek.is_some_and(|f| peek_not_a_plan(&f, max_bytes)),
+    }
+}
+
+/// The identity of an entry, and whether it is a regular file, as that one
+/// look found it.
 fn identity(i: &Input) -> (Identity, bool) {
     if i.problem.is_none() {
         // One `stat`, where resolving the path took a `readlink` per

@@ -113,13 +113,42 @@ pub(crate) fn read_seen(path: &Path, max: u64) -> Result<Vec<u8>, Refused> {
     Ok(bytes)
 }
 
-/// At most the first `n` bytes of the file at `path`, which a walk has just
-/// seen to be a regular file: enough to tell most plans from other TOML
-/// files without reading them whole.
-pub(crate) fn head(path: &Path, n: usize) -> io::Result<Vec<u8>> {
-    let mut bytes = Vec::with_capacity(n);
-    open(path)?.take(n as u64).read_to_end(&mut bytes)?;
-    Ok(bytes)
+/// The start of a file, then, when asked, the rest: a walked file is read
+/// from one handle to tell a plan from other TOML (most plans say so in
+/// their first lines), and that handle's metadata is its identity, so the
+/// walk asks the file system one `open` per file and no `stat` by path.
+pub(crate) struct Peek {
+    file: File,
+    pub meta: Metadata,
+}
+
+impl Peek {
+    /// Opens the file at `path` (symlinks followed), as [`read_seen`] does.
+    pub(crate) fn open(path: &Path) -> io::Result<Peek> {
+        let file = open(path)?;
+        let meta = file.metadata()?;
+        Ok(Peek { file, meta })
+    }
+
+    /// At most the first `n` bytes; `None` when the handle is not a regular
+    /// file or reading fails.
+    pub(crate) fn head(&self, n: usize) -> Option<Vec<u8>> {
+        regular(&self.meta).ok()?;
+        let mut bytes = Vec::with_capacity(n);
+        (&self.file).take(n as u64).read_to_end(&mut bytes).ok()?;
+        Some(bytes)
+    }
+
+    /// The rest of the file after `head`, appended to it: the whole file, or
+    /// `None` when it holds more than `max` bytes or reading fails.
+    pub(crate) fn rest(&self, mut head: Vec<u8>, max: u64) -> Option<Vec<u8>> {
+        if self.meta.len() > max {
+            return None;
+        }
+        let left = max.saturating_add(1).saturating_sub(head.len() as u64);
+        (&self.file).take(left).read_to_end(&mut head).ok()?;
+        (head.len() as u64 <= max).then_some(head)
+    }
 }
 
 fn regular(m: &Metadata) -> Result<(), Refused> {
