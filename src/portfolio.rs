@@ -126,6 +126,8 @@ struct NoticePlans<'r> {
 #[derive(Default)]
 struct PilotPlans {
     plans: Vec<PlanSeen>,
+    /// The plan that counts among `plans` (first in [`order`]).
+    counted: Option<Counted>,
     opted_out: Vec<String>,
     /// Plans that could not be read, naming this pilot.
     unreadable: Vec<String>,
@@ -135,8 +137,15 @@ struct PilotPlans {
 struct PlanSeen {
     path: String,
     status: Status,
-    waived: bool,
     published: Option<Date>,
+}
+
+/// What the pilot's figures are read from, kept for the plan that counts
+/// so far only: a large scan holds a [`PlanSeen`] for each of its plans.
+struct Counted {
+    /// The plan's place in [`PilotPlans::plans`].
+    at: usize,
+    waived: bool,
     counts: Vec<(String, i64)>,
     own_cdo: Option<bool>,
     level: Option<String>,
@@ -230,15 +239,15 @@ impl<'r> Roll<'r> {
             {
                 found = true;
                 if applied {
-                    plans.plans.push(PlanSeen {
-                        path: r.path.clone(),
-                        status: r.status,
+                    plans.add(
+                        PlanSeen {
+                            path: r.path.clone(),
+                            status: r.status,
+                            published: r.facts.published,
+                        },
                         waived,
-                        published: r.facts.published,
-                        counts: r.facts.counts.clone(),
-                        own_cdo: r.facts.own_cdo,
-                        level: r.facts.level.clone(),
-                    });
+                        r,
+                    );
                 } else {
                     plans.opted_out.push(r.path.clone());
                 }
@@ -295,6 +304,27 @@ impl<'r> Roll<'r> {
     }
 }
 
+impl PilotPlans {
+    /// A plan of the pilot that applied the notice; its figures are kept if
+    /// it counts before every plan seen so far.
+    fn add(&mut self, seen: PlanSeen, waived: bool, r: &FileReport) {
+        let first = match &self.counted {
+            Some(c) => order(&seen, &self.plans[c.at]).is_lt(),
+            None => true,
+        };
+        if first {
+            self.counted = Some(Counted {
+                at: self.plans.len(),
+                waived,
+                counts: r.facts.counts.clone(),
+                own_cdo: r.facts.own_cdo,
+                level: r.facts.level.clone(),
+            });
+        }
+        self.plans.push(seen);
+    }
+}
+
 fn is_plan_of(d: &Designated, r: &FileReport) -> bool {
     r.facts.level.as_deref() == Some(d.level.as_str()) && is_named(d, r)
 }
@@ -333,14 +363,15 @@ fn pilot(d: &Designated, mut p: PilotPlans) -> Pilot {
     p.plans.sort_by(order);
     // Judged on the plan that counts; a pilot whose only plans could not
     // be read fails.
-    let status = match p.plans.first() {
+    let counted = p.counted.as_ref();
+    let status = match p.plans.first().zip(counted) {
         None if !p.unreadable.is_empty() => PilotStatus::Fail,
         None => PilotStatus::Missing,
-        Some(c) if c.status == Status::Fail => PilotStatus::Fail,
-        Some(c) if c.waived => PilotStatus::Waived,
+        Some((c, _)) if c.status == Status::Fail => PilotStatus::Fail,
+        Some((_, c)) if c.waived => PilotStatus::Waived,
         Some(_) => PilotStatus::Pass,
     };
-    let counts = p.plans.first().map(|c| {
+    let counts = counted.map(|c| {
         let mut m = serde_json::Map::new();
         for (id, n) in &c.counts {
             m.insert(id.clone(), serde_json::Value::from(*n));
