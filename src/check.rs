@@ -282,7 +282,7 @@ pub(crate) fn check_file(s: &Settings, input: &Input) -> (FileReport, SourceDb) 
     let mut sha256 = None;
     let plan = match &input.problem {
         Some(why) => {
-            let source = db.add(Source::new(input.display.clone(), ""));
+            let source = db.add(Source::new(input.display().to_string(), ""));
             let f = Code::PF001
                 .at(Location { source, span: 0..0 }, Message::clone(why))
                 .with_help(Message::new("pf001.entry.help"));
@@ -292,10 +292,10 @@ pub(crate) fn check_file(s: &Settings, input: &Input) -> (FileReport, SourceDb) 
         None if input.bytes.is_some() => {
             let bytes = input.bytes.as_deref().map_or(&[][..], Vec::as_slice);
             sha256 = Some(crate::evidence::sha256_hex(bytes));
-            Plan::from_bytes(&mut db, &input.display, bytes)
+            Plan::from_bytes(&mut db, input.display(), bytes)
         }
         None => {
-            let (path, name) = (&input.path, &input.display);
+            let (path, name) = (&input.path, input.display());
             Plan::read_with(&mut db, path, name, s.max_bytes, input.regular, |b| {
                 sha256 = Some(crate::evidence::sha256_hex(b));
             })
@@ -304,7 +304,7 @@ pub(crate) fn check_file(s: &Settings, input: &Input) -> (FileReport, SourceDb) 
     let mut checked = eval::check(&plan, s.rules, &s.opts);
     // Read off the findings before a baseline marks or splits them.
     let waivers = crate::register::entries(
-        &input.display,
+        input.display(),
         &plan,
         db.get(plan.source),
         s.rules,
@@ -314,10 +314,10 @@ pub(crate) fn check_file(s: &Settings, input: &Input) -> (FileReport, SourceDb) 
     let stale = s
         .baseline
         .as_ref()
-        .map(|b| b.apply(&input.display, &mut checked.findings))
+        .map(|b| b.apply(input.display(), &mut checked.findings))
         .unwrap_or_default();
     let mut report = FileReport::new(
-        input.display.clone(),
+        input.display().to_string(),
         db.get(plan.source),
         facts(&plan, &db, s.rules, &checked.packs),
         checked.packs,

@@ -698,13 +698,13 @@ pub(crate) fn load_rules(
         for f in files {
             match read_pack(&f) {
                 Ok((text, sha256)) => {
-                    hashes.insert(f.display.clone(), sha256);
-                    if let Err(mut p) = rules.add(db, &f.display, &text) {
+                    hashes.insert(f.display().to_string(), sha256);
+                    if let Err(mut p) = rules.add(db, f.display(), &text) {
                         problems.append(&mut p);
                     }
                 }
                 Err(why) => {
-                    let source = db.add(Source::new(f.display.as_str(), ""));
+                    let source = db.add(Source::new(f.display(), ""));
                     problems.push(Code::RP001.at(Location { source, span: 0..0 }, why));
                 }
             }
@@ -722,7 +722,7 @@ pub(crate) fn load_rules(
 /// mark; else why not, as an RP001 message.
 fn read_pack(f: &discover::Input) -> Result<(String, String), Message> {
     let max = crate::read::MAX_PACK_BYTES;
-    let name = f.display.as_str();
+    let name = f.display();
     if let Some(why) = &f.problem {
         return Err(Message::new("rp001.unreadable")
             .arg("name", name)
@@ -830,7 +830,7 @@ fn check(
         Ok(mut found) => {
             if let Some(i) = stdin {
                 found.inputs.push(i);
-                found.inputs.sort_by(|a, b| a.display.cmp(&b.display));
+                found.inputs.sort_by(|a, b| a.display().cmp(b.display()));
             }
             if no_plans(&found, args.allow_no_plans, args.quiet, lang, err)? {
                 return Ok(Outcome::Broken);
@@ -1038,7 +1038,7 @@ fn fix_diff(
         let Some((_, text)) = fix_text(input, max) else {
             continue;
         };
-        let path = crate::text::safe(&input.display).into_owned();
+        let path = crate::text::safe(input.display()).into_owned();
         match crate::fix::repair(&text) {
             Some(r) if r.fixed() > 0 => {
                 out.write_all(crate::fix::unified_diff(&path, &text, &r.text).as_bytes())?;
@@ -1075,7 +1075,7 @@ fn fix_files(
         let Some((bom, text)) = fix_text(input, max) else {
             continue;
         };
-        let path = crate::text::safe(&input.display).into_owned();
+        let path = crate::text::safe(input.display()).into_owned();
         let Some(r) = crate::fix::repair(&text) else {
             note(err, Message::new("fix.not-toml").arg("path", path))?;
             continue;

@@ -21,8 +21,10 @@ use crate::message::{Arg, Message};
 #[derive(Clone, Debug)]
 pub(crate) struct Input {
     pub path: PathBuf,
-    /// As given or found, with `/` separators.
-    pub display: String,
+    /// As given or found, with `/` separators ([`Input::display`]), when
+    /// that is not `path` as it is: a scan holds an input per file for the
+    /// whole run, and nearly every path is its own spelling.
+    shown: Option<Box<str>>,
     /// Why this entry cannot be checked (a symlink loop, an unreadable
     /// directory), found while walking. Boxed: a scan holds an input per
     /// file for the whole run, and nearly all have none.
@@ -35,6 +37,30 @@ pub(crate) struct Input {
     /// Found to be a regular file when telling entries apart: reading it
     /// need not look again before opening it.
     pub regular: bool,
+}
+
+impl Input {
+    /// An input to check at `path`, shown as `display`.
+    pub(crate) fn new(path: PathBuf, display: String) -> Input {
+        let shown = (path.to_str() != Some(display.as_str())).then(|| display.into());
+        Input {
+            path,
+            shown,
+            problem: None,
+            bytes: None,
+            inode: None,
+            regular: false,
+        }
+    }
+
+    /// The path as given or found, with `/` separators: what the user sees.
+    pub(crate) fn display(&self) -> &str {
+        match &self.shown {
+            Some(s) => s,
+            // `shown` is set whenever the path is not this very string.
+            None => self.path.to_str().unwrap_or_default(),
+        }
+    }
 }
 
 /// How to walk.
@@ -481,7 +507,7 @@ pub(crate) fn scan(paths: &[PathBuf], walk: &Walk) -> Result<Found, Error> {
         i.regular = look.regular;
         found.inputs.push(i);
     }
-    found.inputs.sort_by(|a, b| a.display.cmp(&b.display));
+    found.inputs.sort_by(|a, b| a.display().cmp(b.display()));
     Ok(found)
 }
 
@@ -666,17 +692,13 @@ fn identity(i: &Input) -> (Identity, bool) {
             return (Identity::File(canon), false);
         }
     }
-    (Identity::Spelling(i.display.clone()), false)
+    (Identity::Spelling(i.display().to_string()), false)
 }
 
 fn input(p: &Path, problem: Option<Message>) -> Input {
     Input {
-        path: p.to_path_buf(),
-        display: display(p),
         problem: problem.map(Box::new),
-        bytes: None,
-        inode: None,
-        regular: false,
+        ..Input::new(p.to_path_buf(), display(p))
     }
 }
 
@@ -739,12 +761,9 @@ pub(crate) fn stdin_input(
         (Some(std::sync::Arc::new(bytes)), None)
     };
     Ok(Some(Input {
-        path: PathBuf::from("-"),
-        display,
         problem: problem.map(Box::new),
         bytes,
-        inode: None,
-        regular: false,
+        ..Input::new(PathBuf::from("-"), display)
     }))
 }
 

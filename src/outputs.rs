@@ -157,7 +157,7 @@ pub(crate) fn refuse_letters(dirs: &[PathBuf], inputs: &[Input], force: bool) ->
             continue;
         }
         for i in inputs {
-            for file in render::letters::files(dir, &i.display) {
+            for file in render::letters::files(dir, i.display()) {
                 if file.exists() {
                     return Err(Error::OutputExists {
                         path: file.display().to_string(),
@@ -212,7 +212,7 @@ pub(crate) fn refuse_clashes(
                         },
                         None => FileId::existing(&i.path),
                     };
-                    (id, i.display.clone())
+                    (id, i.display().to_string())
                 });
                 let base = baseline.map(|b| (FileId::of(b), b.display().to_string()));
                 plans

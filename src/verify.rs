@@ -64,7 +64,7 @@ impl Verdict {
 
 pub(crate) fn verify(rules: &Rules, input: &Input, today: Date) -> Verdict {
     let mut v = Verdict {
-        path: input.display.clone(),
+        path: input.display().to_string(),
         missing: Vec::new(),
         unexpected: Vec::new(),
         broken: None,
@@ -91,7 +91,7 @@ pub(crate) fn verify(rules: &Rules, input: &Input, today: Date) -> Verdict {
         require: Vec::new(),
     };
     let mut db = SourceDb::default();
-    let plan = Plan::from_bytes(&mut db, &input.display, &bytes);
+    let plan = Plan::from_bytes(&mut db, input.display(), &bytes);
     let src = db.get(plan.source);
     let mut got: Vec<String> = eval::check(&plan, rules, &opts)
         .findings

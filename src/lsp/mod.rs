@@ -535,15 +535,10 @@ impl Server {
         let max = DEFAULT_MAX_BYTES;
         // Beyond the plan cap the buffer is not read, as a file is not.
         let too_large = doc.text.len() as u64 > max;
-        let input = Input {
-            path: path.clone().unwrap_or_default(),
-            display: display.clone(),
-            problem: too_large
-                .then(|| Box::new(Message::new("pf001.too-large").arg("max", max.to_string()))),
-            bytes: (!too_large).then(|| Arc::new(doc.text.as_bytes().to_vec())),
-            inode: None,
-            regular: false,
-        };
+        let mut input = Input::new(path.clone().unwrap_or_default(), display.clone());
+        input.problem = too_large
+            .then(|| Box::new(Message::new("pf001.too-large").arg("max", max.to_string())));
+        input.bytes = (!too_large).then(|| Arc::new(doc.text.as_bytes().to_vec()));
         let settings = Settings {
             rules: &ctx.rules,
             sources: &ctx.sources,
