@@ -12,26 +12,28 @@ use clap::Parser;
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Memory freed while checking one plan goes back to the system at once,
+/// Memory freed while checking a plan goes back to the system within 3 ms,
 /// not a second later (mimalloc's default): a run of 10,000 plans then
-/// peaks at 1.4x the memory of 100, at the same speed (benches/README.md).
-/// The option's number is mimalloc v3's `mi_option_purge_delay`; it is set
-/// only when it holds that option's default, so another layout of the
-/// options changes nothing.
-fn purge_freed_memory_at_once() {
+/// peaks at about 1.35x the memory of 100. At once (0 ms) it peaks lower,
+/// but with two threads each return interrupts the other core to flush its
+/// TLB, and `-j2` took 1.1x as long (benches/README.md). The option's number
+/// is mimalloc v3's `mi_option_purge_delay`; it is set only when it holds
+/// that option's default, so another layout of the options changes nothing.
+fn purge_freed_memory_soon() {
     const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
     const DEFAULT_MS: std::ffi::c_long = 1000;
+    const DELAY_MS: std::ffi::c_long = 3;
     // SAFETY: mimalloc's options are read and set through these two calls
     // from any thread; they take no pointer.
     unsafe {
         if libmimalloc_sys::mi_option_get(PURGE_DELAY) == DEFAULT_MS {
-            libmimalloc_sys::mi_option_set(PURGE_DELAY, 0);
+            libmimalloc_sys::mi_option_set(PURGE_DELAY, DELAY_MS);
         }
     }
 }
 
 fn main() -> ExitCode {
-    purge_freed_memory_at_once();
+    purge_freed_memory_soon();
     let args = match cdocheck::cli::Args::try_parse() {
         Ok(a) => a,
         Err(e) => {
