@@ -114,8 +114,8 @@ impl Walk {
 
     /// Why an entry below a directory given is not walked or checked, if it
     /// is not; `None` for a directory to walk or a file to check. `rel` is
-    /// the entry's path below the scan root.
-    fn skip(&self, e: &DirEntry, rel: &Path, ignores: &Ignores) -> Option<Skip> {
+    /// the entry's path below the scan root, `shown` as the user sees it.
+    fn skip(&self, e: &DirEntry, rel: &Path, shown: &str, ignores: &Ignores) -> Option<Skip> {
         let name = e.file_name();
         let kind = e.file_type();
         if kind.is_dir() && is_vcs(name) {
@@ -130,7 +130,6 @@ impl Walk {
         if !self.no_ignore && ignores.ignored(e.path(), kind.is_dir()) {
             return Some(Skip::Ignored);
         }
-        let shown = display(e.path());
         let unmatched = || {
             if self.include.is_some() {
                 Skip::NotIncluded
@@ -145,12 +144,12 @@ impl Walk {
             // lead to a plan (a directory, or named as one) is counted as a
             // link, so the message points at --follow-symlinks.
             let to_dir = std::fs::metadata(e.path()).is_ok_and(|m| m.is_dir());
-            Some(if to_dir || self.included(rel, &shown) {
+            Some(if to_dir || self.included(rel, shown) {
                 Skip::Symlink
             } else {
                 unmatched()
             })
-        } else if !self.included(rel, &shown) {
+        } else if !self.included(rel, shown) {
             Some(unmatched())
         } else if kind.is_file() {
             None
@@ -257,6 +256,10 @@ impl Ignores {
     /// The deepest ignore file that says anything decides (a `!pattern`
     /// re-includes).
     fn ignored(&self, path: &Path, is_dir: bool) -> bool {
+        // Most trees have no ignore file: no path to make absolute.
+        if self.stack.is_empty() && self.base.is_empty() {
+            return false;
+        }
         let abs = self.absolute(path);
         let deep = self.stack.iter().rev().map(|(_, g)| g);
         for g in deep.chain(self.base.iter().rev()) {
@@ -452,14 +455,17 @@ pub(crate) fn scan(paths: &[PathBuf], walk: &Walk) -> Result<Found, Error> {
                 Ok(e) => {
                     ignores.enter(e.depth());
                     let rel = e.path().strip_prefix(p).unwrap_or(e.path());
-                    match walk.skip(&e, rel, &ignores) {
+                    let shown = display(e.path());
+                    match walk.skip(&e, rel, &shown, &ignores) {
                         Some(why) => {
                             found.skipped.add(why);
                             if e.file_type().is_dir() {
                                 entries.skip_current_dir();
                             }
                         }
-                        None if e.file_type().is_file() => keep(input(e.path(), None), true),
+                        None if e.file_type().is_file() => {
+                            keep(Input::new(e.path().to_path_buf(), shown), true)
+                        }
                         None => {
                             if !walk.no_ignore {
                                 ignores.push(e.depth(), e.path());
