@@ -24,6 +24,17 @@ fn pilot<'a>(n: &'a Value, name: &str) -> &'a Value {
         .unwrap()
 }
 
+/// The paths of a pilot's plans marked as the one that counts.
+fn counted_paths(pilot: &Value) -> Vec<&str> {
+    pilot["plan_details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["counted"] == true)
+        .map(|d| d["path"].as_str().unwrap())
+        .collect()
+}
+
 fn p(name: &str) -> String {
     format!("{AUDIT}/{name}")
 }
@@ -67,13 +78,7 @@ fn the_pilot_is_judged_on_the_plan_that_counts_with_ties_by_path() {
     let root = dir.path().to_str().unwrap();
     let (v, _) = json(&[root]);
     let jm = pilot(guangdong(&v), "Jiangmen");
-    let counted: Vec<&str> = jm["plan_details"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["counted"] == true)
-        .map(|d| d["path"].as_str().unwrap())
-        .collect();
+    let counted = counted_paths(jm);
     assert_eq!(counted, [format!("{root}/a.toml")], "{jm}");
     assert_eq!(
         jm["status"], "pass",
@@ -109,13 +114,7 @@ fn the_figures_are_those_of_the_plan_that_counts_whatever_came_first() {
     let root = dir.path().to_str().unwrap();
     let (v, _) = json(&[root]);
     let jm = pilot(guangdong(&v), "Jiangmen");
-    let counted: Vec<&str> = jm["plan_details"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["counted"] == true)
-        .map(|d| d["path"].as_str().unwrap())
-        .collect();
+    let counted = counted_paths(jm);
     assert_eq!(counted, [format!("{root}/b-latest.toml")], "{jm}");
     assert_eq!(
         jm["counts"]["GD001"], 4,
