@@ -86,6 +86,13 @@ fn the_pilot_is_judged_on_the_plan_that_counts_with_ties_by_path() {
     );
 }
 
+/// A plan's text without its `[[unit]]` of this id (followed by another).
+fn without_unit(plan: &str, id: &str) -> String {
+    let start = plan.find(&format!("[[unit]]\nid = \"{id}\"")).unwrap();
+    let end = start + 1 + plan[start + 1..].find("[[unit]]").unwrap();
+    format!("{}{}", &plan[..start], &plan[end..])
+}
+
 /// The figures are the counted plan's, also when plans read before and
 /// after it (by path) counted something else: the roll keeps the figures
 /// of the plan that counts so far only.
@@ -94,22 +101,14 @@ fn the_figures_are_those_of_the_plan_that_counts_whatever_came_first() {
     let dir = tempfile::tempdir().unwrap();
     let full = std::fs::read_to_string("examples/jiangmen-2021.toml").unwrap();
     // An older plan with one county fewer, read first by path.
-    let start = full.find("[[unit]]\nid = \"taishan\"").unwrap();
-    let end = start + 1 + full[start + 1..].find("[[unit]]").unwrap();
-    let older = format!("{}{}", &full[..start], &full[end..]);
+    let older = without_unit(&full, "taishan");
     write(dir.path(), "a-older.toml", older.as_bytes());
     // The latest plan, read between them.
     let latest = full.replacen("published = 2021-08-25", "published = 2021-09-01", 1);
     assert_ne!(latest, full);
     write(dir.path(), "b-latest.toml", latest.as_bytes());
     // An undated one after it, with two counties fewer: it never counts.
-    let cut = older.find("[[unit]]\nid = \"xinhui\"").unwrap();
-    let cut_end = cut + 1 + older[cut + 1..].find("[[unit]]").unwrap();
-    let undated = format!("{}{}", &older[..cut], &older[cut_end..]).replacen(
-        "published = 2021-08-25\n",
-        "",
-        1,
-    );
+    let undated = without_unit(&older, "xinhui").replacen("published = 2021-08-25\n", "", 1);
     write(dir.path(), "c-undated.toml", undated.as_bytes());
     let root = dir.path().to_str().unwrap();
     let (v, _) = json(&[root]);
