@@ -14,7 +14,7 @@ use crate::discover::Input;
 use crate::eval::{self, Options};
 use crate::finding::{Code, Location, Severity};
 use crate::message::Message;
-use crate::plan::Plan;
+use crate::plan::{Plan, ReadFrom};
 use crate::portfolio;
 use crate::render::{audit, Emitter, Finish, Part, Prepare};
 use crate::report::{FileReport, PlanFacts, Totals};
@@ -296,7 +296,12 @@ pub(crate) fn check_file(s: &Settings, input: &Input) -> (FileReport, SourceDb) 
         }
         None => {
             let (path, name) = (&input.path, input.display());
-            Plan::read_with(&mut db, path, name, s.max_bytes, input.regular, |b| {
+            let from = match input.kept.take() {
+                Some(file) => ReadFrom::Kept(file),
+                None if input.regular => ReadFrom::Seen(path),
+                None => ReadFrom::Path(path),
+            };
+            Plan::read_with(&mut db, from, name, s.max_bytes, |b| {
                 sha256 = Some(crate::evidence::sha256_hex(b));
             })
         }

@@ -806,6 +806,8 @@ fn check(
             no_ignore: args.no_ignore,
             plans_only: true,
             max_bytes: args.max_file_size,
+            // Fixed files are replaced: the check reads them anew.
+            keep_open: !args.fix && !args.diff,
             ..w
         },
         Err(e) => return fail(err, e, lang),

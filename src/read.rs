@@ -96,7 +96,73 @@ pub(crate) fn read(path: &Path, max: u64) -> Result<Vec<u8>, Refused> {
 /// `stat` of each input): not looked at again before opening, which in a
 /// large scan is a path lookup per file. The handle is still checked.
 pub(crate) fn read_seen(path: &Path, max: u64) -> Result<Vec<u8>, Refused> {
-    let file = open(path).map_err(Refused::Io)?;
+    read_open(&open(path).map_err(Refused::Io)?, max)
+}
+
+/// A regular file left open by the look that told it apart ([`Peek`]), to
+/// be read whole later: the check then asks the file system for no path
+/// again, and reads the very file that was told apart.
+#[derive(Debug)]
+pub(crate) struct Opened {
+    file: File,
+    /// Its length when looked at: a hint, as it may have grown since.
+    len: u64,
+}
+
+impl Opened {
+    /// The file's bytes from its start, at most `max` of them.
+    pub(crate) fn read(self, max: u64) -> Result<Vec<u8>, Refused> {
+        if self.len > max {
+            return Err(Refused::TooLarge);
+        }
+        let mut bytes = Vec::with_capacity(self.len as usize);
+        #[cfg(unix)]
+        let from_start = From0::new(&self.file);
+        #[cfg(not(unix))]
+        let from_start = {
+            use std::io::{Seek, SeekFrom};
+            let mut f = &self.file;
+            f.seek(SeekFrom::Start(0)).map_err(Refused::Io)?;
+            f
+        };
+        from_start
+            .take(max.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(Refused::Io)?;
+        if bytes.len() as u64 > max {
+            return Err(Refused::TooLarge);
+        }
+        Ok(bytes)
+    }
+}
+
+/// Reads a file from its start wherever its handle stands, without moving
+/// it first (`pread`, one call less than a seek and a read).
+#[cfg(unix)]
+struct From0<'f> {
+    file: &'f File,
+    at: u64,
+}
+
+#[cfg(unix)]
+impl<'f> From0<'f> {
+    fn new(file: &'f File) -> From0<'f> {
+        From0 { file, at: 0 }
+    }
+}
+
+#[cfg(unix)]
+impl Read for From0<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = std::os::unix::fs::FileExt::read_at(self.file, buf, self.at)?;
+        self.at += n as u64;
+        Ok(n)
+    }
+}
+
+/// The bytes of an open file, from where its handle stands, if it is a
+/// regular file of at most `max` bytes.
+fn read_open(file: &File, max: u64) -> Result<Vec<u8>, Refused> {
     let meta = file.metadata().map_err(Refused::Io)?;
     regular(&meta)?;
     if meta.len() > max {
@@ -137,6 +203,16 @@ impl Peek {
         let mut bytes = Vec::with_capacity(n);
         (&self.file).take(n as u64).read_to_end(&mut bytes).ok()?;
         Some(bytes)
+    }
+
+    /// The handle, left open to read the file whole later; `None` when it
+    /// is not a regular file.
+    pub(crate) fn keep(self) -> Option<Opened> {
+        regular(&self.meta).ok()?;
+        Some(Opened {
+            len: self.meta.len(),
+            file: self.file,
+        })
     }
 
     /// The rest of the file after `head`, appended to it: the whole file, or

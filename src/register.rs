@@ -421,6 +421,7 @@ pub(crate) fn walk(args: &WaiversArgs) -> Result<Walk, crate::error::Error> {
         no_ignore: args.no_ignore,
         plans_only: true,
         max_bytes: args.max_file_size,
+        keep_open: true,
         ..w
     })
 }

@@ -33,6 +33,16 @@ pub struct Plan {
     pub placeholders: Vec<Spot>,
 }
 
+/// Where a plan file is read from.
+pub(crate) enum ReadFrom<'a> {
+    /// A path, looked at before it is opened.
+    Path(&'a Path),
+    /// A path just seen to be a regular file ([`crate::read::read_seen`]).
+    Seen(&'a Path),
+    /// The handle discovery told the file apart through.
+    Kept(crate::read::Opened),
+}
+
 impl Plan {
     pub fn from_text(source: SourceId, text: &str) -> Plan {
         let l = load(source, text);
@@ -58,23 +68,23 @@ impl Plan {
     /// cannot be read, is not a regular file (a FIFO, a device), is too
     /// large, binary or not UTF-8 becomes a plan with one PF001 and no tree.
     pub fn read(db: &mut SourceDb, path: &Path, name: &str, max_bytes: u64) -> Plan {
-        Plan::read_with(db, path, name, max_bytes, false, |_| ())
+        Plan::read_with(db, ReadFrom::Path(path), name, max_bytes, |_| ())
     }
 
-    /// As [`Plan::read`], showing `seen` the bytes read (for their hash:
-    /// the evidence of what was checked), if any were. `regular`: the path
-    /// was just seen to be a regular file ([`crate::read::read_seen`]).
-    pub fn read_with(
+    /// As [`Plan::read`], from where discovery left the file, showing
+    /// `seen` the bytes read (for their hash: the evidence of what was
+    /// checked), if any were.
+    pub(crate) fn read_with(
         db: &mut SourceDb,
-        path: &Path,
+        from: ReadFrom,
         name: &str,
         max_bytes: u64,
-        regular: bool,
         seen: impl FnOnce(&[u8]),
     ) -> Plan {
-        let read = match regular {
-            true => crate::read::read_seen(path, max_bytes),
-            false => crate::read::read(path, max_bytes),
+        let read = match from {
+            ReadFrom::Path(path) => crate::read::read(path, max_bytes),
+            ReadFrom::Seen(path) => crate::read::read_seen(path, max_bytes),
+            ReadFrom::Kept(file) => file.read(max_bytes),
         };
         let why = match read {
             Ok(bytes) => {

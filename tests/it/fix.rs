@@ -113,6 +113,22 @@ fn fix_repairs_the_example_byte_for_byte_and_a_second_run_changes_nothing() {
     assert_eq!((o.status.code(), stdout(&o)), (Some(0), String::new()));
 }
 
+/// Walked files are fixed first, then checked as fixed: a fix replaces the
+/// file, so the check reads it anew rather than through the handle that
+/// told it apart before the fix.
+#[test]
+fn fix_in_a_walked_folder_checks_the_fixed_files() {
+    let (good, bad) = broken_example();
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "plans/jiangmen.toml", bad.as_bytes());
+    let o = run_in(dir.path(), &["plans", "--fix", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["files"][0]["diagnostics"], serde_json::json!([]), "{v}");
+    let fixed = dir.path().join("plans/jiangmen.toml");
+    assert_eq!(std::fs::read_to_string(fixed).unwrap(), good);
+}
+
 #[test]
 fn fix_renders_what_is_left_in_the_format_asked_for() {
     let dir = tempfile::tempdir().unwrap();

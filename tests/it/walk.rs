@@ -252,6 +252,56 @@ fn many_walked_files_are_told_apart_as_few_are() {
     }
 }
 
+/// A walked plan is read through the handle discovery told it apart by,
+/// for as many plans as the limit on open files leaves room for, and by
+/// its path past that: either way the reports are those of the same files
+/// named one by one, which are read by path alone.
+#[cfg(unix)]
+#[test]
+fn walked_plans_read_through_kept_handles_or_by_path_report_alike() {
+    let dir = repo();
+    let d = dir.path();
+    let base = String::from_utf8(plan()).unwrap();
+    // Longer than the first bytes discovery reads to tell a plan apart.
+    assert!(base.len() > 4096, "{}", base.len());
+    let mut named = Vec::new();
+    for i in 0..80 {
+        let mut text = format!("{base}\n# plan {i}\n");
+        if i % 3 == 0 {
+            text = text.replacen("rank = \"deputy\"", "rank = \"Deputy\"", 1);
+        }
+        let name = format!("plans/p{i:02}.toml");
+        write(d, &name, text.as_bytes());
+        named.push(name);
+    }
+    let args = ["check", "--format", "json", "--today", "2026-01-01"];
+    let walked = run_in(d, &[&args[..], &["plans"]].concat());
+    let by_name: Vec<&str> = named.iter().map(String::as_str).collect();
+    let by_path = run_in(d, &[&args[..], &by_name].concat());
+    // 300 open files leave room to keep 44 of the 80 open.
+    let bin = assert_cmd::cargo::cargo_bin("cdocheck");
+    let mixed = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -n 300 && exec \"$0\" \"$@\"")
+        .arg(&bin)
+        .args(args)
+        .arg("plans")
+        .current_dir(d)
+        .env("NO_COLOR", "1")
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .output()
+        .unwrap();
+    assert_eq!(mixed.status.code(), Some(1), "{}", stderr(&mixed));
+    let v: Value = serde_json::from_slice(&walked.stdout).unwrap();
+    assert_eq!(paths(&v), named);
+    assert_eq!(v["summary"]["failed"], 27, "{}", v["summary"]);
+    assert_eq!(stdout(&walked), stdout(&by_path));
+    assert_eq!(stdout(&walked), stdout(&mixed));
+    assert_eq!(stderr(&walked), stderr(&by_path));
+}
+
 #[test]
 fn this_projects_own_root_checks_only_plans() {
     let o = run(&["check", "--format", "json", "-q", "--today", "2026-01-01"]);
