@@ -808,6 +808,7 @@ fn check(
             max_bytes: args.max_file_size,
             // Fixed files are replaced: the check reads them anew.
             keep_open: !args.fix && !args.diff,
+            one_thread: args.jobs == Some(1),
             ..w
         },
         Err(e) => return fail(err, e, lang),

@@ -106,6 +106,9 @@ pub(crate) struct Walk {
     /// check to read ([`Input::kept`]); not when the files will be
     /// rewritten first (`--fix`), nor when they are not checked.
     pub keep_open: bool,
+    /// Tell walked files apart on this thread alone (`--jobs 1`), not on
+    /// every core.
+    pub one_thread: bool,
 }
 
 impl Walk {
@@ -530,7 +533,7 @@ pub(crate) fn scan(paths: &[PathBuf], walk: &Walk) -> Result<Found, Error> {
         };
         look(i, how)
     };
-    let looks: Vec<Look> = if walked < READ_APART_FROM {
+    let looks: Vec<Look> = if walked < READ_APART_FROM || walk.one_thread {
         all.iter().enumerate().map(look).collect()
     } else {
         all.par_iter().enumerate().map(look).collect()

@@ -224,11 +224,11 @@ fn walked_files_that_are_not_plans_are_skipped_and_counted() {
 }
 
 /// A big tree is told apart on every core, a small one on one thread
-/// (threads take longer to start than a few files to read): the same
-/// files are skipped either way.
+/// (threads take longer to start than a few files to read), and a big one
+/// too with `--jobs 1`: the same files are skipped either way.
 #[test]
 fn many_walked_files_are_told_apart_as_few_are() {
-    for (plans, others) in [(2, 3), (30, 50)] {
+    for (plans, others, jobs) in [(2, 3, "0"), (30, 50, "0"), (30, 50, "1")] {
         let dir = repo();
         let d = dir.path();
         for i in 0..plans {
@@ -241,7 +241,7 @@ fn many_walked_files_are_told_apart_as_few_are() {
                 b"[tool]\nline-length = 80\n",
             );
         }
-        let (v, code, err) = json_in(d, &[]);
+        let (v, code, err) = json_in(d, &["--jobs", jobs]);
         assert_eq!(code, 0, "{err}");
         let want: Vec<String> = (0..plans).map(|i| format!("plans/p{i:02}.toml")).collect();
         assert_eq!(paths(&v), want);
