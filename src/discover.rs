@@ -538,7 +538,10 @@ pub(crate) fn scan(paths: &[PathBuf], walk: &Walk) -> Result<Found, Error> {
     } else {
         all.par_iter().enumerate().map(look).collect()
     };
-    let mut seen = HashSet::new();
+    // Sized once: a large scan's peak memory is here, and doubling would
+    // hold the old and the new table at once.
+    let mut seen = HashSet::with_capacity(all.len());
+    found.inputs.reserve_exact(all.len());
     for ((mut i, _), look) in all.into_iter().zip(looks) {
         if let Identity::Inode(dev, ino) = look.id {
             i.inode = Some((dev, ino));
