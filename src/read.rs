@@ -112,10 +112,6 @@ pub(crate) struct Opened {
 impl Opened {
     /// The file's bytes from its start, at most `max` of them.
     pub(crate) fn read(self, max: u64) -> Result<Vec<u8>, Refused> {
-        if self.len > max {
-            return Err(Refused::TooLarge);
-        }
-        let mut bytes = Vec::with_capacity(self.len as usize);
         #[cfg(unix)]
         let from_start = From0::new(&self.file);
         #[cfg(not(unix))]
@@ -125,14 +121,7 @@ impl Opened {
             f.seek(SeekFrom::Start(0)).map_err(Refused::Io)?;
             f
         };
-        from_start
-            .take(max.saturating_add(1))
-            .read_to_end(&mut bytes)
-            .map_err(Refused::Io)?;
-        if bytes.len() as u64 > max {
-            return Err(Refused::TooLarge);
-        }
-        Ok(bytes)
+        read_capped(from_start, self.len, max)
     }
 }
 
@@ -165,12 +154,18 @@ impl Read for From0<'_> {
 fn read_open(file: &File, max: u64) -> Result<Vec<u8>, Refused> {
     let meta = file.metadata().map_err(Refused::Io)?;
     regular(&meta)?;
-    if meta.len() > max {
+    read_capped(file, meta.len(), max)
+}
+
+/// All of `from`, a file of `len` bytes when it was looked at, if that and
+/// what is read are at most `max` bytes.
+fn read_capped(from: impl Read, len: u64, max: u64) -> Result<Vec<u8>, Refused> {
+    if len > max {
         return Err(Refused::TooLarge);
     }
     // The length is a hint: the file may grow while it is read.
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(max.saturating_add(1))
+    let mut bytes = Vec::with_capacity(len as usize);
+    from.take(max.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(Refused::Io)?;
     if bytes.len() as u64 > max {
