@@ -2,9 +2,12 @@
 //! a file at a time so a batch of any size is never held whole.
 //! Fields are only ever added.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use serde::Serialize;
+use serde_json::value::RawValue;
 
 use super::{Config, Emitter, Finish};
 use crate::evidence::RunInfo;
@@ -48,7 +51,7 @@ struct Diag<'a> {
     /// findings of one rule at one key apart.
     #[serde(skip_serializing_if = "Option::is_none")]
     item: Option<&'a str>,
-    citation: Option<&'a Citation>,
+    citation: Option<&'a RawValue>,
     /// On the entry standing for the findings beyond the cap: how many.
     #[serde(skip_serializing_if = "Option::is_none")]
     omitted: Option<usize>,
@@ -99,6 +102,38 @@ pub struct Json {
     /// reuses one buffer, and each file is one write.
     entry: Vec<u8>,
     run: Option<RunInfo>,
+    cites: Cites,
+}
+
+/// Each rule's citation as its findings show it, written once: a rule cites
+/// the same clause in every finding, and the citations are two fifths of a
+/// large scan's JSON. Keyed by the shared citation's address; the entry
+/// holds that citation, so the address is not reused while it is kept.
+#[derive(Default)]
+struct Cites(HashMap<usize, (Arc<Citation>, Box<RawValue>)>);
+
+impl Cites {
+    /// The level a finding's citation is written at: in `files`, in a
+    /// file's `diagnostics`, in a finding.
+    const LEVEL: usize = 5;
+
+    fn learn(&mut self, c: &Arc<Citation>) -> io::Result<()> {
+        let key = Arc::as_ptr(c) as usize;
+        if self.0.contains_key(&key) {
+            return Ok(());
+        }
+        let mut text = Vec::new();
+        let mut ser = serde_json::Serializer::with_formatter(&mut text, Nested::at(Self::LEVEL));
+        c.serialize(&mut ser)?;
+        let text = String::from_utf8(text).map_err(io::Error::other)?;
+        let raw = RawValue::from_string(text)?;
+        self.0.insert(key, (Arc::clone(c), raw));
+        Ok(())
+    }
+
+    fn get(&self, c: &Arc<Citation>) -> Option<&RawValue> {
+        self.0.get(&(Arc::as_ptr(c) as usize)).map(|(_, raw)| &**raw)
+    }
 }
 
 impl Json {
@@ -108,6 +143,7 @@ impl Json {
             lang: cfg.lang,
             entry: Vec::new(),
             run: cfg.run.cloned(),
+            cites: Cites::default(),
         }
     }
 
@@ -138,6 +174,9 @@ impl Emitter for Json {
             b",\n    "
         });
         self.files += 1;
+        for c in report.findings.iter().filter_map(|l| l.finding.citation.as_ref()) {
+            self.cites.learn(c)?;
+        }
         let file = File {
             path: &report.path,
             jurisdiction: report.facts.jurisdiction.as_deref(),
@@ -147,7 +186,7 @@ impl Emitter for Json {
             diagnostics: report
                 .findings
                 .iter()
-                .map(|l| diag(&report.path, l, self.lang, db))
+                .map(|l| diag(&report.path, l, self.lang, db, &self.cites))
                 .collect(),
         };
         let mut ser = serde_json::Serializer::with_formatter(&mut self.entry, Nested::at(2));
@@ -267,7 +306,13 @@ impl serde_json::ser::Formatter for Nested {
     }
 }
 
-fn diag<'a>(path: &'a str, l: &'a Located, lang: Lang, db: &SourceDb) -> Diag<'a> {
+fn diag<'a>(
+    path: &'a str,
+    l: &'a Located,
+    lang: Lang,
+    db: &SourceDb,
+    cites: &'a Cites,
+) -> Diag<'a> {
     let f = &l.finding;
     let fix = f.fix.as_ref().map(|x| {
         let source = db.get(f.at.source);
@@ -308,7 +353,7 @@ fn diag<'a>(path: &'a str, l: &'a Located, lang: Lang, db: &SourceDb) -> Diag<'a
         baselined: f.baselined,
         key: f.key.as_deref(),
         item: f.item.as_deref(),
-        citation: f.citation.as_deref(),
+        citation: f.citation.as_ref().and_then(|c| cites.get(c)),
         omitted: l.omitted,
         fix,
     }
