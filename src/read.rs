@@ -159,15 +159,28 @@ fn read_open(file: &File, max: u64) -> Result<Vec<u8>, Refused> {
 
 /// All of `from`, a file of `len` bytes when it was looked at, if that and
 /// what is read are at most `max` bytes.
-fn read_capped(from: impl Read, len: u64, max: u64) -> Result<Vec<u8>, Refused> {
+fn read_capped(mut from: impl Read, len: u64, max: u64) -> Result<Vec<u8>, Refused> {
     if len > max {
         return Err(Refused::TooLarge);
     }
-    // The length is a hint: the file may grow while it is read.
-    let mut bytes = Vec::with_capacity(len as usize);
-    from.take(max.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(Refused::Io)?;
+    // One read asks for a byte more than the file held when it was looked
+    // at: getting exactly that length is the end of the file, with no
+    // second read to find it. Anything else (the file grew or shrank, a
+    // short read) reads on to the end.
+    let mut bytes = vec![0; len as usize + 1];
+    let n = loop {
+        match from.read(&mut bytes) {
+            Ok(n) => break n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Refused::Io(e)),
+        }
+    };
+    bytes.truncate(n);
+    if n as u64 != len {
+        from.take(max.saturating_add(1).saturating_sub(n as u64))
+            .read_to_end(&mut bytes)
+            .map_err(Refused::Io)?;
+    }
     if bytes.len() as u64 > max {
         return Err(Refused::TooLarge);
     }
@@ -267,6 +280,46 @@ mod tests {
             read(&dir.path().join("b"), 5),
             Err(Refused::Io(_))
         ));
+    }
+
+    /// Hands out at most `step` bytes a read, as a slow file system may.
+    struct Trickle<'b> {
+        bytes: &'b [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.step.min(buf.len()).min(self.bytes.len());
+            buf[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_file_that_changed_since_it_was_looked_at_is_read_to_its_end() {
+        let text = b"format = 1\n[plan]\n";
+        let len = text.len() as u64;
+        let whole = |hint: u64, step: usize| {
+            let from = Trickle { bytes: text, step };
+            match read_capped(from, hint, 100) {
+                Ok(b) => b,
+                Err(_) => panic!("refused"),
+            }
+        };
+        // As looked at, in one read; grown since; shrunk since.
+        assert_eq!(whole(len, 100), text);
+        assert_eq!(whole(len - 5, 100), text);
+        assert_eq!(whole(len + 5, 100), text);
+        // Short reads are not the end of the file.
+        assert_eq!(whole(len, 3), text);
+        // Grown past the cap since: refused.
+        let from = Trickle {
+            bytes: text,
+            step: 100,
+        };
+        assert!(matches!(read_capped(from, 4, 10), Err(Refused::TooLarge)));
     }
 
     #[cfg(unix)]
