@@ -213,56 +213,74 @@ impl Sink<'_, '_, '_> {
 /// [`AHEAD`] chunks are held at once, and the output is in path order
 /// whatever the thread count.
 fn parallel(inputs: &[Input], s: &Settings, preps: &Preparers, sink: &mut Sink) -> io::Result<()> {
-    /// Chunks in flight: one being written, one being checked.
-    const AHEAD: usize = 2;
+    // Enough work per chunk to keep every core busy, few enough plans held.
+    let size = s.jobs * 16;
+    let chunks: Vec<&[Input]> = inputs.chunks(size).collect();
+    // The pool that told walked files apart, when it has the threads asked
+    // for: a second pool would start while the first one's threads still
+    // wait for work, on the same cores. (Asking rayon starts its pool: it
+    // is asked only when that pool has one thread per core, as it will.)
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    if s.jobs == cores && s.jobs == rayon::current_num_threads() {
+        return rayon::in_place_scope(|scope| feed(scope, &chunks, size, s, preps, sink));
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(s.jobs)
         .build()
         .map_err(io::Error::other)?;
-    // Enough work per chunk to keep every core busy, few enough plans held.
-    let size = s.jobs * 16;
-    let chunks: Vec<&[Input]> = inputs.chunks(size).collect();
-    pool.in_place_scope(|scope| {
-        let (tx, rx) = mpsc::channel();
-        let spawn = |i: usize| {
-            let (tx, batch) = (tx.clone(), chunks[i]);
-            scope.spawn(move |_| {
-                // A panic is carried to this thread, which would otherwise
-                // wait for the chunk for ever.
-                let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    batch
-                        .par_iter()
-                        .enumerate()
-                        .map(|(k, input)| check_and_prepare(s, preps, i * size + k, input))
-                        .collect::<Vec<_>>()
-                }));
-                // The receiver is gone only when writing failed.
-                let _ = tx.send((i, checked));
-            });
+    pool.in_place_scope(|scope| feed(scope, &chunks, size, s, preps, sink))
+}
+
+/// [`parallel`] on the pool `scope` belongs to.
+fn feed<'a>(
+    scope: &rayon::Scope<'a>,
+    chunks: &[&'a [Input]],
+    size: usize,
+    s: &'a Settings,
+    preps: &'a Preparers,
+    sink: &mut Sink,
+) -> io::Result<()> {
+    /// Chunks in flight: one being written, one being checked.
+    const AHEAD: usize = 2;
+    let (tx, rx) = mpsc::channel();
+    let spawn = |i: usize| {
+        let (tx, batch) = (tx.clone(), chunks[i]);
+        scope.spawn(move |_| {
+            // A panic is carried to this thread, which would otherwise
+            // wait for the chunk for ever.
+            let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                batch
+                    .par_iter()
+                    .enumerate()
+                    .map(|(k, input)| check_and_prepare(s, preps, i * size + k, input))
+                    .collect::<Vec<_>>()
+            }));
+            // The receiver is gone only when writing failed.
+            let _ = tx.send((i, checked));
+        });
+    };
+    let mut spawned = chunks.len().min(AHEAD);
+    (0..spawned).for_each(spawn);
+    let mut ready = std::collections::BTreeMap::new();
+    let mut next = 0;
+    while next < chunks.len() {
+        let Ok((i, checked)) = rx.recv() else {
+            break;
         };
-        let mut spawned = chunks.len().min(AHEAD);
-        (0..spawned).for_each(spawn);
-        let mut ready = std::collections::BTreeMap::new();
-        let mut next = 0;
-        while next < chunks.len() {
-            let Ok((i, checked)) = rx.recv() else {
-                break;
-            };
-            let checked = checked.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            ready.insert(i, checked);
-            while let Some(checked) = ready.remove(&next) {
-                if spawned < chunks.len() {
-                    spawn(spawned);
-                    spawned += 1;
-                }
-                for c in checked {
-                    sink.emit(c)?;
-                }
-                next += 1;
+        let checked = checked.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        ready.insert(i, checked);
+        while let Some(checked) = ready.remove(&next) {
+            if spawned < chunks.len() {
+                spawn(spawned);
+                spawned += 1;
             }
+            for c in checked {
+                sink.emit(c)?;
+            }
+            next += 1;
         }
-        Ok(())
-    })
+    }
+    Ok(())
 }
 
 fn progress(show: bool, len: usize) -> ProgressBar {
