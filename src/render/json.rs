@@ -132,7 +132,9 @@ impl Cites {
     }
 
     fn get(&self, c: &Arc<Citation>) -> Option<&RawValue> {
-        self.0.get(&(Arc::as_ptr(c) as usize)).map(|(_, raw)| &**raw)
+        self.0
+            .get(&(Arc::as_ptr(c) as usize))
+            .map(|(_, raw)| &**raw)
     }
 }
 
@@ -174,7 +176,11 @@ impl Emitter for Json {
             b",\n    "
         });
         self.files += 1;
-        for c in report.findings.iter().filter_map(|l| l.finding.citation.as_ref()) {
+        for c in report
+            .findings
+            .iter()
+            .filter_map(|l| l.finding.citation.as_ref())
+        {
             self.cites.learn(c)?;
         }
         let file = File {
