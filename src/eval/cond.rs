@@ -120,7 +120,11 @@ impl<'a> Ctx<'a> {
     /// `where`, notes and pack selection, which never report where.
     pub(super) fn test(&self, cond: &Cond) -> Tri {
         match cond {
-            Cond::Leaf(l) => self.leaf(l).0,
+            Cond::Leaf(l) => {
+                let answer = self.leaf_answer(l);
+                debug_assert_eq!(answer, self.leaf(l).0, "{l:?}");
+                answer
+            }
             Cond::All(cs) => kleene(cs.iter().map(|c| self.test(c)), Tri::False),
             Cond::Any(cs) => kleene(cs.iter().map(|c| self.test(c)), Tri::True),
             Cond::Not(c) => not(self.test(c)),
@@ -201,41 +205,69 @@ impl<'a> Ctx<'a> {
         let node = match found {
             Lookup::Invalid(_) | Lookup::Unfilled(_) => return (Tri::Unknown, ev),
             Lookup::Missing(_) => {
-                let tri = match test {
-                    Test::Exists(b) => Tri::from(!*b),
-                    Test::NonEmpty(b) => Tri::from(!*b),
-                    // An optional list left out holds nothing; a required one
-                    // left out was PF004, and the rule stays silent.
-                    Test::Contains(items, _) if !path.required => {
-                        ev.missing.clone_from(items);
-                        Tri::False
-                    }
-                    _ => Tri::Unknown,
-                };
+                let tri = missing_answer(path, test);
+                if let (Test::Contains(items, _), Tri::False) = (test, tri) {
+                    ev.missing.clone_from(items);
+                }
                 return (tri, ev);
             }
             Lookup::Found(n) => n,
         };
         ev.value = Some(&node.value);
         let tri = match test {
-            Test::Exists(b) => Tri::from(*b),
-            Test::NonEmpty(b) => Tri::from(non_empty(&node.value) == *b),
-            Test::Equals(s) => Tri::from(equals(&node.value, s)),
-            Test::In(ss) => Tri::from(ss.iter().any(|s| equals(&node.value, s))),
-            Test::AtLeast(n) => number(&node.value).map_or(Tri::Unknown, |v| Tri::from(v >= *n)),
-            Test::AtMost(n) => number(&node.value).map_or(Tri::Unknown, |v| Tri::from(v <= *n)),
             Test::OnOrAfter(r) => self.compare_date(&node.value, r, &mut ev, |a, b| a >= b),
             Test::OnOrBefore(r) => self.compare_date(&node.value, r, &mut ev, |a, b| a <= b),
             Test::Contains(items, normalize) => {
                 ev.missing = missing_items(&node.value, items, *normalize);
                 Tri::from(ev.missing.is_empty())
             }
-            Test::Keywords(kws) => match &node.value {
-                Value::Str(s) => Tri::from(matches_keywords(s, kws)),
-                _ => Tri::Unknown,
-            },
+            _ => value_answer(&node.value, test),
         };
         (tri, ev)
+    }
+
+    /// [`Ctx::leaf`]'s answer alone, with no evidence built: `when`,
+    /// `where` and selection ask it of every element for every rule.
+    fn leaf_answer(&self, leaf: &Leaf) -> Tri {
+        if let [path] = &leaf.fields[..] {
+            return self.answer(self.lookup(path), path, &leaf.test);
+        }
+        // As `leaf`: true when one field is; else unknown when none is
+        // present or one present is unknown; else false.
+        let (mut present, mut unknown) = (false, false);
+        for path in &leaf.fields {
+            let found = self.lookup(path);
+            let here = !matches!(found, Lookup::Missing(_));
+            let tri = self.answer(found, path, &leaf.test);
+            if tri == Tri::True {
+                return tri;
+            }
+            present |= here;
+            unknown |= here && tri == Tri::Unknown;
+        }
+        if !present || unknown {
+            Tri::Unknown
+        } else {
+            Tri::False
+        }
+    }
+
+    /// [`Ctx::field`]'s answer alone, on what the lookup of `path` found.
+    fn answer(&self, found: Lookup<'a>, path: &Path, test: &Test) -> Tri {
+        let node = match found {
+            Lookup::Invalid(_) | Lookup::Unfilled(_) => return Tri::Unknown,
+            Lookup::Missing(_) => return missing_answer(path, test),
+            Lookup::Found(n) => n,
+        };
+        let mut ev = Evidence::default();
+        match test {
+            Test::OnOrAfter(r) => self.compare_date(&node.value, r, &mut ev, |a, b| a >= b),
+            Test::OnOrBefore(r) => self.compare_date(&node.value, r, &mut ev, |a, b| a <= b),
+            Test::Contains(items, normalize) => {
+                Tri::from(contains_all(&node.value, items, *normalize))
+            }
+            _ => value_answer(&node.value, test),
+        }
     }
 
     fn compare_date(
@@ -288,6 +320,49 @@ fn kleene(answers: impl Iterator<Item = Tri>, decisive: Tri) -> Tri {
     } else {
         not(decisive)
     }
+}
+
+/// A test's answer on a field that is missing.
+fn missing_answer(path: &Path, test: &Test) -> Tri {
+    match test {
+        Test::Exists(b) | Test::NonEmpty(b) => Tri::from(!*b),
+        // An optional list left out holds nothing; a required one left out
+        // was PF004, and the rule stays silent.
+        Test::Contains(..) if !path.required => Tri::False,
+        _ => Tri::Unknown,
+    }
+}
+
+/// A test's answer on a value, for the tests that need nothing but the
+/// value (not dates, which may read another field, nor `contains`).
+fn value_answer(v: &Value, test: &Test) -> Tri {
+    match test {
+        Test::Exists(b) => Tri::from(*b),
+        Test::NonEmpty(b) => Tri::from(non_empty(v) == *b),
+        Test::Equals(s) => Tri::from(equals(v, s)),
+        Test::In(ss) => Tri::from(ss.iter().any(|s| equals(v, s))),
+        Test::AtLeast(n) => number(v).map_or(Tri::Unknown, |v| Tri::from(v >= *n)),
+        Test::AtMost(n) => number(v).map_or(Tri::Unknown, |v| Tri::from(v <= *n)),
+        Test::Keywords(kws) => match v {
+            Value::Str(s) => Tri::from(matches_keywords(s, kws)),
+            _ => Tri::Unknown,
+        },
+        Test::OnOrAfter(_) | Test::OnOrBefore(_) | Test::Contains(..) => Tri::Unknown,
+    }
+}
+
+/// Does the list `v` hold every item? As [`missing_items`] finding none,
+/// without collecting them.
+fn contains_all(v: &Value, items: &[String], normalize: bool) -> bool {
+    if normalize {
+        return missing_items(v, items, normalize).is_empty();
+    }
+    let Value::List(l) = v else {
+        return items.is_empty();
+    };
+    items
+        .iter()
+        .all(|i| l.iter().filter_map(Node::as_str).any(|h| h == i))
 }
 
 /// Keyword match: case-insensitive substring, ignoring surrounding spaces.
