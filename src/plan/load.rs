@@ -39,6 +39,7 @@ pub fn load(source: SourceId, text: &str) -> Loaded {
         text,
         diags: Findings::new(),
         spots: Vec::new(),
+        angles: memchr::memchr2(b'<', b'\\', text.as_bytes()).is_some(),
     };
     // A valid plan is parsed once. An invalid one is parsed again for all
     // its errors, first by the low-level parser alone, which only counts
@@ -235,6 +236,10 @@ struct Loader<'t> {
     text: &'t str,
     diags: Findings,
     spots: Vec<Spot>,
+    /// Whether a string may hold a `<`: only where the text has one, or a
+    /// backslash (an escape may spell it). Most plans have neither, and
+    /// their strings are then not searched one by one.
+    angles: bool,
 }
 
 impl Loader<'_> {
@@ -451,6 +456,9 @@ impl Loader<'_> {
 
     /// Records a placeholder held by a string.
     fn spot(&mut self, s: &str, span: &Span, ctx: &Ctx) -> bool {
+        if !self.angles {
+            return false;
+        }
         let Some(p) = placeholder(s) else {
             return false;
         };
