@@ -181,7 +181,11 @@ impl<'s> Builder<'s> {
     fn run(text: &'s str) -> Option<Doc<'s>> {
         let mut b = Builder {
             text,
-            doc: Doc { nodes: Vec::new() },
+            // Plans hold about 50 values a kilobyte: sized once, the arena
+            // is not copied as it grows.
+            doc: Doc {
+                nodes: Vec::with_capacity((text.len() / 16).min(1 << 16)),
+            },
             failed: false,
             current: Doc::ROOT,
             key: Vec::new(),
@@ -274,12 +278,20 @@ impl<'s> Builder<'s> {
     /// is built here; reopening anything is left to the toml crate.
     fn header(&mut self, span: Span, array: bool) {
         let mut key = std::mem::take(&mut self.key);
+        self.header_at(&mut key, span, array);
+        // Its buffer holds the next key.
+        key.clear();
+        self.key = key;
+    }
+
+    /// [`Builder::header`] on the key read.
+    fn header_at(&mut self, key: &mut Vec<(Cow<'s, str>, Span)>, span: Span, array: bool) {
         let Some(last) = key.pop() else {
             self.failed = true;
             return;
         };
         let mut at = Doc::ROOT;
-        for (part, part_span) in key {
+        for (part, part_span) in key.drain(..) {
             at = match self.find(at, &part) {
                 None => {
                     let t = self.doc.push(part_span.clone(), table(Kind::Implicit));
@@ -322,8 +334,11 @@ impl<'s> Builder<'s> {
 }
 
 fn table<'s>(kind: Kind) -> Value<'s> {
+    // A plan's tables hold five keys or so (a unit, its CDO): room for
+    // eight at once, not four and then eight.
+    let room = if kind == Kind::Implicit { 0 } else { 8 };
     Value::Table(Table {
-        entries: Vec::new(),
+        entries: Vec::with_capacity(room),
         kind,
     })
 }
@@ -398,7 +413,7 @@ impl EventReceiver for Builder<'_> {
     }
 
     fn array_open(&mut self, s: TSpan, _: &mut dyn ErrorSink) -> bool {
-        let id = self.doc.push(span(s), Value::Array(Vec::new()));
+        let id = self.doc.push(span(s), Value::Array(Vec::with_capacity(8)));
         self.place(id);
         self.open.push(Open::Array(id));
         true
