@@ -1,13 +1,11 @@
 //! A check run: the discovered files checked on all cores, each report
 //! emitted to every output in path order as soon as its turn comes, so the
-//! output is the same bytes whatever the thread count, and only a chunk of
-//! plans is ever held at once.
+//! output is the same bytes whatever the thread count, and only a few
+//! plans per thread are ever held at once.
 
 use std::io::{self, Write};
-use std::sync::mpsc;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rayon::prelude::*;
 
 use crate::baseline::Baseline;
 use crate::discover::Input;
@@ -20,6 +18,7 @@ use crate::render::{audit, Emitter, Finish, Part, Prepare};
 use crate::report::{FileReport, PlanFacts, Totals};
 use crate::rules::Rules;
 use crate::source::{Source, SourceDb};
+use crate::turns;
 
 pub(crate) struct Settings<'a> {
     pub rules: &'a Rules,
@@ -47,8 +46,8 @@ pub(crate) struct Output<'a> {
 
 /// Where an output's bytes go.
 pub(crate) enum Dest<'a> {
-    /// Standard output, which only this thread writes.
-    Here(Box<dyn Write + 'a>),
+    /// Standard output, which this thread ends.
+    Here(Box<dyn Write + Send + 'a>),
     /// A file of its own (or nowhere): the end of its output, known once
     /// every plan is in, may be written on a thread of its own.
     Apart(Box<dyn Write + Send + 'a>),
@@ -208,79 +207,16 @@ impl Sink<'_, '_, '_> {
     }
 }
 
-/// Chunks of plans checked by the pool while this thread writes the
-/// chunk before: writing never holds the workers up, at most
-/// [`AHEAD`] chunks are held at once, and the output is in path order
-/// whatever the thread count.
+/// Plans checked on `s.jobs` threads, this one among them, each written
+/// by the thread that finds its turn has come ([`turns::in_turn`]): the
+/// output is in path order whatever the thread count, and a plan is
+/// checked only once the one [`HELD`] per thread before it is written.
 fn parallel(inputs: &[Input], s: &Settings, preps: &Preparers, sink: &mut Sink) -> io::Result<()> {
-    // Enough work per chunk to keep every core busy, few enough plans held.
-    let size = s.jobs * 16;
-    let chunks: Vec<&[Input]> = inputs.chunks(size).collect();
-    // The pool that told walked files apart, when it has the threads asked
-    // for: a second pool would start while the first one's threads still
-    // wait for work, on the same cores. (Asking rayon starts its pool: it
-    // is asked only when that pool has one thread per core, as it will.)
-    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    if s.jobs == cores && s.jobs == rayon::current_num_threads() {
-        return rayon::in_place_scope(|scope| feed(scope, &chunks, size, s, preps, sink));
-    }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(s.jobs)
-        .build()
-        .map_err(io::Error::other)?;
-    pool.in_place_scope(|scope| feed(scope, &chunks, size, s, preps, sink))
-}
-
-/// [`parallel`] on the pool `scope` belongs to.
-fn feed<'a>(
-    scope: &rayon::Scope<'a>,
-    chunks: &[&'a [Input]],
-    size: usize,
-    s: &'a Settings,
-    preps: &'a Preparers,
-    sink: &mut Sink,
-) -> io::Result<()> {
-    /// Chunks in flight: one being written, one being checked.
-    const AHEAD: usize = 2;
-    let (tx, rx) = mpsc::channel();
-    let spawn = |i: usize| {
-        let (tx, batch) = (tx.clone(), chunks[i]);
-        scope.spawn(move |_| {
-            // A panic is carried to this thread, which would otherwise
-            // wait for the chunk for ever.
-            let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                batch
-                    .par_iter()
-                    .enumerate()
-                    .map(|(k, input)| check_and_prepare(s, preps, i * size + k, input))
-                    .collect::<Vec<_>>()
-            }));
-            // The receiver is gone only when writing failed.
-            let _ = tx.send((i, checked));
-        });
-    };
-    let mut spawned = chunks.len().min(AHEAD);
-    (0..spawned).for_each(spawn);
-    let mut ready = std::collections::BTreeMap::new();
-    let mut next = 0;
-    while next < chunks.len() {
-        let Ok((i, checked)) = rx.recv() else {
-            break;
-        };
-        let checked = checked.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        ready.insert(i, checked);
-        while let Some(checked) = ready.remove(&next) {
-            if spawned < chunks.len() {
-                spawn(spawned);
-                spawned += 1;
-            }
-            for c in checked {
-                sink.emit(c)?;
-            }
-            next += 1;
-        }
-    }
-    Ok(())
+    /// Plans checked ahead of the one being written, per thread: room
+    /// for a slow plan to hold no thread up, few enough held at once.
+    const HELD: usize = 16;
+    let check = |i: usize| check_and_prepare(s, preps, i, &inputs[i]);
+    turns::in_turn(inputs.len(), s.jobs, s.jobs * HELD, check, |c| sink.emit(c))
 }
 
 fn progress(show: bool, len: usize) -> ProgressBar {

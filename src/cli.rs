@@ -413,7 +413,11 @@ impl Outcome {
 
 /// Runs a parsed command line and flushes `out`. An output that cannot be
 /// written (a full disk included) is exit 2 with a message, never a panic.
-pub fn run(mut args: Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Outcome> {
+pub fn run(
+    mut args: Args,
+    out: &mut (dyn Write + Send),
+    err: &mut dyn Write,
+) -> io::Result<Outcome> {
     // The server finds each document's configuration and packs itself.
     if let Command::Lsp { packs } = &args.command {
         return crate::lsp::run(&packs.extra, args.lang, out);
@@ -558,7 +562,7 @@ fn config_problem(
 fn run_command(
     args: Args,
     lang: Lang,
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
     err: &mut dyn Write,
 ) -> io::Result<Outcome> {
     let mut db = SourceDb::default();
@@ -784,7 +788,7 @@ fn check(
     mut args: CheckArgs,
     (rules, sources, pack_hashes): (&Rules, &SourceDb, &PackHashes),
     (lang, machine_lang): (Lang, Lang),
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
     err: &mut dyn Write,
 ) -> io::Result<Outcome> {
     // One day for the whole run: waivers and the evidence agree.

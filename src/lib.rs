@@ -34,4 +34,5 @@ pub mod rules;
 pub mod source;
 pub mod template;
 pub(crate) mod text;
+pub(crate) mod turns;
 pub(crate) mod verify;

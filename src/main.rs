@@ -47,7 +47,8 @@ fn main() -> ExitCode {
     // A report to a file or a pipe goes in 64 KB writes, an eighth of the
     // calls; a terminal shows it in the default 8 KB as it comes.
     let block = if io::stdout().is_terminal() { 8 } else { 64 } << 10;
-    let mut out = io::BufWriter::with_capacity(block, Closable::new(io::stdout().lock()));
+    // Not locked to this thread: a check's workers write it in turn.
+    let mut out = io::BufWriter::with_capacity(block, Closable::new(io::stdout()));
     let mut err = Closable::new(io::stderr().lock());
     match cdocheck::cli::run(args, &mut out, &mut err) {
         Ok(outcome) => ExitCode::from(outcome.code()),

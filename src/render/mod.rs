@@ -112,9 +112,10 @@ pub trait Emitter: Send {
 /// file: the auditor outputs' text (an HTML section, a workbook's rows, a
 /// letter), built on the worker thread that checked the file, so on every
 /// core, and handed to [`Emitter::prepared`] in path order. Rendering
-/// the auditor outputs costs about as much CPU as checking the plans: on
-/// the one writing thread it left the workers waiting for it.
-pub trait Prepare: Sync {
+/// the auditor outputs costs about as much CPU as checking the plans:
+/// files are emitted one at a time, and rendered there it would hold
+/// every worker up.
+pub trait Prepare: Send + Sync {
     /// `index`: the file's place in path order; `view`: the auditor's view
     /// of the file, built by the first output that asks for it.
     fn prepare(

@@ -565,8 +565,9 @@ fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
 
 #[test]
 fn extra_outputs_written_on_their_own_threads_are_the_bytes_of_one_thread() {
-    // More plans than one chunk of the pool, so the writer threads see
-    // several chunks; every output against its one-thread bytes.
+    // More plans than four threads check ahead of the one being written
+    // (16 each), so they wait for their turn; every output against its
+    // one-thread bytes.
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     fs::create_dir(d.join("plans")).unwrap();
