@@ -374,6 +374,40 @@ fn a_full_disk_is_exit_2_with_a_message_for_every_command() {
 }
 
 #[test]
+fn a_full_disk_stops_a_check_on_several_threads_with_exit_2() {
+    // Enough JSON to fill the standard output buffer many times over, so
+    // the write fails while the threads are still checking: they stop,
+    // and the error is the run's.
+    if !Path::new("/dev/full").exists() {
+        eprintln!("note: no /dev/full here; test skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let plan = fs::read(root().join("examples/maoming-draft.toml")).unwrap();
+    for i in 0..200 {
+        fs::write(dir.path().join(format!("{i:03}.toml")), &plan).unwrap();
+    }
+    for jobs in ["2", "4"] {
+        let full = fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let o = raw()
+            .args(["check", "--format", "json", "-j", jobs])
+            .arg(dir.path())
+            .stdout(full)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "-j {jobs}: {}", stderr(&o));
+        assert!(
+            stderr(&o).starts_with("error: cannot write the output: "),
+            "-j {jobs}: {}",
+            stderr(&o)
+        );
+    }
+}
+
+#[test]
 fn a_full_disk_for_an_output_file_names_it() {
     // As root, a full device of our own: code that replaced its target
     // (the bug this file guards against) would replace the machine's
