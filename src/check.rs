@@ -210,7 +210,7 @@ impl Sink<'_, '_, '_> {
 /// Plans checked on `s.jobs` threads, this one among them, each written
 /// by the thread that finds its turn has come ([`turns::in_turn`]): the
 /// output is in path order whatever the thread count, and a plan is
-/// checked only once the one [`HELD`] per thread before it is written.
+/// checked only once the one `HELD` per thread before it is written.
 fn parallel(inputs: &[Input], s: &Settings, preps: &Preparers, sink: &mut Sink) -> io::Result<()> {
     /// Plans checked ahead of the one being written, per thread: room
     /// for a slow plan to hold no thread up, few enough held at once.

@@ -359,18 +359,23 @@ fn a_full_disk_is_exit_2_with_a_message_for_every_command() {
         &["check", "--format", "json", MAOMING],
     ];
     for args in commands {
-        let full = fs::OpenOptions::new()
-            .write(true)
-            .open("/dev/full")
-            .unwrap();
-        let o = raw().args(args).stdout(full).output().unwrap();
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
-        assert!(
-            stderr(&o).starts_with("error: cannot write the output: "),
-            "{args:?}: {}",
-            stderr(&o)
-        );
+        cannot_write_to_full_disk(raw().args(args), &format!("{args:?}"));
     }
+}
+
+/// Runs `cmd` with standard output on /dev/full: exit 2, and a message.
+fn cannot_write_to_full_disk(cmd: &mut Command, what: &str) {
+    let full = fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let o = cmd.stdout(full).output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{what}: {}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("error: cannot write the output: "),
+        "{what}: {}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -388,22 +393,11 @@ fn a_full_disk_stops_a_check_on_several_threads_with_exit_2() {
         fs::write(dir.path().join(format!("{i:03}.toml")), &plan).unwrap();
     }
     for jobs in ["2", "4"] {
-        let full = fs::OpenOptions::new()
-            .write(true)
-            .open("/dev/full")
-            .unwrap();
-        let o = raw()
+        let mut check = raw();
+        check
             .args(["check", "--format", "json", "-j", jobs])
-            .arg(dir.path())
-            .stdout(full)
-            .output()
-            .unwrap();
-        assert_eq!(o.status.code(), Some(2), "-j {jobs}: {}", stderr(&o));
-        assert!(
-            stderr(&o).starts_with("error: cannot write the output: "),
-            "-j {jobs}: {}",
-            stderr(&o)
-        );
+            .arg(dir.path());
+        cannot_write_to_full_disk(&mut check, &format!("-j {jobs}"));
     }
 }
 
