@@ -213,13 +213,7 @@ impl Expr {
 pub fn compile(source: &str, given: Option<&str>) -> Result<Expr, Vec<Problem>> {
     let program = match Program::compile(source) {
         Ok(p) => p,
-        Err(err) => {
-            return Err(vec![Problem {
-                at: None,
-                msg: format!("this CEL expression does not compile: {err}"),
-                help: None,
-            }])
-        }
+        Err(errs) => return Err(vec![syntax_problem(source, &errs)]),
     };
     let (cost, mut problems, sizes) = {
         let mut w = Walk {
@@ -255,6 +249,50 @@ pub fn compile(source: &str, given: Option<&str>) -> Result<Expr, Vec<Problem>> 
         cost,
         sizes,
     })
+}
+
+/// The parser's first error, at the character it names, and how many
+/// more it found. Not the parser's own message for them all: that quotes
+/// the whole line under every error, so it grows with the square of the
+/// line (100 KB of characters CEL does not know made gigabytes).
+fn syntax_problem(source: &str, errs: &cel::ParseErrors) -> Problem {
+    /// Longest parser message kept: it may quote a token, of any length.
+    const MSG_CHARS: usize = 200;
+    let mut msg = "this CEL expression does not compile".to_string();
+    let Some(first) = errs.errors.first() else {
+        return Problem {
+            at: None,
+            msg,
+            help: None,
+        };
+    };
+    msg.push_str(": ");
+    msg.extend(first.msg.chars().take(MSG_CHARS));
+    if first.msg.chars().nth(MSG_CHARS).is_some() {
+        msg.push('…');
+    }
+    let more = errs.errors.len() - 1;
+    if more > 0 {
+        msg.push_str(&format!(" ({more} more after it)"));
+    }
+    Problem {
+        at: char_at(source, first.pos),
+        msg,
+        help: None,
+    }
+}
+
+/// The byte range of the character at a parser position: a line and a
+/// column in characters, both from 1. `None` past the end.
+fn char_at(source: &str, (line, col): (isize, isize)) -> Option<(usize, usize)> {
+    let line = usize::try_from(line).ok()?.checked_sub(1)?;
+    let col = usize::try_from(col).ok()?.checked_sub(1)?;
+    let start = match line {
+        0 => 0,
+        n => source.match_indices('\n').nth(n - 1)?.0 + 1,
+    };
+    let (i, c) = source[start..].char_indices().nth(col)?;
+    Some((start + i, start + i + c.len_utf8()))
 }
 
 /// What the walk knows of a value: its shape in the plan format (to check
@@ -781,6 +819,26 @@ mod tests {
         assert!(problems("unit.id.startsWith('x') && has(unit.cdo)", Some("unit")).is_empty());
         assert!(problems("unit.exists(u, u.id == 'a') && size(plan.basis) > 0", None).is_empty());
         assert!(problems("type(plan.title) == string", None).is_empty());
+    }
+
+    #[test]
+    fn a_syntax_error_is_the_first_one_at_its_character_however_many_follow() {
+        let fails = |src: &str| compile(src, None).err().expect("does not compile");
+        let p = fails("unit.id == 'a' && 中");
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].at, Some((18, 21)), "{:?}", p[0].msg);
+        assert!(p[0]
+            .msg
+            .starts_with("this CEL expression does not compile: "));
+        let p = fails("plan.title ==\n  # 中");
+        assert_eq!(p[0].at, Some((16, 17)), "{:?}", p[0].msg);
+        // The parser's own message for this is 12 MB (every error quotes
+        // the whole line; gigabytes at 30,000); ours is one error and a count.
+        let many = "中".repeat(2_000);
+        let p = fails(&many);
+        assert_eq!(p[0].at, Some((0, 3)));
+        assert!(p[0].msg.ends_with(" (2000 more after it)"), "{}", p[0].msg);
+        assert!(p[0].msg.len() < 300, "{}", p[0].msg.len());
     }
 
     #[test]

@@ -130,6 +130,27 @@ fn issue14_unbounded_cel_is_an_rp_error() {
 }
 
 #[test]
+fn an_expression_of_characters_cel_does_not_know_is_one_error_at_the_first() {
+    // The parser finds an error at every character, and its own message
+    // quotes the whole line under each: 3.7 MB here, gigabytes at 100 KB
+    // (a fuzzed pack ran out of memory).
+    let text = pack(&format!(
+        "id = \"MY001\"\nkind = \"expr\"\nexpr = \"{}\"",
+        "中".repeat(1_000)
+    ));
+    let (v, code, err) = check(&text, PLAN);
+    assert_eq!(code, 2, "{err}");
+    assert!(v.is_none(), "nothing checked");
+    assert!(err.contains("RP002"), "{err}");
+    assert!(err.contains("(1000 more after it)"), "{err}");
+    assert!(
+        err.contains("pack.toml:13:9]"),
+        "at the first character: {err}"
+    );
+    assert!(err.len() < 10_000, "{} bytes on stderr", err.len());
+}
+
+#[test]
 fn issue14_an_expression_over_its_budget_on_a_plan_is_rp004_and_the_run_goes_on() {
     let cube = "unit.all(a, unit.all(b, unit.all(c, a.id != '' || b.id != c.id)))";
     let text = pack(&format!(
