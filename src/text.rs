@@ -281,6 +281,14 @@ pub(crate) fn escape_ascii<'s>(
     out.into()
 }
 
+/// `s` cut to at most `max` characters, with `…` after a cut.
+pub(crate) fn cut(s: &str, max: usize) -> Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]).into(),
+        None => s.into(),
+    }
+}
+
 /// A TOML basic string holding `s`: written into files (`init`), where a
 /// value must never end the string or the line.
 pub fn quote(s: &str) -> String {
@@ -303,6 +311,13 @@ pub fn quote(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cut_counts_characters_and_marks_a_cut() {
+        assert_eq!(cut("中文字", 3), "中文字");
+        assert_eq!(cut("中文字", 2), "中文…");
+        assert_eq!(cut("", 0), "");
+    }
 
     #[test]
     fn plain_is_exactly_no_unsafe_character() {

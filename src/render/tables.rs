@@ -15,11 +15,7 @@ use crate::report::{PlanRow, Status, Totals};
 /// Cell text: made safe, and cut to [`MAX_CELL`] characters, since
 /// comfy-table takes time quadratic in the length of an unbroken word.
 pub fn cell(s: &str) -> String {
-    let s = safe(s);
-    match s.char_indices().nth(MAX_CELL) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.into_owned(),
-    }
+    crate::text::cut(&safe(s), MAX_CELL).into_owned()
 }
 
 const MAX_CELL: usize = 200;
@@ -30,11 +26,7 @@ const MAX_CELL: usize = 200;
 /// [`MAX_PATH_CELL`] characters, far beyond any real path, so a hostile
 /// name cannot stall the table.
 pub fn wrap_path(s: &str, width: usize) -> String {
-    let s = safe(s);
-    let s = match s.char_indices().nth(MAX_PATH_CELL) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.into_owned(),
-    };
+    let s = crate::text::cut(&safe(s), MAX_PATH_CELL).into_owned();
     let width = width.max(8);
     let mut out = String::with_capacity(s.len() + 8);
     let mut line = 0;

@@ -267,10 +267,7 @@ fn syntax_problem(source: &str, errs: &cel::ParseErrors) -> Problem {
         };
     };
     msg.push_str(": ");
-    msg.extend(first.msg.chars().take(MSG_CHARS));
-    if first.msg.chars().nth(MSG_CHARS).is_some() {
-        msg.push('…');
-    }
+    msg.push_str(&crate::text::cut(&first.msg, MSG_CHARS));
     let more = errs.errors.len() - 1;
     if more > 0 {
         msg.push_str(&format!(" ({more} more after it)"));
